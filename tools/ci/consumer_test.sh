@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds and tests tools/consumer_test, a separate workspace that depends on this
+# repository through local_repository, then stops its Bazel server.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root/tools/consumer_test"
+"$root/tools/bazel" test //... 2>&1 | grep -E '^//|Executed|ERROR' 
+rc=${PIPESTATUS[0]}
+"$root/tools/bazel" shutdown >/dev/null 2>&1 || true
+exit "$rc"
