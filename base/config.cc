@@ -172,7 +172,8 @@ ConfigBuilder& ConfigBuilder::AddFile(std::string path) {
 }
 
 ConfigBuilder& ConfigBuilder::AddString(std::string toml, std::string source_name) {
-  sources_.push_back(Source{Source::Kind::kString, std::move(source_name), std::move(toml), ConfigNode{}});
+  sources_.push_back(
+      Source{Source::Kind::kString, std::move(source_name), std::move(toml), ConfigNode{}});
   return *this;
 }
 

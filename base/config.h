@@ -30,6 +30,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "base/config_entry.h"
+// The value tree and codecs, needed by the templates Get() and Set() (users
+// never name their types).
 #include "base/internal/config_codec.h"
 #include "base/internal/config_node.h"
 
@@ -64,12 +66,15 @@ class Config {
                                       std::string_view unknown_key_prefix = {}) const;
 
   // This configuration plus the default of every entry whose key is absent (so
-  // that ToToml() shows the values in effect). Errors as Get().
+  // that ToToml() shows the values in effect). Values are not checked here (see
+  // Validate); errors only for a malformed key, a key below a non-table value or
+  // a default that TOML cannot hold (an unsigned above the int64 range).
   [[nodiscard]] absl::StatusOr<Config> WithDefaults(std::span<const ConfigEntryRef> entries) const;
   [[nodiscard]] absl::StatusOr<Config> WithDefaults(
       std::initializer_list<ConfigEntryRef> entries) const;
 
-  // The values as a TOML document that Build() reads back to an equal Config.
+  // The values as a TOML document (plain values first, then a [table] section
+  // per table, in source order) that Build() reads back to the same values.
   [[nodiscard]] std::string ToToml() const;
 
  private:
@@ -109,8 +114,8 @@ class ConfigBuilder {
   struct Source {
     enum class Kind { kFile, kString, kValue };
     Kind kind;
-    std::string name;                               // path or source name
-    std::string text;                               // kString: TOML; kValue: key
+    std::string name;                                 // path or source name
+    std::string text;                                 // kString: TOML; kValue: key
     absl::StatusOr<base_internal::ConfigNode> value;  // kValue
   };
 
@@ -168,7 +173,9 @@ class ConfigEntryRef {
       },
   };
 
-  absl::StatusOr<base_internal::ConfigNode> DefaultNode() const { return ops_->default_node(entry_); }
+  absl::StatusOr<base_internal::ConfigNode> DefaultNode() const {
+    return ops_->default_node(entry_);
+  }
 
   const void* entry_;
   const Ops* ops_;
@@ -200,8 +207,8 @@ template <ConfigValueType T>
 ConfigBuilder& ConfigBuilder::Set(std::string_view key, const T& value,
                                   std::string_view source_name) {
   return AddValue(key,
-                  base_internal::EncodeConfigValue(value, key,
-                                                   base_internal::ConfigOrigin{std::string(source_name)}),
+                  base_internal::EncodeConfigValue(
+                      value, key, base_internal::ConfigOrigin{std::string(source_name)}),
                   source_name);
 }
 

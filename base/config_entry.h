@@ -33,6 +33,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "base/absl_compat.h"
+// Conversions between values and the value tree, needed by the templates below.
 #include "base/internal/config_codec.h"
 #include "base/internal/config_node.h"
 
@@ -59,24 +60,18 @@ class ConfigCheck {
   constexpr ConfigCheck() = default;
 
   // min <= value <= max (NaN is never in range).
-  static constexpr ConfigCheck Range(Element min, Element max)
-    requires kOrdered
-  {
+  static constexpr ConfigCheck Range(Element min, Element max) requires kOrdered {
     ConfigCheck check;
     check.min_ = min;
     check.max_ = max;
     return check;
   }
-  static constexpr ConfigCheck AtLeast(Element min)
-    requires kOrdered
-  {
+  static constexpr ConfigCheck AtLeast(Element min) requires kOrdered {
     ConfigCheck check;
     check.min_ = min;
     return check;
   }
-  static constexpr ConfigCheck AtMost(Element max)
-    requires kOrdered
-  {
+  static constexpr ConfigCheck AtMost(Element max) requires kOrdered {
     ConfigCheck check;
     check.max_ = max;
     return check;
@@ -209,9 +204,9 @@ namespace base_internal {
 // the offending value (an array element's own line for arrays).
 template <ConfigValueType T>
 absl::StatusOr<T> DecodeConfigEntry(const ConfigNode& node, const ConfigEntry<T>& entry) {
-  const auto element = [&](const ConfigNode& n, std::string_view key) -> absl::StatusOr<
-                                                                         typename ConfigCheck<T>::Element> {
-    auto value = DecodeConfigScalar<typename ConfigCheck<T>::Element>(n, key);
+  using Element = typename ConfigCheck<T>::Element;
+  const auto element = [&](const ConfigNode& n, std::string_view key) -> absl::StatusOr<Element> {
+    absl::StatusOr<Element> value = DecodeConfigScalar<Element>(n, key);
     if (!value.ok()) return value.status();
     if (std::string problem = entry.check.ElementProblem(*value); !problem.empty()) {
       return ConfigValueError(key, n.origin, problem);

@@ -30,7 +30,8 @@ constexpr ConfigEntry<uint16_t> kPort{.key = "t.port", .default_value = 8080, .d
 constexpr ConfigEntry<int8_t> kSmall{.key = "t.small", .default_value = 0, .doc = "Small."};
 constexpr ConfigEntry<uint32_t> kUnsigned{.key = "t.unsigned", .default_value = 1, .doc = "U."};
 constexpr ConfigEntry<double> kRatio{.key = "t.ratio", .default_value = 0.5, .doc = "A ratio."};
-constexpr ConfigEntry<std::string> kName{.key = "t.name", .default_value = "anon", .doc = "A name."};
+constexpr ConfigEntry<std::string> kName{
+    .key = "t.name", .default_value = "anon", .doc = "A name."};
 constexpr ConfigEntry<absl::Duration> kTimeout{
     .key = "t.timeout", .default_value = absl::Milliseconds(250), .doc = "A timeout."};
 
@@ -97,7 +98,8 @@ TEST(ConfigEntry, DoubleReadsFloatsAndIntegers) {
   EXPECT_THAT(GetFrom("t.ratio = 0.25", kRatio), IsOkAndHolds(0.25));
   EXPECT_THAT(GetFrom("t.ratio = 3", kRatio), IsOkAndHolds(3.0));
   EXPECT_THAT(GetFrom("t.ratio = 1e3", kRatio), IsOkAndHolds(1000.0));
-  EXPECT_THAT(GetFrom("t.ratio = inf", kRatio), IsOkAndHolds(std::numeric_limits<double>::infinity()));
+  EXPECT_THAT(GetFrom("t.ratio = inf", kRatio),
+              IsOkAndHolds(std::numeric_limits<double>::infinity()));
   EXPECT_THAT(GetFrom("t.ratio = \"0.5\"", kRatio),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "key 't.ratio' in 'test.toml' line 1: expected a number, found string"));
@@ -228,10 +230,11 @@ TEST(ConfigCheck, OneOfAcceptsOnlyListedStrings) {
       .check = ConfigCheck<std::string>::OneOf(kSchedulers),
   };
   EXPECT_THAT(GetFrom("t.scheduler = \"shared-queue\"", kScheduler), IsOkAndHolds("shared-queue"));
-  EXPECT_THAT(GetFrom("t.scheduler = \"work-stealin\"", kScheduler),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "key 't.scheduler' in 'test.toml' line 1: value \"work-stealin\" is not "
-                       "allowed, allowed: one of \"work-stealing\", \"shared-queue\", \"dedicated\""));
+  EXPECT_THAT(
+      GetFrom("t.scheduler = \"work-stealin\"", kScheduler),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "key 't.scheduler' in 'test.toml' line 1: value \"work-stealin\" is not "
+               "allowed, allowed: one of \"work-stealing\", \"shared-queue\", \"dedicated\""));
 }
 
 bool IsPowerOfTwo(const int64_t& v) { return v > 0 && (v & (v - 1)) == 0; }
@@ -267,10 +270,11 @@ TEST(ConfigCheck, VectorRangeAppliesToEachElementPredicateToTheWhole) {
       .check = ConfigCheck<std::vector<std::string>>::Satisfies(&NotEmpty, "at least one host"),
   };
   EXPECT_THAT(GetFrom("t.ports = [80, 443]", kPorts), IsOkAndHolds(ElementsAre(80, 443)));
-  EXPECT_THAT(GetFrom("t.ports = [80, 0]", kPorts),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "key 't.ports[1]' in 'test.toml' line 1: value 0 is out of range, allowed: 1 "
-                       "to 65535"));
+  EXPECT_THAT(
+      GetFrom("t.ports = [80, 0]", kPorts),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "key 't.ports[1]' in 'test.toml' line 1: value 0 is out of range, allowed: 1 "
+               "to 65535"));
   EXPECT_THAT(GetFrom("t.hosts = []", kHosts),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "key 't.hosts' in 'test.toml' line 1: value [] is not allowed, required: at "
@@ -281,9 +285,10 @@ TEST(ConfigCheck, VectorRangeAppliesToEachElementPredicateToTheWhole) {
 TEST(ConfigCheck, DefaultIsCheckedToo) {
   static constexpr ConfigEntry<int64_t> kBad{
       .key = "t.bad", .default_value = 0, .doc = "Bad.", .check = ConfigCheck<int64_t>::AtLeast(1)};
-  EXPECT_THAT(Config().Get(kBad),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "key 't.bad' (default value): value 0 is out of range, allowed: at least 1"));
+  EXPECT_THAT(
+      Config().Get(kBad),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "key 't.bad' (default value): value 0 is out of range, allowed: at least 1"));
   EXPECT_THAT(GetFrom("t.bad = 1", kBad), IsOkAndHolds(1));
 }
 

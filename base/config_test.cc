@@ -2,11 +2,13 @@
 // validation, printing. Value types and checks: config_entry_test.cc.
 #include "base/config.h"
 
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -68,8 +70,8 @@ Config MustBuild(const ConfigBuilder& builder) {
 // ---- merging ------------------------------------------------------------------------------
 
 TEST(ConfigBuilder, LaterFileOverridesEarlierKeyByKey) {
-  Config config = MustBuild(
-      ConfigBuilder().AddFile(TestData("base.toml")).AddFile(TestData("override.toml")));
+  Config config =
+      MustBuild(ConfigBuilder().AddFile(TestData("base.toml")).AddFile(TestData("override.toml")));
   EXPECT_THAT(config.Get(kThroughput), IsOkAndHolds(100));  // overridden
   EXPECT_THAT(config.Get(kThreads), IsOkAndHolds(4));       // same table, kept
   EXPECT_THAT(config.Get(kLabel), IsOkAndHolds("base"));    // parent table, kept
@@ -77,8 +79,8 @@ TEST(ConfigBuilder, LaterFileOverridesEarlierKeyByKey) {
 }
 
 TEST(ConfigBuilder, FileOrderDecidesWhoWins) {
-  Config config = MustBuild(
-      ConfigBuilder().AddFile(TestData("override.toml")).AddFile(TestData("base.toml")));
+  Config config =
+      MustBuild(ConfigBuilder().AddFile(TestData("override.toml")).AddFile(TestData("base.toml")));
   EXPECT_THAT(config.Get(kThroughput), IsOkAndHolds(50));
   EXPECT_THAT(config.Get(kGreeting), IsOkAndHolds("hello"));
 }
@@ -94,9 +96,8 @@ TEST(ConfigBuilder, StringsAndFilesMergeInTheOrderAdded) {
 }
 
 TEST(ConfigBuilder, TablesMergeRecursively) {
-  Config config = MustBuild(ConfigBuilder()
-                                .AddString("[a.b]\nx = 1\nz = 1")
-                                .AddString("[a.c]\ny = 2\n[a.b]\nz = 3"));
+  Config config = MustBuild(
+      ConfigBuilder().AddString("[a.b]\nx = 1\nz = 1").AddString("[a.c]\ny = 2\n[a.b]\nz = 3"));
   EXPECT_THAT(config.Get(kX), IsOkAndHolds(1));
   EXPECT_THAT(config.Get(kY), IsOkAndHolds(2));
   EXPECT_THAT(config.Get(kZ), IsOkAndHolds(3));
@@ -110,28 +111,25 @@ TEST(ConfigBuilder, ArrayReplacesEarlierArray) {
 }
 
 TEST(ConfigBuilder, ValueAndTableReplaceEachOther) {
-  Config table_over_value =
-      MustBuild(ConfigBuilder().AddString("a = 5").AddString("[a.b]\nx = 1"));
+  Config table_over_value = MustBuild(ConfigBuilder().AddString("a = 5").AddString("[a.b]\nx = 1"));
   EXPECT_THAT(table_over_value.Get(kX), IsOkAndHolds(1));
 
-  Config value_over_table =
-      MustBuild(ConfigBuilder().AddString("[a.b]\nx = 1").AddString("a = 5"));
+  Config value_over_table = MustBuild(ConfigBuilder().AddString("[a.b]\nx = 1").AddString("a = 5"));
   EXPECT_FALSE(value_over_table.Contains("a.b"));
-  EXPECT_THAT(value_over_table.Get(kX),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "key 'a' in '<string>' line 1: expected a table holding 'a.b.x', found integer"));
+  EXPECT_THAT(
+      value_over_table.Get(kX),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "key 'a' in '<string>' line 1: expected a table holding 'a.b.x', found integer"));
 }
 
 TEST(ConfigBuilder, SetTakesItsPlaceInTheOrder) {
-  Config set_last = MustBuild(ConfigBuilder()
-                                  .AddFile(TestData("base.toml"))
-                                  .Set("kompact.runtime.throughput", 500));
+  Config set_last = MustBuild(
+      ConfigBuilder().AddFile(TestData("base.toml")).Set("kompact.runtime.throughput", 500));
   EXPECT_THAT(set_last.Get(kThroughput), IsOkAndHolds(500));
   EXPECT_THAT(set_last.Get(kThreads), IsOkAndHolds(4));
 
-  Config set_first = MustBuild(ConfigBuilder()
-                                   .Set("kompact.runtime.throughput", 500)
-                                   .AddFile(TestData("base.toml")));
+  Config set_first = MustBuild(
+      ConfigBuilder().Set("kompact.runtime.throughput", 500).AddFile(TestData("base.toml")));
   EXPECT_THAT(set_first.Get(kThroughput), IsOkAndHolds(50));
 }
 
@@ -275,7 +273,8 @@ TEST(Config, TableWhereValueExpectedIsATypeError) {
 }
 
 TEST(Config, MalformedEntryKeyIsInvalidArgument) {
-  static constexpr ConfigEntry<int64_t> kBad{.key = "kompact..x", .default_value = 1, .doc = "Bad."};
+  static constexpr ConfigEntry<int64_t> kBad{
+      .key = "kompact..x", .default_value = 1, .doc = "Bad."};
   EXPECT_THAT(Config().Get(kBad),
               StatusIs(absl::StatusCode::kInvalidArgument, "invalid config key 'kompact..x'"));
   EXPECT_FALSE(Config().Contains("kompact..x"));
@@ -296,11 +295,30 @@ TEST(Config, CopiesReadTheSameValues) {
   EXPECT_THAT(original.Get(kThroughput), IsOkAndHolds(123));
 }
 
+TEST(Config, ManyThreadsReadAndCopyOneConfig) {
+  const Config config =
+      MustBuild(ConfigBuilder().AddFile(TestData("base.toml")).AddFile(TestData("override.toml")));
+  std::atomic<int> good_reads{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 500; ++i) {
+        const Config copy = config;
+        absl::StatusOr<int64_t> throughput = copy.Get(kThroughput);
+        absl::StatusOr<std::string> label = config.Get(kLabel);
+        if (throughput.ok() && *throughput == 100 && label.ok() && *label == "base") ++good_reads;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(good_reads.load(), 4 * 500);
+}
+
 // ---- validation ------------------------------------------------------------------------
 
 TEST(ConfigValidate, PassesWhenEveryEntryIsValid) {
-  Config config = MustBuild(
-      ConfigBuilder().AddFile(TestData("base.toml")).AddFile(TestData("override.toml")));
+  Config config =
+      MustBuild(ConfigBuilder().AddFile(TestData("base.toml")).AddFile(TestData("override.toml")));
   EXPECT_THAT(config.Validate({kThroughput, kThreads, kLabel, kGreeting}, "kompact"), IsOk());
 }
 
@@ -311,12 +329,13 @@ TEST(ConfigValidate, ReportsEveryBadValueAtOnce) {
   const absl::Status status = config.Validate({kThroughput, kThreads, kLabel, kGreeting});
   EXPECT_THAT(
       status,
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               AllOf(HasSubstr("3 configuration errors:"),
-                     HasSubstr("\n  key 'kompact.runtime.throughput' in '<string>' line 2: value 0"),
-                     HasSubstr("\n  key 'kompact.runtime.threads' in '<string>' line 3: expected "
-                               "an integer, found string"),
-                     HasSubstr("\n  key 'kompact.label' in 'labels' line 1: expected a string"))));
+      StatusIs(
+          absl::StatusCode::kInvalidArgument,
+          AllOf(HasSubstr("3 configuration errors:"),
+                HasSubstr("\n  key 'kompact.runtime.throughput' in '<string>' line 2: value 0"),
+                HasSubstr("\n  key 'kompact.runtime.threads' in '<string>' line 3: expected "
+                          "an integer, found string"),
+                HasSubstr("\n  key 'kompact.label' in 'labels' line 1: expected a string"))));
 }
 
 TEST(ConfigValidate, OneErrorIsReturnedAsIs) {
@@ -352,8 +371,7 @@ TEST(ConfigValidate, UnknownKeyFarFromAnyEntryHasNoSuggestion) {
 }
 
 TEST(ConfigValidate, EmptyTableIsUnknownUnlessEntriesLiveInIt) {
-  Config config =
-      MustBuild(ConfigBuilder().AddString("[kompact.runtime]\n[kompact.runtim]\n"));
+  Config config = MustBuild(ConfigBuilder().AddString("[kompact.runtime]\n[kompact.runtim]\n"));
   EXPECT_THAT(config.Validate({kThroughput}, "kompact"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("unknown key 'kompact.runtim' in '<string>' line 2"),
@@ -375,9 +393,10 @@ TEST(ConfigValidate, DefaultThatFailsItsOwnCheckIsReported) {
       .doc = "A default outside its range.",
       .check = ConfigCheck<int64_t>::AtLeast(1),
   };
-  EXPECT_THAT(Config().Validate({kBadDefault}),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "key 'app.bad' (default value): value 0 is out of range, allowed: at least 1"));
+  EXPECT_THAT(
+      Config().Validate({kBadDefault}),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "key 'app.bad' (default value): value 0 is out of range, allowed: at least 1"));
 }
 
 TEST(ConfigValidate, AcceptsASpanOfEntries) {

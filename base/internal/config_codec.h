@@ -193,9 +193,10 @@ absl::StatusOr<ConfigNode> EncodeConfigValue(const T& value, std::string_view ke
     return ConfigNode{value, origin};
   } else if constexpr (kIsConfigInteger<T>) {
     if (!std::in_range<int64_t>(value)) {
-      return ConfigValueError(key, origin,
-                              absl::StrCat("value ", value, " does not fit a TOML integer (at most ",
-                                           std::numeric_limits<int64_t>::max(), ")"));
+      return ConfigValueError(
+          key, origin,
+          absl::StrCat("value ", value, " does not fit a TOML integer (at most ",
+                       std::numeric_limits<int64_t>::max(), ")"));
     }
     return ConfigNode{static_cast<int64_t>(value), origin};
   } else {

@@ -85,10 +85,9 @@ absl::StatusOr<const ConfigNode*> FindConfigNode(const ConfigNode& root, std::st
   for (size_t i = 0; i < segments->size(); ++i) {
     if (!node->is_table()) {
       // A prefix of the key names a value: the key cannot exist.
-      const std::string prefix = absl::StrJoin(segments->begin(), segments->begin() + i, ".",
-                                               [](std::string* out, std::string_view s) {
-                                                 absl::StrAppend(out, AsAbsl(s));
-                                               });
+      const std::string prefix = absl::StrJoin(
+          segments->begin(), segments->begin() + i, ".",
+          [](std::string* out, std::string_view s) { absl::StrAppend(out, AsAbsl(s)); });
       return ConfigValueError(prefix, node->origin,
                               absl::StrCat("expected a table holding '", AsAbsl(key), "', found ",
                                            AsAbsl(ValueKindName(*node))));
@@ -131,8 +130,8 @@ void SetConfigNode(ConfigNode& root, const std::vector<std::string_view>& segmen
 
 absl::Status ConfigValueError(std::string_view key, const ConfigOrigin& origin,
                               std::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat("key '", AsAbsl(key), "' ", DescribeOrigin(origin),
-                                                 ": ", AsAbsl(problem)));
+  return absl::InvalidArgumentError(
+      absl::StrCat("key '", AsAbsl(key), "' ", DescribeOrigin(origin), ": ", AsAbsl(problem)));
 }
 
 }  // namespace kompact::base_internal

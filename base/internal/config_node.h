@@ -73,7 +73,7 @@ std::string_view ValueKindName(const ConfigNode& node);
 // The node at `key` under `root`, or nullptr when absent. InvalidArgument for a
 // malformed key or when a prefix of `key` holds a value that is not a table.
 [[nodiscard]] absl::StatusOr<const ConfigNode*> FindConfigNode(const ConfigNode& root,
-                                                              std::string_view key);
+                                                               std::string_view key);
 
 // Merges `overlay` into `base`: two tables merge key by key (recursively), any
 // other combination replaces `base` by `overlay` (later wins).

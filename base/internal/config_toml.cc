@@ -70,7 +70,8 @@ ConfigNode FromToml(const toml::node& node, const std::string& source) {
       out.value = ConfigDateTime{ConfigDateTime::Kind::kTime, Print(node.as_time()->get())};
       break;
     case toml::node_type::date_time:
-      out.value = ConfigDateTime{ConfigDateTime::Kind::kDateTime, Print(node.as_date_time()->get())};
+      out.value =
+          ConfigDateTime{ConfigDateTime::Kind::kDateTime, Print(node.as_date_time()->get())};
       break;
     case toml::node_type::none:
       // Never produced by the parser (only by empty node_views).
@@ -82,8 +83,8 @@ ConfigNode FromToml(const toml::node& node, const std::string& source) {
 
 absl::Status MalformedToml(std::string_view source_name, const toml::parse_error& error) {
   return absl::InvalidArgumentError(absl::StrFormat(
-      "malformed TOML in '%s' line %d column %d: %s", AsAbsl(source_name), error.source().begin.line,
-      error.source().begin.column, AsAbsl(error.description())));
+      "malformed TOML in '%s' line %d column %d: %s", AsAbsl(source_name),
+      error.source().begin.line, error.source().begin.column, AsAbsl(error.description())));
 }
 
 // ---- ConfigNode -> TOML text -------------------------------------------------------------
