@@ -12,8 +12,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <ctime>
 #include <cstdint>
+#include <ctime>
 #include <memory>
 #include <mutex>
 #include <vector>
