@@ -174,6 +174,18 @@ TEST(ManualTimer, CancelledTimersNeverRunAndAreDestroyed) {
   EXPECT_EQ(destroyed.load(), 2);
 }
 
+TEST(ManualTimer, CancelledTimersAreDestroyedLongBeforeTheirDeadline) {
+  ManualTimer timer;
+  std::atomic<int> destroyed{0};
+  ASSERT_OK_AND_ASSIGN(TimerId id,
+                       timer.ScheduleOnce(absl::Hours(24), [d = DestroyCounter(&destroyed)](TimerId) {}));
+  ASSERT_OK(timer.Advance(kMs));  // now in the wheel
+  timer.Cancel(id);
+  ASSERT_OK(timer.Advance(absl::ZeroDuration()));
+  EXPECT_EQ(destroyed.load(), 1);
+  EXPECT_EQ(timer.NextDeadline(), std::nullopt);
+}
+
 TEST(ManualTimer, PeriodicTimerStopsWhenItReturnsCancelOrCancelsItself) {
   ManualTimer timer;
   std::atomic<int> destroyed{0};

@@ -75,7 +75,9 @@ class ThreadTimer final : public Timer {
   [[nodiscard]] absl::StatusOr<TimerId> SchedulePeriodic(absl::Duration delay, absl::Duration period,
                                                          PeriodicCallback callback) override;
   // O(1), lock-free up to queueing the id. Once it returns, the callback of `id`
-  // does not start again (a run already started completes).
+  // does not start again (a run already started completes). The callback is
+  // destroyed on the timer thread when it next wakes up, at the latest at the
+  // cancelled timer's own deadline.
   void Cancel(TimerId id) override;
 
   // Refuses new schedules, destroys every pending callback without running it, and
