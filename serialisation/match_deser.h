@@ -84,9 +84,18 @@ constexpr size_t CountKind(ArmKind kind) {
   return ((Arms::kKind == kind ? 1 : 0) + ... + 0);
 }
 
+template <typename Arm>
+constexpr bool IsOnArmWithId(SerId id) {
+  if constexpr (kIsOn<Arm>) {
+    return Arm::kSerId == id;
+  } else {
+    return false;
+  }
+}
+
 template <typename... Arms>
 constexpr size_t CountOnArmsWithId(SerId id) {
-  return ((kIsOn<Arms> && Arms::kSerId == id ? 1 : 0) + ... + 0);
+  return ((IsOnArmWithId<Arms>(id) ? 1 : 0) + ... + 0);
 }
 
 // Instantiated once per On arm; the failing instantiation shows the duplicated id.

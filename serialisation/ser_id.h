@@ -52,10 +52,19 @@ inline constexpr SerId kMaxSerId = std::numeric_limits<SerId>::max();
 inline constexpr SerId kMaxReservedSerId = 20;
 inline constexpr SerId kFirstUserSerId = kMaxReservedSerId + 1;
 
+namespace ser_id_internal {
+// The standard integer types (not bool, not character types).
+template <typename I>
+inline constexpr bool kIsInteger =
+    std::is_integral_v<I> && !std::is_same_v<I, bool> && !std::is_same_v<I, char> &&
+    !std::is_same_v<I, wchar_t> && !std::is_same_v<I, char8_t> && !std::is_same_v<I, char16_t> &&
+    !std::is_same_v<I, char32_t>;
+}  // namespace ser_id_internal
+
 // True if the integer `value` is representable as a SerId.
 template <typename I>
 constexpr bool SerIdFits(I value) {
-  static_assert(std::is_integral_v<I> && !std::is_same_v<I, bool>, "SerIdFits takes an integer");
+  static_assert(ser_id_internal::kIsInteger<I>, "SerIdFits takes an integer");
   return std::in_range<SerId>(value);
 }
 
@@ -64,9 +73,8 @@ namespace ser_id_internal {
 template <auto kValue>
 consteval SerId CheckedSerId() {
   using V = decltype(kValue);
-  static_assert(std::is_integral_v<V> && !std::is_same_v<V, bool>,
-                "a SerId must be an integer constant");
-  if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>) {
+  static_assert(kIsInteger<V>, "a SerId must be an integer constant (not bool or a character)");
+  if constexpr (kIsInteger<V>) {
     static_assert(std::in_range<SerId>(kValue),
                   "SerId constant does not fit the SerId width chosen by "
                   "--//serialisation:ser_id_bits (the offending value is kValue in the "
