@@ -32,6 +32,7 @@
 #define KOMPACT_SERIALISATION_MATCH_DESER_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <tuple>
 #include <type_traits>
@@ -99,7 +100,7 @@ constexpr size_t CountOnArmsWithId(SerId id) {
 }
 
 // Instantiated once per On arm; the failing instantiation shows the duplicated id.
-template <SerId kDuplicatedSerId, size_t kArmsWithThisSerId>
+template <uint64_t kDuplicatedSerId, size_t kArmsWithThisSerId>
 struct CheckUniqueArmSerId {
   static_assert(kArmsWithThisSerId == 1,
                 "MatchDeser: two On<> arms have the same SerId (kDuplicatedSerId in the "
@@ -141,11 +142,12 @@ constexpr size_t IndexOfKind() {
 // (by value or T&&).
 template <typename T, typename D = DefaultSerialiser<T>, typename F>
 auto On(F&& fn) {
-  static_assert(serialisation_internal::CheckMessageValue<T>());
-  static_assert(serialisation_internal::CheckDeserialiser<D, T>());
-  static_assert(std::is_invocable_v<std::decay_t<F>&, T&&>,
-                "On<T>(fn): fn must be callable with a T (by value or T&&)");
-  return match_deser_internal::OnArm<T, D, std::decay_t<F>>{std::forward<F>(fn)};
+  if constexpr (serialisation_internal::CheckMessageValue<T>() &&
+                serialisation_internal::CheckDeserialiser<D, T>()) {
+    static_assert(std::is_invocable_v<std::decay_t<F>&, T&&>,
+                  "On<T>(fn): fn must be callable with a T (by value or T&&)");
+    return match_deser_internal::OnArm<T, D, std::decay_t<F>>{std::forward<F>(fn)};
+  }
 }
 
 // The arm for data whose deserialisation failed: fn(const absl::Status&) or fn().

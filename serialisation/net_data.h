@@ -71,10 +71,13 @@ class NetData {
   template <typename T, typename S = DefaultSerialiser<std::remove_cvref_t<T>>>
   static NetData Box(T&& value) {
     using V = std::remove_cvref_t<T>;
-    static_assert(serialisation_internal::CheckMessageValue<V>());
-    static_assert(serialisation_internal::CheckSerialiser<S, V>());
-    return NetData(S::kSerId,
-                   std::make_unique<serialisation_internal::BoxedImpl<V, S>>(std::forward<T>(value)));
+    if constexpr (serialisation_internal::CheckMessageValue<V>() &&
+                  serialisation_internal::CheckSerialiser<S, V>()) {
+      return NetData(S::kSerId,
+                     std::make_unique<serialisation_internal::BoxedImpl<V, S>>(std::forward<T>(value)));
+    } else {
+      return NetData();
+    }
   }
   // Serialises `value` now into an owned byte vector (eager serialisation).
   template <typename T, typename S = DefaultSerialiser<T>>
@@ -134,13 +137,16 @@ class NetData {
   // exactly (trailing bytes: kDataLoss). Deserialisation errors name T and the SerId.
   template <typename T, typename D = DefaultSerialiser<T>>
   [[nodiscard]] absl::StatusOr<T> TryDeserialise() {
-    static_assert(serialisation_internal::CheckDeserialiser<D, T>());
-    if (ABSL_PREDICT_FALSE(ser_id_ != D::kSerId)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("NetData has SerId ", ser_id_, ", but ", AsAbsl(serialisation_internal::TypeName<D>()),
-                       " reads SerId ", D::kSerId));
+    if constexpr (serialisation_internal::CheckDeserialiser<D, T>()) {
+      if (ABSL_PREDICT_FALSE(ser_id_ != D::kSerId)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("NetData has SerId ", ser_id_, ", but ",
+                         AsAbsl(serialisation_internal::TypeName<D>()), " reads SerId ", D::kSerId));
+      }
+      return TryDeserialiseUnchecked<T, D>();
+    } else {
+      return absl::InternalError("unreachable");
     }
-    return TryDeserialiseUnchecked<T, D>();
   }
   // TryDeserialise without the SerId check (the caller has matched it already).
   template <typename T, typename D = DefaultSerialiser<T>>

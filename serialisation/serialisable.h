@@ -36,37 +36,52 @@
 
 namespace kompact {
 
+// (Each helper checks its (de)serialiser first, so a missing piece is reported by one
+// readable static_assert, without follow-on errors.)
+
 template <typename T, typename S = DefaultSerialiser<T>>
 [[nodiscard]] absl::Status SerialiseInto(const T& value, BufMut& buf) {
-  static_assert(serialisation_internal::CheckSerialiser<S, T>());
-  absl::Status s = S::Serialise(value, buf);
-  if (!s.ok()) return s;
-  return buf.status();
+  if constexpr (serialisation_internal::CheckSerialiser<S, T>()) {
+    absl::Status s = S::Serialise(value, buf);
+    if (!s.ok()) return s;
+    return buf.status();
+  } else {
+    return absl::InternalError("unreachable");
+  }
 }
 
 template <typename T, typename S = DefaultSerialiser<T>>
 [[nodiscard]] absl::StatusOr<std::vector<uint8_t>> SerialiseToBytes(const T& value) {
-  static_assert(serialisation_internal::CheckSerialiser<S, T>());
-  VectorBufMut buf(S::SizeHint(value));
-  if (absl::Status s = SerialiseInto<T, S>(value, buf); !s.ok()) return s;
-  return buf.Release();
+  if constexpr (serialisation_internal::CheckSerialiser<S, T>()) {
+    VectorBufMut buf(S::SizeHint(value));
+    if (absl::Status s = SerialiseInto<T, S>(value, buf); !s.ok()) return s;
+    return buf.Release();
+  } else {
+    return absl::InternalError("unreachable");
+  }
 }
 
 // Eager serialisation into pooled chunks (Kompact's TellSerialised path).
 template <typename T, typename S = DefaultSerialiser<T>>
 [[nodiscard]] absl::StatusOr<ChunkLease> EncodeInto(const T& value, EncodeBuffer& buffer) {
-  static_assert(serialisation_internal::CheckSerialiser<S, T>());
-  EncodeBuffer::Encoder enc = buffer.Begin(S::SizeHint(value));
-  if (absl::Status s = S::Serialise(value, enc); !s.ok()) return s;
-  return enc.Finish();
+  if constexpr (serialisation_internal::CheckSerialiser<S, T>()) {
+    EncodeBuffer::Encoder enc = buffer.Begin(S::SizeHint(value));
+    if (absl::Status s = S::Serialise(value, enc); !s.ok()) return s;
+    return enc.Finish();
+  } else {
+    return absl::InternalError("unreachable");
+  }
 }
 
 template <typename T, typename D = DefaultSerialiser<T>>
 [[nodiscard]] absl::StatusOr<T> DeserialiseFrom(Buf& buf) {
-  static_assert(serialisation_internal::CheckDeserialiser<D, T>());
-  absl::StatusOr<T> result = D::Deserialise(buf);
-  if (result.ok() && !buf.ok()) return buf.status();
-  return result;
+  if constexpr (serialisation_internal::CheckDeserialiser<D, T>()) {
+    absl::StatusOr<T> result = D::Deserialise(buf);
+    if (result.ok() && !buf.ok()) return buf.status();
+    return result;
+  } else {
+    return absl::InternalError("unreachable");
+  }
 }
 
 template <typename T, typename D = DefaultSerialiser<T>>
