@@ -64,7 +64,7 @@ template <typename F>
 struct ErrorArm {
   static constexpr ArmKind kKind = ArmKind::kError;
   static constexpr bool kTakesStatus = std::is_invocable_v<F&, const absl::Status&>;
-  using Result = std::conditional_t<kTakesStatus, std::invoke_result<F&, const absl::Status&>,
+  using Result = typename std::conditional_t<kTakesStatus, std::invoke_result<F&, const absl::Status&>,
                                     std::invoke_result<F&>>::type;
   F fn;
 };
@@ -73,7 +73,7 @@ template <typename F>
 struct DefaultArm {
   static constexpr ArmKind kKind = ArmKind::kDefault;
   static constexpr bool kTakesData = std::is_invocable_v<F&, NetData&>;
-  using Result = std::conditional_t<kTakesData, std::invoke_result<F&, NetData&>, std::invoke_result<F&>>::type;
+  using Result = typename std::conditional_t<kTakesData, std::invoke_result<F&, NetData&>, std::invoke_result<F&>>::type;
   F fn;
 };
 
