@@ -19,33 +19,84 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
+#include <utility>
 #include <vector>
 
-#include "absl/container/inlined_vector.h"
 #include "serialisation/buf.h"
 
 namespace kompact {
 
 namespace serialisation_internal {
 class Chunk;
-// Segments over chunks, one chunk reference per segment. Shared by lease and ref.
-struct ChunkSegments {
-  absl::InlinedVector<std::span<const uint8_t>, 1> spans;
-  absl::InlinedVector<Chunk*, 1> chunks;
-  size_t size = 0;
 
+// Segments over chunks, one chunk reference per segment; shared by ChunkLease and
+// ChunkRef. One segment (the common case: a message inside one chunk) is held inline,
+// so moving it copies four words; several segments live in one heap block.
+class ChunkSegments {
+ public:
   ChunkSegments() = default;
   ChunkSegments(const ChunkSegments& other);
   ChunkSegments& operator=(const ChunkSegments& other);
-  ChunkSegments(ChunkSegments&& other) noexcept;
-  ChunkSegments& operator=(ChunkSegments&& other) noexcept;
-  ~ChunkSegments();
+  ChunkSegments(ChunkSegments&& other) noexcept
+      : first_(other.first_),
+        first_chunk_(std::exchange(other.first_chunk_, nullptr)),
+        size_(std::exchange(other.size_, 0)),
+        more_(std::move(other.more_)) {}
+  ChunkSegments& operator=(ChunkSegments&& other) noexcept {
+    if (this != &other) {
+      Clear();
+      first_ = other.first_;
+      first_chunk_ = std::exchange(other.first_chunk_, nullptr);
+      size_ = std::exchange(other.size_, 0);
+      more_ = std::move(other.more_);
+    }
+    return *this;
+  }
+  ~ChunkSegments() {
+    if (first_chunk_ != nullptr || more_ != nullptr) Clear();
+  }
+
+  size_t size() const { return size_; }
+  size_t count() const { return more_ != nullptr ? more_->spans.size() : (first_chunk_ != nullptr ? 1 : 0); }
+  std::span<const uint8_t> span(size_t i) const { return more_ != nullptr ? more_->spans[i] : first_; }
+  Chunk* chunk(size_t i) const { return more_ != nullptr ? more_->chunks[i] : first_chunk_; }
+  Buf Reader() const { return more_ != nullptr ? Buf::OverSegments(more_->spans) : Buf(first_); }
 
   // Adds a segment over [data, data + n) of `chunk`, taking over one reference.
   void AddAdopted(Chunk* chunk, const uint8_t* data, size_t n);
+  // Moves tail's segments (and references) after these.
   void Append(ChunkSegments&& tail);
+  // Drops the first n bytes of the first segment (n < span(0).size()), keeping its reference.
+  void DropFront(size_t n) {
+    if (more_ != nullptr) {
+      more_->spans[0] = more_->spans[0].subspan(n);
+    } else {
+      first_ = first_.subspan(n);
+    }
+    size_ -= n;
+  }
+  // Forgets every segment, giving up their references.
   void Clear();
+
+ private:
+  struct Multi {
+    std::vector<std::span<const uint8_t>> spans;
+    std::vector<Chunk*> chunks;
+  };
+  // Forgets every segment without giving up references (they were moved elsewhere).
+  void Release() {
+    first_ = {};
+    first_chunk_ = nullptr;
+    size_ = 0;
+    more_.reset();
+  }
+
+  std::span<const uint8_t> first_;  // the only segment, when first_chunk_ is set
+  Chunk* first_chunk_ = nullptr;
+  size_t size_ = 0;
+  std::unique_ptr<Multi> more_;  // all segments, when there are two or more
 };
 }  // namespace serialisation_internal
 
@@ -62,18 +113,18 @@ class ChunkLease {
   ChunkLease(const ChunkLease&) = delete;
   ChunkLease& operator=(const ChunkLease&) = delete;
 
-  size_t size() const { return segs_.size; }
-  bool empty() const { return segs_.size == 0; }
-  size_t segment_count() const { return segs_.spans.size(); }
+  size_t size() const { return segs_.size(); }
+  bool empty() const { return segs_.size() == 0; }
+  size_t segment_count() const { return segs_.count(); }
   // Segment i, writable: the lease is the only view of these bytes.
   std::span<uint8_t> segment(size_t i) {
-    const auto s = segs_.spans[i];
+    const auto s = segs_.span(i);
     return {const_cast<uint8_t*>(s.data()), s.size()};
   }
-  std::span<const uint8_t> segment(size_t i) const { return segs_.spans[i]; }
+  std::span<const uint8_t> segment(size_t i) const { return segs_.span(i); }
 
   // A reader over the bytes; the lease must outlive it and must not change meanwhile.
-  Buf Reader() const { return Buf::OverSegments(segs_.spans); }
+  Buf Reader() const { return segs_.Reader(); }
   // A copy of the bytes.
   std::vector<uint8_t> ToVector() const;
 
@@ -104,14 +155,14 @@ class ChunkRef {
   // A ref over a fresh heap chunk holding a copy of `bytes` (not from any pool).
   static ChunkRef CopyOf(std::span<const uint8_t> bytes);
 
-  size_t size() const { return segs_.size; }
-  bool empty() const { return segs_.size == 0; }
-  size_t segment_count() const { return segs_.spans.size(); }
-  std::span<const uint8_t> segment(size_t i) const { return segs_.spans[i]; }
+  size_t size() const { return segs_.size(); }
+  bool empty() const { return segs_.size() == 0; }
+  size_t segment_count() const { return segs_.count(); }
+  std::span<const uint8_t> segment(size_t i) const { return segs_.span(i); }
 
   // A reader over the bytes; this ChunkRef object must outlive it and must not be
   // assigned or moved from meanwhile (copies are independent).
-  Buf Reader() const { return Buf::OverSegments(segs_.spans); }
+  Buf Reader() const { return segs_.Reader(); }
   // A copy of the bytes.
   std::vector<uint8_t> ToVector() const;
 

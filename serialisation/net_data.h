@@ -151,18 +151,7 @@ class NetData {
   // TryDeserialise without the SerId check (the caller has matched it already).
   template <typename T, typename D = DefaultSerialiser<T>>
   [[nodiscard]] absl::StatusOr<T> TryDeserialiseUnchecked() {
-    if (is_boxed()) {
-      if (T* p = box()->template As<T>()) {
-        absl::StatusOr<T> out(std::move(*p));
-        Clear();
-        return out;
-      }
-      KOMPACT_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, SerialiseBox());
-      Buf buf{std::span<const uint8_t>(bytes)};
-      return Annotated(DeserialiseAll<T, D>(buf), serialisation_internal::TypeName<T>());
-    }
-    KOMPACT_ASSIGN_OR_RETURN(Buf buf, Reader());
-    return Annotated(DeserialiseAll<T, D>(buf), serialisation_internal::TypeName<T>());
+    return is_boxed() ? ReadBox<T, D>() : ReadSerialised<T, D>();
   }
 
   // ---- the serialised form -------------------------------------------------------------
@@ -206,10 +195,29 @@ class NetData {
   void Clear() { data_.template emplace<std::monostate>(); }
   absl::StatusOr<std::vector<uint8_t>> SerialiseBox() const;
   absl::Status AnnotateDeser(const absl::Status& s, std::string_view type_name) const;
-  template <typename T>
-  absl::StatusOr<T> Annotated(absl::StatusOr<T> r, std::string_view type_name) const {
-    if (ABSL_PREDICT_TRUE(r.ok())) return r;
-    return AnnotateDeser(r.status(), type_name);
+  // TryDeserialiseUnchecked of a box: takes a T, or serialises and reads back.
+  template <typename T, typename D>
+  absl::StatusOr<T> ReadBox() {
+    if (T* p = box()->template As<T>()) {
+      absl::StatusOr<T> out(std::move(*p));
+      Clear();
+      return out;
+    }
+    absl::StatusOr<std::vector<uint8_t>> bytes = SerialiseBox();
+    if (!bytes.ok()) return bytes.status();
+    Buf buf{std::span<const uint8_t>(*bytes)};
+    absl::StatusOr<T> result = DeserialiseAll<T, D>(buf);
+    if (ABSL_PREDICT_FALSE(!result.ok())) result = AnnotateDeser(result.status(), serialisation_internal::TypeName<T>());
+    return result;
+  }
+  // TryDeserialiseUnchecked of serialised bytes.
+  template <typename T, typename D>
+  absl::StatusOr<T> ReadSerialised() {
+    absl::StatusOr<Buf> buf = Reader();
+    if (!buf.ok()) return buf.status();
+    absl::StatusOr<T> result = DeserialiseAll<T, D>(*buf);
+    if (ABSL_PREDICT_FALSE(!result.ok())) result = AnnotateDeser(result.status(), serialisation_internal::TypeName<T>());
+    return result;
   }
 
   SerId ser_id_ = ser_ids::kUnknown;

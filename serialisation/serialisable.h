@@ -22,6 +22,7 @@
 #include <span>
 #include <vector>
 
+#include "absl/base/optimization.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -77,8 +78,8 @@ template <typename T, typename D = DefaultSerialiser<T>>
 [[nodiscard]] absl::StatusOr<T> DeserialiseFrom(Buf& buf) {
   if constexpr (serialisation_internal::CheckDeserialiser<D, T>()) {
     absl::StatusOr<T> result = D::Deserialise(buf);
-    if (result.ok() && !buf.ok()) return buf.status();
-    return result;
+    if (ABSL_PREDICT_FALSE(result.ok() && !buf.ok())) result = buf.status();
+    return result;  // one named result everywhere: no extra moves of T
   } else {
     return absl::InternalError("unreachable");
   }
@@ -87,9 +88,9 @@ template <typename T, typename D = DefaultSerialiser<T>>
 template <typename T, typename D = DefaultSerialiser<T>>
 [[nodiscard]] absl::StatusOr<T> DeserialiseAll(Buf& buf) {
   absl::StatusOr<T> result = DeserialiseFrom<T, D>(buf);
-  if (result.ok() && buf.remaining() != 0) {
+  if (ABSL_PREDICT_FALSE(result.ok() && buf.remaining() != 0)) {
     const size_t trailing = buf.remaining();
-    return buf.Fail(absl::DataLossError(
+    result = buf.Fail(absl::DataLossError(
         absl::StrCat(trailing, " trailing bytes after ", AsAbsl(serialisation_internal::TypeName<T>()),
                      " at offset ", buf.position())));
   }
