@@ -241,7 +241,7 @@ class DeserMatcher {
     auto& arm = std::get<I>(arms_);
     if (T* boxed = data.template BoxedAs<T>()) {  // the local path: no bytes
       T value(std::move(*boxed));
-      data = NetData();
+      data.Reset();
       return std::invoke(arm.fn, std::move(value));
     }
     absl::StatusOr<T> value = data.template TryDeserialiseUnchecked<T, typename Arm::Deser>();

@@ -105,6 +105,8 @@ class NetData {
   bool empty() const { return kind() == Kind::kEmpty; }
   bool is_boxed() const { return kind() == Kind::kBoxed; }
   bool is_serialised() const { return kind() == Kind::kBytes || kind() == Kind::kChunkRef; }
+  // Drops the payload (box or bytes); the data becomes empty, the SerId stays.
+  void Reset() { data_.template emplace<std::monostate>(); }
   // The boxed value's type name ("" unless boxed), for diagnostics.
   std::string_view boxed_type_name() const { return is_boxed() ? box()->type_name() : std::string_view(); }
 
@@ -125,7 +127,7 @@ class NetData {
     T* p = BoxedAs<T>();
     if (p == nullptr) return std::nullopt;
     std::optional<T> out(std::move(*p));
-    Clear();
+    Reset();
     return out;
   }
 
@@ -192,7 +194,6 @@ class NetData {
   NetData(SerId ser_id, Payload&& payload) : ser_id_(ser_id), data_(std::forward<Payload>(payload)) {}
 
   serialisation_internal::BoxedValue* box() const { return std::get<Boxed>(data_).get(); }
-  void Clear() { data_.template emplace<std::monostate>(); }
   absl::StatusOr<std::vector<uint8_t>> SerialiseBox() const;
   absl::Status AnnotateDeser(const absl::Status& s, std::string_view type_name) const;
   // TryDeserialiseUnchecked of a box: takes a T, or serialises and reads back.
@@ -200,7 +201,7 @@ class NetData {
   absl::StatusOr<T> ReadBox() {
     if (T* p = box()->template As<T>()) {
       absl::StatusOr<T> out(std::move(*p));
-      Clear();
+      Reset();
       return out;
     }
     absl::StatusOr<std::vector<uint8_t>> bytes = SerialiseBox();
