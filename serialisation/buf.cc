@@ -163,7 +163,7 @@ void Buf::Skip(size_t n) {
     return;
   }
   while (n > 0) {
-    if (cur_ == end_) NextSegment();
+    if (cur_ == end_ && !NextSegment()) break;  // unreachable: remaining() covered n
     const size_t take = std::min(n, static_cast<size_t>(end_ - cur_));
     cur_ += take;
     n -= take;

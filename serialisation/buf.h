@@ -214,7 +214,8 @@ class BufMut {
 
   // `n` contiguous writable bytes, counted as written, for encoders that need a flat
   // array (e.g. protobuf). nullptr if the sink cannot provide them in one piece (then
-  // write with PutBytes instead) or if the writer has failed (see status()).
+  // write with PutBytes instead) or if the writer has failed (see status()); may be
+  // nullptr for n == 0.
   uint8_t* Contiguous(size_t n);
 
   // Bytes written so far.

@@ -116,7 +116,7 @@ class ChunkLease {
   size_t size() const { return segs_.size(); }
   bool empty() const { return segs_.size() == 0; }
   size_t segment_count() const { return segs_.count(); }
-  // Segment i, writable: the lease is the only view of these bytes.
+  // Segment i (i < segment_count()), writable: the lease is the only view of these bytes.
   std::span<uint8_t> segment(size_t i) {
     const auto s = segs_.span(i);
     return {const_cast<uint8_t*>(s.data()), s.size()};
@@ -158,6 +158,7 @@ class ChunkRef {
   size_t size() const { return segs_.size(); }
   bool empty() const { return segs_.size() == 0; }
   size_t segment_count() const { return segs_.count(); }
+  // Segment i; requires i < segment_count().
   std::span<const uint8_t> segment(size_t i) const { return segs_.span(i); }
 
   // A reader over the bytes; this ChunkRef object must outlive it and must not be

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status.h"
+#include "glog/logging.h"
 
 namespace kompact {
 
@@ -89,6 +90,7 @@ size_t NetData::segment_count() const {
 }
 
 std::span<const uint8_t> NetData::segment(size_t i) const {
+  CHECK_LT(i, segment_count()) << "NetData::segment out of range";
   if (kind() == Kind::kBytes) return std::get<std::vector<uint8_t>>(data_);
   return std::get<ChunkRef>(data_).segment(i);
 }

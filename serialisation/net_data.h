@@ -165,7 +165,8 @@ class NetData {
   [[nodiscard]] absl::Status TrySerialise(EncodeBuffer& buffer);
   // A reader over the serialised bytes; kFailedPrecondition if boxed or empty.
   [[nodiscard]] absl::StatusOr<Buf> Reader() const;
-  // The serialised bytes as segments (0 segments if boxed or empty).
+  // The serialised bytes as segments (0 segments if boxed or empty); segment(i)
+  // requires i < segment_count() (CHECKed).
   size_t segment_count() const;
   std::span<const uint8_t> segment(size_t i) const;
   // Serialised size in bytes (0 if boxed or empty).

@@ -51,6 +51,7 @@ struct ProtobufSerialiser {
       return absl::InvalidArgumentError(absl::StrCat(
           "protobuf ", AsAbsl(serialisation_internal::TypeName<M>()), " of ", size, " bytes exceeds 2 GiB"));
     }
+    if (size == 0) return absl::OkStatus();
     if (uint8_t* out = buf.Contiguous(size)) {
       message.SerializeWithCachedSizesToArray(out);
       return absl::OkStatus();

@@ -94,6 +94,13 @@ TEST(ProtobufSerialiser, ParsesAcrossChunkSegments) {
   EXPECT_THAT(person, ProtoEq(MakePerson()));
 }
 
+TEST(ProtobufSerialiser, EmptyMessageIsZeroBytes) {
+  ASSERT_OK_AND_ASSIGN(std::vector<uint8_t> bytes, (SerialiseToBytes<Person, PersonSerialiser>(Person())));
+  EXPECT_TRUE(bytes.empty());
+  ASSERT_OK_AND_ASSIGN(Person back, (DeserialiseBytes<Person, PersonSerialiser>(bytes)));
+  EXPECT_THAT(back, ProtoEq(Person()));
+}
+
 TEST(ProtobufSerialiser, CorruptBytesAreDataLoss) {
   const std::vector<uint8_t> bad = {0x0a, 0x05, 'a'};  // field 1, length 5, only 1 byte
   EXPECT_THAT((DeserialiseBytes<Person, PersonSerialiser>(bad)),
