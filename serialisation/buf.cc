@@ -127,8 +127,8 @@ size_t Buf::GetLength(size_t max_length) {
   const uint64_t len = GetVarU64();
   if (!ok()) return 0;
   if (len > remaining()) {
-    Fail(absl::DataLossError(absl::StrCat("truncated input: length ", len, " at offset ", at,
-                                          " exceeds the ", remaining(), " bytes that remain")));
+    Fail(absl::DataLossError(absl::StrCat("truncated input: length ", len, " at offset ", at, " exceeds the ",
+                                          remaining(), " bytes that remain")));
     return 0;
   }
   if (len > max_length) {

@@ -124,7 +124,8 @@ TEST(Varint, RejectsNonCanonicalOverflowingAndTruncatedForms) {
   const uint8_t truncated[] = {0x80, 0x80};
   Buf d{std::span<const uint8_t>(truncated)};
   d.GetVarU64();
-  EXPECT_THAT(d.status(), StatusIs(absl::StatusCode::kDataLoss, "reading varint at offset 2 needs 1 bytes, 0 remain"));
+  EXPECT_THAT(d.status(),
+              StatusIs(absl::StatusCode::kDataLoss, "reading varint at offset 2 needs 1 bytes, 0 remain"));
 }
 
 TEST(Buf, TruncatedReadIsDataLossWithPositionAndIsSticky) {
@@ -181,7 +182,8 @@ TEST(Buf, StringLengthLimitIsEnforced) {
   const std::vector<uint8_t> bytes = Written(out);
   Buf in{std::span<const uint8_t>(bytes)};
   EXPECT_EQ(in.GetString(/*max_length=*/4), "");
-  EXPECT_THAT(in.status(), StatusIs(absl::StatusCode::kDataLoss, "length 8 at offset 0 exceeds the limit of 4"));
+  EXPECT_THAT(in.status(),
+              StatusIs(absl::StatusCode::kDataLoss, "length 8 at offset 0 exceeds the limit of 4"));
 }
 
 TEST(Buf, ReadsAcrossSegmentsAtEverySplit) {
@@ -237,7 +239,8 @@ TEST(Buf, CorruptRecordsDataLossAtThePosition) {
   const uint8_t bytes[] = {9, 9};
   Buf in{std::span<const uint8_t>(bytes)};
   in.GetU8();
-  EXPECT_THAT(in.Corrupt("unknown tag 9"), StatusIs(absl::StatusCode::kDataLoss, "unknown tag 9 at offset 1"));
+  EXPECT_THAT(in.Corrupt("unknown tag 9"),
+              StatusIs(absl::StatusCode::kDataLoss, "unknown tag 9 at offset 1"));
   EXPECT_FALSE(in.ok());
 }
 
@@ -246,8 +249,9 @@ TEST(SpanBufMut, OverflowIsOutOfRangeAndDropsLaterWrites) {
   SpanBufMut out{std::span<uint8_t>(storage)};
   out.PutU32(0x01020304);
   out.PutU32(0x05060708);  // only 2 bytes fit
-  EXPECT_THAT(out.status(), StatusIs(absl::StatusCode::kOutOfRange,
-                                     "writing 2 more bytes at offset 6 overflows the fixed buffer of 6 bytes"));
+  EXPECT_THAT(out.status(),
+              StatusIs(absl::StatusCode::kOutOfRange,
+                       "writing 2 more bytes at offset 6 overflows the fixed buffer of 6 bytes"));
   out.PutU8(9);
   EXPECT_EQ(out.written(), 6);
   EXPECT_THAT(out.bytes(), ElementsAre(1, 2, 3, 4, 5, 6));

@@ -31,8 +31,8 @@ absl::Status BufferConfig::Validate() const {
                                   ") must not exceed max_chunk_count (", max_chunk_count, ")"));
   }
   if (chunk_size > 0 && max_chunk_count > std::numeric_limits<size_t>::max() / chunk_size) {
-    errors.push_back(absl::StrCat("max_chunk_count (", max_chunk_count, ") * chunk_size (",
-                                  chunk_size, ") overflows size_t"));
+    errors.push_back(absl::StrCat("max_chunk_count (", max_chunk_count, ") * chunk_size (", chunk_size,
+                                  ") overflows size_t"));
   }
   if (errors.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat("invalid BufferConfig: ", absl::StrJoin(errors, "; ")));
@@ -85,9 +85,9 @@ absl::StatusOr<ChunkLease> BufferPool::Acquire() {
     }
   }
   if (n >= config_.max_chunk_count) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "BufferPool exhausted: all ", n, " chunks (max_chunk_count) of ", config_.chunk_size,
-        " bytes are held by leases or refs"));
+    return absl::ResourceExhaustedError(absl::StrCat("BufferPool exhausted: all ", n,
+                                                     " chunks (max_chunk_count) of ", config_.chunk_size,
+                                                     " bytes are held by leases or refs"));
   }
   Chunk* c = Chunk::Allocate(config_.chunk_size);
   chunks_.push_back(c);

@@ -70,7 +70,7 @@ class BufferPool {
 
   BufferConfig config_;
   std::vector<serialisation_internal::Chunk*> chunks_;  // one reference each
-  size_t next_ = 0;  // where the next free-chunk scan starts (round robin)
+  size_t next_ = 0;                                     // where the next free-chunk scan starts (round robin)
 };
 
 }  // namespace kompact

@@ -55,8 +55,10 @@ TEST(BufferPoolStress, RefsDroppedOnOtherThreadsFreeChunksSafely) {
   constexpr uint32_t kMessages = 20000;
   constexpr int kReaders = 2;
   ASSERT_OK_AND_ASSIGN(EncodeBuffer buffer,
-                       EncodeBuffer::Create(BufferConfig{.chunk_size = 256, .initial_chunk_count = 2,
-                                                         .max_chunk_count = 8, .encode_buf_min_free_space = 16}));
+                       EncodeBuffer::Create(BufferConfig{.chunk_size = 256,
+                                                         .initial_chunk_count = 2,
+                                                         .max_chunk_count = 8,
+                                                         .encode_buf_min_free_space = 16}));
   RefQueue queue;
   std::atomic<uint32_t> verified{0};
   std::atomic<uint32_t> corrupt{0};

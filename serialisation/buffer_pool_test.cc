@@ -23,7 +23,9 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 BufferConfig Small(size_t initial, size_t max) {
-  return BufferConfig{.chunk_size = 128, .initial_chunk_count = initial, .max_chunk_count = max,
+  return BufferConfig{.chunk_size = 128,
+                      .initial_chunk_count = initial,
+                      .max_chunk_count = max,
                       .encode_buf_min_free_space = 16};
 }
 

@@ -101,7 +101,9 @@ struct DefaultSerialiser<bool> : serialisation_internal::FixedWidthSerialiser<bo
 template <>
 struct DefaultSerialiser<std::string> {
   static constexpr SerId kSerId = ser_ids::kString;
-  static size_t SizeHint(const std::string& s) { return serialisation_internal::VarintSize(s.size()) + s.size(); }
+  static size_t SizeHint(const std::string& s) {
+    return serialisation_internal::VarintSize(s.size()) + s.size();
+  }
   static absl::Status Serialise(const std::string& s, BufMut& buf) {
     buf.PutString(s);
     return absl::OkStatus();

@@ -18,10 +18,10 @@ absl::Status DeserialiserRegistry::Register(Entry entry) {
   if (existing.type_name == entry.type_name && existing.serialiser_name == entry.serialiser_name) {
     return absl::OkStatus();
   }
-  return absl::AlreadyExistsError(absl::StrCat(
-      "SerId ", entry.ser_id, " is already registered for ", existing.type_name, " (serialiser ",
-      existing.serialiser_name, "); cannot register ", entry.type_name, " (serialiser ",
-      entry.serialiser_name, ")"));
+  return absl::AlreadyExistsError(absl::StrCat("SerId ", entry.ser_id, " is already registered for ",
+                                               existing.type_name, " (serialiser ", existing.serialiser_name,
+                                               "); cannot register ", entry.type_name, " (serialiser ",
+                                               entry.serialiser_name, ")"));
 }
 
 const DeserialiserRegistry::Entry* DeserialiserRegistry::Find(SerId ser_id) const {

@@ -38,10 +38,11 @@ struct Impostor {
 TEST(DeserialiserRegistry, DuplicateSerIdNamesBothTypes) {
   DeserialiserRegistry registry;
   ASSERT_OK(registry.Register<Ping>());
-  EXPECT_THAT(registry.Register<Impostor>(),
-              StatusIs(absl::StatusCode::kAlreadyExists,
-                       AllOf(HasSubstr("SerId 42 is already registered for kompact::serialisation_test::Ping"),
-                             HasSubstr("cannot register kompact::"), HasSubstr("Impostor (serialiser "))));
+  EXPECT_THAT(
+      registry.Register<Impostor>(),
+      StatusIs(absl::StatusCode::kAlreadyExists,
+               AllOf(HasSubstr("SerId 42 is already registered for kompact::serialisation_test::Ping"),
+                     HasSubstr("cannot register kompact::"), HasSubstr("Impostor (serialiser "))));
   EXPECT_EQ(registry.size(), 1);
   EXPECT_EQ(registry.Find(Ping::kSerId)->type_name, "kompact::serialisation_test::Ping");
 }
@@ -73,9 +74,10 @@ TEST(DeserialiserRegistry, DecodesSerialisedDataIntoABoxForTheLocalPath) {
   ASSERT_OK_AND_ASSIGN(NetData again, boxed.TryClone());
   ASSERT_OK(again.TrySerialise());
   EXPECT_EQ(again.serialised_size(), wire.serialised_size());
-  std::string who = MatchDeser(On<Ping>([](Ping p) { return p.who; }), OnError([] { return std::string("error"); }),
-                               OnDefault([] { return std::string("default"); }))
-                        .Match(boxed);
+  std::string who =
+      MatchDeser(On<Ping>([](Ping p) { return p.who; }), OnError([] { return std::string("error"); }),
+                 OnDefault([] { return std::string("default"); }))
+          .Match(boxed);
   EXPECT_EQ(who, "dan");
 }
 
@@ -87,7 +89,8 @@ TEST(DeserialiserRegistry, DecodeErrors) {
   EXPECT_THAT(registry.Decode(NetData::FromBytes(Ping::kSerId, {1})),
               StatusIs(absl::StatusCode::kDataLoss, "decoding kompact::serialisation_test::Ping (SerId 42)"));
   EXPECT_THAT(registry.Decode(NetData::Box(Ping{})), StatusIs(absl::StatusCode::kFailedPrecondition));
-  EXPECT_THAT(registry.Register(DeserialiserRegistry::Entry{.ser_id = Counted::kSerId, .type_name = "X", .serialiser_name = "Y", .decode = nullptr}),
+  EXPECT_THAT(registry.Register(DeserialiserRegistry::Entry{
+                  .ser_id = Counted::kSerId, .type_name = "X", .serialiser_name = "Y", .decode = nullptr}),
               StatusIs(absl::StatusCode::kInvalidArgument, "no decode function"));
 }
 

@@ -28,9 +28,9 @@ EncodeBuffer::Encoder::Encoder(EncodeBuffer& owner, size_t size_hint) : owner_(&
   const size_t chunk_size = owner.pool_.chunk_size();
   const size_t max_chunks = owner.pool_.config().max_chunk_count;
   if (size_hint > chunk_size * max_chunks) {
-    Fail(absl::ResourceExhaustedError(absl::StrCat(
-        "EncodeBuffer: a message of ", size_hint, " bytes cannot fit in max_chunk_count (",
-        max_chunks, ") chunks of ", chunk_size, " bytes")));
+    Fail(absl::ResourceExhaustedError(absl::StrCat("EncodeBuffer: a message of ", size_hint,
+                                                   " bytes cannot fit in max_chunk_count (", max_chunks,
+                                                   ") chunks of ", chunk_size, " bytes")));
     return;
   }
   size_t wanted = owner.pool_.config().encode_buf_min_free_space;

@@ -66,7 +66,7 @@ struct ErrorArm {
   static constexpr ArmKind kKind = ArmKind::kError;
   static constexpr bool kTakesStatus = std::is_invocable_v<F&, const absl::Status&>;
   using Result = typename std::conditional_t<kTakesStatus, std::invoke_result<F&, const absl::Status&>,
-                                    std::invoke_result<F&>>::type;
+                                             std::invoke_result<F&>>::type;
   F fn;
 };
 
@@ -74,7 +74,8 @@ template <typename F>
 struct DefaultArm {
   static constexpr ArmKind kKind = ArmKind::kDefault;
   static constexpr bool kTakesData = std::is_invocable_v<F&, NetData&>;
-  using Result = typename std::conditional_t<kTakesData, std::invoke_result<F&, NetData&>, std::invoke_result<F&>>::type;
+  using Result =
+      typename std::conditional_t<kTakesData, std::invoke_result<F&, NetData&>, std::invoke_result<F&>>::type;
   F fn;
 };
 
@@ -154,9 +155,9 @@ auto On(F&& fn) {
 // The arm for data whose deserialisation failed: fn(const absl::Status&) or fn().
 template <typename F>
 auto OnError(F&& fn) {
-  static_assert(std::is_invocable_v<std::decay_t<F>&, const absl::Status&> ||
-                    std::is_invocable_v<std::decay_t<F>&>,
-                "OnError(fn): fn must be callable with a const absl::Status& or nothing");
+  static_assert(
+      std::is_invocable_v<std::decay_t<F>&, const absl::Status&> || std::is_invocable_v<std::decay_t<F>&>,
+      "OnError(fn): fn must be callable with a const absl::Status& or nothing");
   return match_deser_internal::ErrorArm<std::decay_t<F>>{std::forward<F>(fn)};
 }
 

@@ -31,13 +31,24 @@ struct Seen {
 };
 
 auto MakeMatcher() {
-  return MatchDeser(
-      On<Ping>([](Ping p) { return Seen{"ping", p.who}; }),
-      On<Point, PointSerialiser>([](Point p) { return Seen{"point", std::to_string(p.x + p.y)}; }),
-      On<std::string>([](std::string s) { return Seen{"string", s}; }),
-      On<Counted>([](Counted c) { return Seen{"counted", std::to_string(c.value)}; }),
-      OnError([](const absl::Status& e) { return Seen{"error", std::string(e.message())}; }),
-      OnDefault([](NetData& d) { return Seen{"default", std::to_string(d.ser_id())}; }));
+  return MatchDeser(On<Ping>([](Ping p) {
+                      return Seen{"ping", p.who};
+                    }),
+                    On<Point, PointSerialiser>([](Point p) {
+                      return Seen{"point", std::to_string(p.x + p.y)};
+                    }),
+                    On<std::string>([](std::string s) {
+                      return Seen{"string", s};
+                    }),
+                    On<Counted>([](Counted c) {
+                      return Seen{"counted", std::to_string(c.value)};
+                    }),
+                    OnError([](const absl::Status& e) {
+                      return Seen{"error", std::string(e.message())};
+                    }),
+                    OnDefault([](NetData& d) {
+                      return Seen{"default", std::to_string(d.ser_id())};
+                    }));
 }
 
 class MatchDeserTest : public ::testing::Test {
@@ -91,11 +102,11 @@ TEST_F(MatchDeserTest, CorruptDataGoesToTheErrorArm) {
 
 TEST_F(MatchDeserTest, UnknownIdGoesToTheDefaultArmUntouched) {
   NetData seen_data;
-  auto matcher = MatchDeser(On<Ping>([](Ping) { return 1; }), OnError([] { return -1; }),
-                            OnDefault([&](NetData& d) {
-                              seen_data = std::move(d);
-                              return 0;
-                            }));
+  auto matcher =
+      MatchDeser(On<Ping>([](Ping) { return 1; }), OnError([] { return -1; }), OnDefault([&](NetData& d) {
+                   seen_data = std::move(d);
+                   return 0;
+                 }));
   EXPECT_EQ(matcher.Match(NetData::Box(uint64_t{77})), 0);
   EXPECT_EQ(seen_data.ser_id(), ser_ids::kU64);
   EXPECT_TRUE(seen_data.Holds<uint64_t>());  // can be forwarded as is

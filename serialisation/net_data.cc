@@ -18,7 +18,8 @@ absl::StatusOr<std::vector<uint8_t>> NetData::SerialiseBox() const {
   absl::Status s = b->Serialise(buf);
   if (s.ok()) s = buf.status();
   if (!s.ok()) {
-    return ::kompact::Annotate(s, absl::StrCat("serialising boxed ", AsAbsl(b->type_name()), " (SerId ", ser_id_, ")"));
+    return ::kompact::Annotate(
+        s, absl::StrCat("serialising boxed ", AsAbsl(b->type_name()), " (SerId ", ser_id_, ")"));
   }
   return buf.Release();
 }
@@ -68,8 +69,8 @@ absl::StatusOr<Buf> NetData::Reader() const {
     case Kind::kEmpty:
       return absl::FailedPreconditionError("NetData::Reader: the data is empty");
     case Kind::kBoxed:
-      return absl::FailedPreconditionError(absl::StrCat(
-          "NetData::Reader: the data is a boxed ", AsAbsl(box()->type_name()), ", not serialised"));
+      return absl::FailedPreconditionError(absl::StrCat("NetData::Reader: the data is a boxed ",
+                                                        AsAbsl(box()->type_name()), ", not serialised"));
     case Kind::kBytes:
       return Buf(std::span<const uint8_t>(std::get<std::vector<uint8_t>>(data_)));
     case Kind::kChunkRef:

@@ -123,7 +123,7 @@ class NetData {
   }
   // Moves a boxed T out (the data becomes empty); nullopt, data unchanged, otherwise.
   template <typename T>
-  std::optional<T> TryTake() {
+  [[nodiscard]] std::optional<T> TryTake() {
     T* p = BoxedAs<T>();
     if (p == nullptr) return std::nullopt;
     std::optional<T> out(std::move(*p));
@@ -141,9 +141,9 @@ class NetData {
   [[nodiscard]] absl::StatusOr<T> TryDeserialise() {
     if constexpr (serialisation_internal::CheckDeserialiser<D, T>()) {
       if (ABSL_PREDICT_FALSE(ser_id_ != D::kSerId)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("NetData has SerId ", ser_id_, ", but ",
-                         AsAbsl(serialisation_internal::TypeName<D>()), " reads SerId ", D::kSerId));
+        return absl::InvalidArgumentError(absl::StrCat("NetData has SerId ", ser_id_, ", but ",
+                                                       AsAbsl(serialisation_internal::TypeName<D>()),
+                                                       " reads SerId ", D::kSerId));
       }
       return TryDeserialiseUnchecked<T, D>();
     } else {
@@ -209,7 +209,8 @@ class NetData {
     if (!bytes.ok()) return bytes.status();
     Buf buf{std::span<const uint8_t>(*bytes)};
     absl::StatusOr<T> result = DeserialiseAll<T, D>(buf);
-    if (ABSL_PREDICT_FALSE(!result.ok())) result = AnnotateDeser(result.status(), serialisation_internal::TypeName<T>());
+    if (ABSL_PREDICT_FALSE(!result.ok()))
+      result = AnnotateDeser(result.status(), serialisation_internal::TypeName<T>());
     return result;
   }
   // TryDeserialiseUnchecked of serialised bytes.
@@ -218,7 +219,8 @@ class NetData {
     absl::StatusOr<Buf> buf = Reader();
     if (!buf.ok()) return buf.status();
     absl::StatusOr<T> result = DeserialiseAll<T, D>(*buf);
-    if (ABSL_PREDICT_FALSE(!result.ok())) result = AnnotateDeser(result.status(), serialisation_internal::TypeName<T>());
+    if (ABSL_PREDICT_FALSE(!result.ok()))
+      result = AnnotateDeser(result.status(), serialisation_internal::TypeName<T>());
     return result;
   }
 

@@ -71,7 +71,11 @@ TEST_F(NetDataTest, TrySerialiseTurnsTheBoxIntoBytesOnce) {
 }
 
 TEST_F(NetDataTest, TrySerialiseIntoAnEncodeBufferGivesAChunkRef) {
-  ASSERT_OK_AND_ASSIGN(EncodeBuffer buffer, EncodeBuffer::Create(BufferConfig{.chunk_size = 128, .initial_chunk_count = 1, .max_chunk_count = 4, .encode_buf_min_free_space = 16}));
+  ASSERT_OK_AND_ASSIGN(EncodeBuffer buffer,
+                       EncodeBuffer::Create(BufferConfig{.chunk_size = 128,
+                                                         .initial_chunk_count = 1,
+                                                         .max_chunk_count = 4,
+                                                         .encode_buf_min_free_space = 16}));
   NetData data = NetData::Box(Ping{.seq = 3, .who = std::string(200, 'w')});
   ASSERT_OK(data.TrySerialise(buffer));
   EXPECT_EQ(data.kind(), Kind::kChunkRef);
@@ -108,10 +112,11 @@ TEST_F(NetDataTest, BoxOfAnotherTypeWithTheSameSerIdIsReadThroughBytes) {
 
 TEST_F(NetDataTest, CorruptBytesNameTheTypeAndSerId) {
   NetData data = NetData::FromBytes(Ping::kSerId, {0, 0, 0});
-  EXPECT_THAT(data.TryDeserialise<Ping>(),
-              StatusIs(absl::StatusCode::kDataLoss,
-                       ::testing::AllOf(HasSubstr("deserialising kompact::serialisation_test::Ping (SerId 42)"),
-                                        HasSubstr("reading u64 at offset 0"))));
+  EXPECT_THAT(
+      data.TryDeserialise<Ping>(),
+      StatusIs(absl::StatusCode::kDataLoss,
+               ::testing::AllOf(HasSubstr("deserialising kompact::serialisation_test::Ping (SerId 42)"),
+                                HasSubstr("reading u64 at offset 0"))));
   std::vector<uint8_t> trailing = {0, 0, 0, 0, 0, 0, 0, 1, 0, 9};
   NetData extra = NetData::FromBytes(Ping::kSerId, trailing);
   EXPECT_THAT(extra.TryDeserialise<Ping>(), StatusIs(absl::StatusCode::kDataLoss, "1 trailing bytes"));
@@ -133,8 +138,8 @@ TEST_F(NetDataTest, ReaderNeedsSerialisedData) {
 
 TEST_F(NetDataTest, FailedSerialisationKeepsTheBox) {
   NetData data = NetData::Box(Unserialisable{});
-  EXPECT_THAT(data.TrySerialise(),
-              StatusIs(absl::StatusCode::kInternal, "serialising boxed kompact::serialisation_test::Unserialisable"));
+  EXPECT_THAT(data.TrySerialise(), StatusIs(absl::StatusCode::kInternal,
+                                            "serialising boxed kompact::serialisation_test::Unserialisable"));
   EXPECT_TRUE(data.is_boxed());
 }
 

@@ -39,7 +39,7 @@
 namespace kompact {
 
 template <typename M, auto kId>
-  requires std::derived_from<M, google::protobuf::MessageLite>
+requires std::derived_from<M, google::protobuf::MessageLite>
 struct ProtobufSerialiser {
   static constexpr SerId kSerId = MakeSerId<kId>();
 
@@ -70,8 +70,9 @@ struct ProtobufSerialiser {
     const size_t at = buf.position();
     const size_t size = buf.remaining();
     if (size > static_cast<size_t>(INT_MAX)) {
-      return buf.Fail(absl::DataLossError(absl::StrCat(
-          "protobuf ", AsAbsl(serialisation_internal::TypeName<M>()), " payload of ", size, " bytes exceeds 2 GiB")));
+      return buf.Fail(
+          absl::DataLossError(absl::StrCat("protobuf ", AsAbsl(serialisation_internal::TypeName<M>()),
+                                           " payload of ", size, " bytes exceeds 2 GiB")));
     }
     M message;
     bool parsed;
@@ -87,8 +88,8 @@ struct ProtobufSerialiser {
     }
     if (!parsed) {
       return buf.Fail(absl::DataLossError(absl::StrCat("cannot parse protobuf ",
-                                                       AsAbsl(serialisation_internal::TypeName<M>()), " from ",
-                                                       size, " bytes at offset ", at)));
+                                                       AsAbsl(serialisation_internal::TypeName<M>()),
+                                                       " from ", size, " bytes at offset ", at)));
     }
     return message;
   }

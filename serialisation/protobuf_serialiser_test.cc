@@ -80,8 +80,10 @@ TEST(ProtobufSerialiser, DefaultSerialiserSpecialisationWorksEverywhere) {
 
 TEST(ProtobufSerialiser, ParsesAcrossChunkSegments) {
   ASSERT_OK_AND_ASSIGN(EncodeBuffer buffer,
-                       EncodeBuffer::Create(BufferConfig{.chunk_size = 256, .initial_chunk_count = 1,
-                                                         .max_chunk_count = 16, .encode_buf_min_free_space = 16}));
+                       EncodeBuffer::Create(BufferConfig{.chunk_size = 256,
+                                                         .initial_chunk_count = 1,
+                                                         .max_chunk_count = 16,
+                                                         .encode_buf_min_free_space = 16}));
   const Telemetry t = MakeTelemetry(1000);  // larger than a chunk: written piecewise
   ASSERT_OK_AND_ASSIGN(NetData data, NetData::Serialise(t, buffer));
   EXPECT_GT(data.segment_count(), 1);
@@ -104,7 +106,8 @@ TEST(ProtobufSerialiser, EmptyMessageIsZeroBytes) {
 TEST(ProtobufSerialiser, CorruptBytesAreDataLoss) {
   const std::vector<uint8_t> bad = {0x0a, 0x05, 'a'};  // field 1, length 5, only 1 byte
   EXPECT_THAT((DeserialiseBytes<Person, PersonSerialiser>(bad)),
-              StatusIs(absl::StatusCode::kDataLoss, "cannot parse protobuf kompact::serialisation_test::Person from 3 bytes at offset 0"));
+              StatusIs(absl::StatusCode::kDataLoss,
+                       "cannot parse protobuf kompact::serialisation_test::Person from 3 bytes at offset 0"));
 }
 
 TEST(ProtobufSerialiser, BoxedProtobufTravelsLazilyThroughMatchDeser) {

@@ -16,8 +16,8 @@ TEST(SerId, WidthFollowsTheBuildFlag) {
   EXPECT_EQ(sizeof(SerId) * 8, static_cast<size_t>(KOMPACT_SER_ID_BITS));
   EXPECT_EQ(kSerIdBytes, sizeof(SerId));
   EXPECT_TRUE(std::is_unsigned_v<SerId>);
-  EXPECT_EQ(static_cast<uint64_t>(kMaxSerId), (KOMPACT_SER_ID_BITS == 64) ? ~uint64_t{0}
-                                                                           : (uint64_t{1} << KOMPACT_SER_ID_BITS) - 1);
+  EXPECT_EQ(static_cast<uint64_t>(kMaxSerId),
+            (KOMPACT_SER_ID_BITS == 64) ? ~uint64_t{0} : (uint64_t{1} << KOMPACT_SER_ID_BITS) - 1);
 }
 
 TEST(SerId, FitsChecksTheConfiguredRange) {

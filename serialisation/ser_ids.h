@@ -56,10 +56,12 @@ inline constexpr SerId kUuid = ReservedSerId<17>();
 // 18, 19 and 20 are reserved and unassigned.
 
 // Every assigned built-in id (for the uniqueness check and for tests).
+// clang-format off
 inline constexpr std::array kAllAssigned = {
     kUnknown, kDispatchEnvelope, kUniquePath, kNamedPath, kString, kSystemPath,
     kActorPath, kU64, kUnit, kU8, kU16, kU32, kI8, kI16, kI32, kI64, kBool, kUuid,
 };
+// clang-format on
 
 namespace internal {
 template <size_t N>

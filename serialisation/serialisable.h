@@ -90,9 +90,9 @@ template <typename T, typename D = DefaultSerialiser<T>>
   absl::StatusOr<T> result = DeserialiseFrom<T, D>(buf);
   if (ABSL_PREDICT_FALSE(result.ok() && buf.remaining() != 0)) {
     const size_t trailing = buf.remaining();
-    result = buf.Fail(absl::DataLossError(
-        absl::StrCat(trailing, " trailing bytes after ", AsAbsl(serialisation_internal::TypeName<T>()),
-                     " at offset ", buf.position())));
+    result = buf.Fail(absl::DataLossError(absl::StrCat(trailing, " trailing bytes after ",
+                                                       AsAbsl(serialisation_internal::TypeName<T>()),
+                                                       " at offset ", buf.position())));
   }
   return result;
 }

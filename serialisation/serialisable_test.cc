@@ -86,13 +86,15 @@ TEST(BuiltinSerialisers, UnsignedIntegersRoundTripBigEndian) {
   for (uint8_t v : {uint8_t{0}, uint8_t{1}, uint8_t{0x7f}, uint8_t{0xff}}) CheckRoundTrip(v);
   for (uint16_t v : {uint16_t{0}, uint16_t{0x1234}, uint16_t{0xffff}}) CheckRoundTrip(v);
   for (uint32_t v : {0u, 0x12345678u, 0xffffffffu}) CheckRoundTrip(v);
-  for (uint64_t v : {uint64_t{0}, uint64_t{123456789}, std::numeric_limits<uint64_t>::max()}) CheckRoundTrip(v);
+  for (uint64_t v : {uint64_t{0}, uint64_t{123456789}, std::numeric_limits<uint64_t>::max()})
+    CheckRoundTrip(v);
   EXPECT_THAT(Bytes(uint32_t{0x12345678}), ElementsAre(0x12, 0x34, 0x56, 0x78));
   EXPECT_THAT(Bytes(uint64_t{0x0102030405060708}), ElementsAre(1, 2, 3, 4, 5, 6, 7, 8));
 }
 
 TEST(BuiltinSerialisers, SignedIntegersRoundTripTwosComplement) {
-  for (int8_t v : {int8_t{0}, int8_t{-1}, std::numeric_limits<int8_t>::min(), std::numeric_limits<int8_t>::max()}) {
+  for (int8_t v :
+       {int8_t{0}, int8_t{-1}, std::numeric_limits<int8_t>::min(), std::numeric_limits<int8_t>::max()}) {
     CheckRoundTrip(v);
   }
   for (int16_t v : {int16_t{-2}, std::numeric_limits<int16_t>::min(), std::numeric_limits<int16_t>::max()}) {
@@ -111,14 +113,16 @@ TEST(BuiltinSerialisers, BoolIsOneStrictByte) {
   CheckRoundTrip(true);
   CheckRoundTrip(false);
   const uint8_t two[] = {2};
-  EXPECT_THAT(DeserialiseBytes<bool>(two), StatusIs(absl::StatusCode::kDataLoss, "invalid bool byte 0x02 at offset 0"));
+  EXPECT_THAT(DeserialiseBytes<bool>(two),
+              StatusIs(absl::StatusCode::kDataLoss, "invalid bool byte 0x02 at offset 0"));
 }
 
 TEST(BuiltinSerialisers, UnitIsZeroBytes) {
   EXPECT_TRUE(Bytes(std::monostate{}).empty());
   CheckRoundTrip(std::monostate{});
   const uint8_t extra[] = {0};
-  EXPECT_THAT(DeserialiseBytes<std::monostate>(extra), StatusIs(absl::StatusCode::kDataLoss, "1 trailing bytes"));
+  EXPECT_THAT(DeserialiseBytes<std::monostate>(extra),
+              StatusIs(absl::StatusCode::kDataLoss, "1 trailing bytes"));
 }
 
 TEST(BuiltinSerialisers, UuidRoundTripsAsSixteenBigEndianBytes) {
@@ -144,8 +148,10 @@ TEST(Serialisable, ExternalSerialiserIsNamedExplicitly) {
 TEST(Serialisable, TrailingBytesAreDataLossButDeserialiseFromLeavesThem) {
   std::vector<uint8_t> bytes = Bytes(uint16_t{5});
   bytes.push_back(9);
-  EXPECT_THAT(DeserialiseBytes<uint16_t>(bytes),
-              StatusIs(absl::StatusCode::kDataLoss, ::testing::AllOf(::testing::HasSubstr("1 trailing bytes after"), ::testing::HasSubstr("at offset 2"))));
+  EXPECT_THAT(
+      DeserialiseBytes<uint16_t>(bytes),
+      StatusIs(absl::StatusCode::kDataLoss, ::testing::AllOf(::testing::HasSubstr("1 trailing bytes after"),
+                                                             ::testing::HasSubstr("at offset 2"))));
   Buf buf{std::span<const uint8_t>(bytes)};
   EXPECT_THAT(DeserialiseFrom<uint16_t>(buf), IsOkAndHolds(5));
   EXPECT_EQ(buf.remaining(), 1);
@@ -169,7 +175,11 @@ TEST(Serialisable, SerialiserErrorIsReturned) {
 }
 
 TEST(Serialisable, EncodeIntoPutsTheMessageInPooledChunks) {
-  ASSERT_OK_AND_ASSIGN(EncodeBuffer buffer, EncodeBuffer::Create(BufferConfig{.chunk_size = 128, .initial_chunk_count = 1, .max_chunk_count = 4, .encode_buf_min_free_space = 16}));
+  ASSERT_OK_AND_ASSIGN(EncodeBuffer buffer,
+                       EncodeBuffer::Create(BufferConfig{.chunk_size = 128,
+                                                         .initial_chunk_count = 1,
+                                                         .max_chunk_count = 4,
+                                                         .encode_buf_min_free_space = 16}));
   const Ping ping{.seq = 1, .who = std::string(300, 'p')};  // spans three chunks
   ASSERT_OK_AND_ASSIGN(ChunkLease lease, EncodeInto(ping, buffer));
   EXPECT_GE(lease.segment_count(), 3);

@@ -116,19 +116,35 @@ void Deserialise(benchmark::State& state, const T& value) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_Small_SerialiseToVector(benchmark::State& s) { SerialiseToVector<Ping, DefaultSerialiser<Ping>>(s, SmallMessage()); }
-void BM_Small_SerialiseToSpan(benchmark::State& s) { SerialiseToSpan<Ping, DefaultSerialiser<Ping>>(s, SmallMessage()); }
-void BM_Small_SerialiseToPool(benchmark::State& s) { SerialiseToPool<Ping, DefaultSerialiser<Ping>>(s, SmallMessage()); }
-void BM_Small_Deserialise(benchmark::State& s) { Deserialise<Ping, DefaultSerialiser<Ping>>(s, SmallMessage()); }
+void BM_Small_SerialiseToVector(benchmark::State& s) {
+  SerialiseToVector<Ping, DefaultSerialiser<Ping>>(s, SmallMessage());
+}
+void BM_Small_SerialiseToSpan(benchmark::State& s) {
+  SerialiseToSpan<Ping, DefaultSerialiser<Ping>>(s, SmallMessage());
+}
+void BM_Small_SerialiseToPool(benchmark::State& s) {
+  SerialiseToPool<Ping, DefaultSerialiser<Ping>>(s, SmallMessage());
+}
+void BM_Small_Deserialise(benchmark::State& s) {
+  Deserialise<Ping, DefaultSerialiser<Ping>>(s, SmallMessage());
+}
 BENCHMARK(BM_Small_SerialiseToVector);
 BENCHMARK(BM_Small_SerialiseToSpan);
 BENCHMARK(BM_Small_SerialiseToPool);
 BENCHMARK(BM_Small_Deserialise);
 
-void BM_Proto1k_SerialiseToVector(benchmark::State& s) { SerialiseToVector<Telemetry, TelemetrySerialiser>(s, KilobyteProto()); }
-void BM_Proto1k_SerialiseToSpan(benchmark::State& s) { SerialiseToSpan<Telemetry, TelemetrySerialiser>(s, KilobyteProto()); }
-void BM_Proto1k_SerialiseToPool(benchmark::State& s) { SerialiseToPool<Telemetry, TelemetrySerialiser>(s, KilobyteProto()); }
-void BM_Proto1k_Deserialise(benchmark::State& s) { Deserialise<Telemetry, TelemetrySerialiser>(s, KilobyteProto()); }
+void BM_Proto1k_SerialiseToVector(benchmark::State& s) {
+  SerialiseToVector<Telemetry, TelemetrySerialiser>(s, KilobyteProto());
+}
+void BM_Proto1k_SerialiseToSpan(benchmark::State& s) {
+  SerialiseToSpan<Telemetry, TelemetrySerialiser>(s, KilobyteProto());
+}
+void BM_Proto1k_SerialiseToPool(benchmark::State& s) {
+  SerialiseToPool<Telemetry, TelemetrySerialiser>(s, KilobyteProto());
+}
+void BM_Proto1k_Deserialise(benchmark::State& s) {
+  Deserialise<Telemetry, TelemetrySerialiser>(s, KilobyteProto());
+}
 BENCHMARK(BM_Proto1k_SerialiseToVector);
 BENCHMARK(BM_Proto1k_SerialiseToSpan);
 BENCHMARK(BM_Proto1k_SerialiseToPool);
@@ -160,8 +176,8 @@ BENCHMARK(BM_Proto1k_RawParseFromArray);
 
 // The receiving side used by the delivery benchmarks.
 auto MakeReceiver() {
-  return MatchDeser(On<CountedPing>([](CountedPing p) { return p.ping.seq; }), OnError([] { return uint64_t{0}; }),
-                    OnDefault([] { return uint64_t{0}; }));
+  return MatchDeser(On<CountedPing>([](CountedPing p) { return p.ping.seq; }),
+                    OnError([] { return uint64_t{0}; }), OnDefault([] { return uint64_t{0}; }));
 }
 
 // Lazy local delivery: box on the sender, take back on the receiver; no bytes.

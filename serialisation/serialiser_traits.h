@@ -83,7 +83,7 @@ concept InClassSerialisable = requires(const T& value, BufMut& out, Buf& in) {
 };
 
 template <typename T>
-  requires InClassSerialisable<T>
+requires InClassSerialisable<T>
 struct DefaultSerialiser<T> {
   static constexpr SerId kSerId = T::kSerId;
   static size_t SizeHint(const T& value) { return static_cast<size_t>(value.SizeHint()); }
@@ -109,9 +109,13 @@ template <typename>
 inline constexpr bool kAlwaysFalse = false;
 
 template <typename S>
-concept NoDefault = requires { typename S::KompactNoDefaultSerialiser; };
+concept NoDefault = requires {
+  typename S::KompactNoDefaultSerialiser;
+};
 template <typename S>
-concept HasSerId = requires { S::kSerId; };
+concept HasSerId = requires {
+  S::kSerId;
+};
 template <typename S>
 concept SerIdTyped = std::same_as<std::remove_cv_t<decltype(S::kSerId)>, SerId>;
 
@@ -159,8 +163,7 @@ constexpr bool CheckSerialiser() {
     static_assert(kAlwaysFalse<S>, "serialiser S has no `static constexpr kompact::SerId kSerId`");
     return false;
   } else if constexpr (!SerIdTyped<S>) {
-    static_assert(kAlwaysFalse<S>,
-                  "S::kSerId must have type kompact::SerId (use kompact::MakeSerId<N>())");
+    static_assert(kAlwaysFalse<S>, "S::kSerId must have type kompact::SerId (use kompact::MakeSerId<N>())");
     return false;
   } else if constexpr (!requires(const T& v) {
                          { S::SizeHint(v) } -> std::convertible_to<size_t>;
@@ -185,8 +188,7 @@ constexpr bool CheckDeserialiser() {
     static_assert(kAlwaysFalse<D>, "deserialiser D has no `static constexpr kompact::SerId kSerId`");
     return false;
   } else if constexpr (!SerIdTyped<D>) {
-    static_assert(kAlwaysFalse<D>,
-                  "D::kSerId must have type kompact::SerId (use kompact::MakeSerId<N>())");
+    static_assert(kAlwaysFalse<D>, "D::kSerId must have type kompact::SerId (use kompact::MakeSerId<N>())");
     return false;
   } else {
     static_assert(kAlwaysFalse<D>,

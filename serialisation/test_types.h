@@ -4,8 +4,8 @@
 #define KOMPACT_SERIALISATION_TEST_TYPES_H_
 
 #include <atomic>
-#include <memory>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 

@@ -1,6 +1,7 @@
 // main() that replays fuzzer inputs (files named on the command line) through
 // LLVMFuzzerTestOneInput, so a crash found by libFuzzer can be reproduced and debugged
-// with the Bazel toolchain: tools/bazel run --config=asan //serialisation/fuzz:deserialise_fuzzer_replay -- crash-*
+// with the Bazel toolchain: tools/bazel run --config=asan //serialisation/fuzz:deserialise_fuzzer_replay --
+// crash-*
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>

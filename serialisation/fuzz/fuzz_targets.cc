@@ -89,7 +89,8 @@ std::string CheckType(std::span<const uint8_t> payload, uint64_t split_seed) {
                         b.status().ToString());
   }
   if (!a.ok()) {
-    if (a.status().code() != absl::StatusCode::kDataLoss || b.status().code() != absl::StatusCode::kDataLoss) {
+    if (a.status().code() != absl::StatusCode::kDataLoss ||
+        b.status().code() != absl::StatusCode::kDataLoss) {
       return absl::StrCat("failure is not kDataLoss: ", a.status().ToString(), " / ", b.status().ToString());
     }
     return "";
@@ -111,14 +112,30 @@ std::string CheckPrimitives(std::span<const uint8_t> payload, uint64_t split_see
   for (int step = 0; step < 64 && in.ok() && in.remaining() > 0; ++step) {
     const size_t before = in.remaining();
     switch (in.GetU8() % 9) {
-      case 0: in.GetU16(); break;
-      case 1: in.GetU32(); break;
-      case 2: in.GetU64(); break;
-      case 3: in.GetVarU64(); break;
-      case 4: in.GetString(); break;
-      case 5: in.GetBool(); break;
-      case 6: in.GetSerId(); break;
-      case 7: in.Skip(in.GetU8()); break;
+      case 0:
+        in.GetU16();
+        break;
+      case 1:
+        in.GetU32();
+        break;
+      case 2:
+        in.GetU64();
+        break;
+      case 3:
+        in.GetVarU64();
+        break;
+      case 4:
+        in.GetString();
+        break;
+      case 5:
+        in.GetBool();
+        break;
+      case 6:
+        in.GetSerId();
+        break;
+      case 7:
+        in.Skip(in.GetU8());
+        break;
       default: {
         uint8_t tmp[7];
         in.GetBytes(tmp);
@@ -133,9 +150,9 @@ std::string CheckPrimitives(std::span<const uint8_t> payload, uint64_t split_see
   return "";
 }
 
-constexpr std::array kBuiltinIds = {ser_ids::kString, ser_ids::kU8,   ser_ids::kU16, ser_ids::kU32,
-                                    ser_ids::kU64,    ser_ids::kI8,   ser_ids::kI16, ser_ids::kI32,
-                                    ser_ids::kI64,    ser_ids::kBool, ser_ids::kUnit, ser_ids::kUuid,
+constexpr std::array kBuiltinIds = {ser_ids::kString, ser_ids::kU8,       ser_ids::kU16,  ser_ids::kU32,
+                                    ser_ids::kU64,    ser_ids::kI8,       ser_ids::kI16,  ser_ids::kI32,
+                                    ser_ids::kI64,    ser_ids::kBool,     ser_ids::kUnit, ser_ids::kUuid,
                                     Record::kSerId,   ser_ids::kActorPath};
 
 // MatchDeser over serialised data with every built-in arm; the SerId comes from the seed.
@@ -145,17 +162,17 @@ std::string CheckMatchDeser(std::span<const uint8_t> payload, uint64_t split_see
                      ? NetData::FromBytes(id, std::vector<uint8_t>(payload.begin(), payload.end()))
                      : NetData::FromChunkRef(id, ChunkRef::CopyOf(payload));
   auto ok = [](auto&&) { return std::string(); };
-  return
-      MatchDeser(On<std::string>(ok), On<uint8_t>(ok), On<uint16_t>(ok), On<uint32_t>(ok), On<uint64_t>(ok),
-                 On<int8_t>(ok), On<int16_t>(ok), On<int32_t>(ok), On<int64_t>(ok), On<bool>(ok),
-                 On<std::monostate>(ok), On<Uuid>(ok), On<Record>(ok),
-                 OnError([](const absl::Status& s) {
-                   return s.code() == absl::StatusCode::kDataLoss ? std::string() : s.ToString();
-                 }),
-                 OnDefault([&](NetData& d) {
-                   return d.ser_id() == ser_ids::kActorPath ? std::string() : std::string("default arm for a known id");
-                 }))
-          .Match(data);
+  return MatchDeser(On<std::string>(ok), On<uint8_t>(ok), On<uint16_t>(ok), On<uint32_t>(ok),
+                    On<uint64_t>(ok), On<int8_t>(ok), On<int16_t>(ok), On<int32_t>(ok), On<int64_t>(ok),
+                    On<bool>(ok), On<std::monostate>(ok), On<Uuid>(ok), On<Record>(ok),
+                    OnError([](const absl::Status& s) {
+                      return s.code() == absl::StatusCode::kDataLoss ? std::string() : s.ToString();
+                    }),
+                    OnDefault([&](NetData& d) {
+                      return d.ser_id() == ser_ids::kActorPath ? std::string()
+                                                               : std::string("default arm for a known id");
+                    }))
+      .Match(data);
 }
 
 using Check = std::string (*)(std::span<const uint8_t>, uint64_t);
@@ -204,7 +221,8 @@ std::string_view TargetName(int target) { return kTargets[static_cast<size_t>(ta
 std::string RunTarget(int target, std::span<const uint8_t> payload, uint64_t split_seed) {
   const std::string problem = kTargets[static_cast<size_t>(target)].check(payload, split_seed);
   if (problem.empty()) return problem;
-  return absl::StrCat(AsAbsl(TargetName(target)), " on ", Hex(payload), " (split ", split_seed, "): ", problem);
+  return absl::StrCat(AsAbsl(TargetName(target)), " on ", Hex(payload), " (split ", split_seed,
+                      "): ", problem);
 }
 
 std::string FuzzOneInput(std::span<const uint8_t> data) {
@@ -216,18 +234,30 @@ std::vector<uint8_t> ValidSample(int target, std::mt19937_64& rng) {
   // Values near the edges of each type are the interesting ones.
   const uint64_t r = (rng() % 4 == 0) ? (rng() % 3 == 0 ? 0 : ~uint64_t{0} >> (rng() % 64)) : rng();
   switch (target) {
-    case 0: return Encode(RandomString(rng));
-    case 1: return Encode(static_cast<uint8_t>(r));
-    case 2: return Encode(static_cast<uint16_t>(r));
-    case 3: return Encode(static_cast<uint32_t>(r));
-    case 4: return Encode(static_cast<uint64_t>(r));
-    case 5: return Encode(static_cast<int8_t>(r));
-    case 6: return Encode(static_cast<int16_t>(r));
-    case 7: return Encode(static_cast<int32_t>(r));
-    case 8: return Encode(static_cast<int64_t>(r));
-    case 9: return Encode(r % 2 == 0);
-    case 10: return Encode(std::monostate{});
-    case 11: return Encode(Uuid(rng(), rng()));
+    case 0:
+      return Encode(RandomString(rng));
+    case 1:
+      return Encode(static_cast<uint8_t>(r));
+    case 2:
+      return Encode(static_cast<uint16_t>(r));
+    case 3:
+      return Encode(static_cast<uint32_t>(r));
+    case 4:
+      return Encode(static_cast<uint64_t>(r));
+    case 5:
+      return Encode(static_cast<int8_t>(r));
+    case 6:
+      return Encode(static_cast<int16_t>(r));
+    case 7:
+      return Encode(static_cast<int32_t>(r));
+    case 8:
+      return Encode(static_cast<int64_t>(r));
+    case 9:
+      return Encode(r % 2 == 0);
+    case 10:
+      return Encode(std::monostate{});
+    case 11:
+      return Encode(Uuid(rng(), rng()));
     default: {
       Record rec{.id = r, .name = RandomString(rng), .values = {}, .flag = rng() % 2 == 0};
       for (uint64_t i = rng() % 6; i > 0; --i) rec.values.push_back(rng() >> (rng() % 64));

@@ -40,8 +40,7 @@ class BoxedValue {
   virtual std::unique_ptr<BoxedValue> CloneIfCopyable() const = 0;
 
  protected:
-  BoxedValue(const std::type_info& type, std::string_view type_name)
-      : type_(&type), type_name_(type_name) {}
+  BoxedValue(const std::type_info& type, std::string_view type_name) : type_(&type), type_name_(type_name) {}
   void set_value(void* value) { value_ = value; }
 
  private:
@@ -70,9 +69,9 @@ class BoxedImpl final : public BoxedValue {
     if constexpr (Serialiser<S, T>) {
       return SerialiseInto<T, S>(value_, buf);
     } else {
-      return absl::FailedPreconditionError(
-          absl::StrCat("boxed ", AsAbsl(TypeName<T>()), " has no serialiser (", AsAbsl(TypeName<S>()),
-                       " only deserialises)"));
+      return absl::FailedPreconditionError(absl::StrCat("boxed ", AsAbsl(TypeName<T>()),
+                                                        " has no serialiser (", AsAbsl(TypeName<S>()),
+                                                        " only deserialises)"));
     }
   }
   std::unique_ptr<BoxedValue> CloneIfCopyable() const override {
