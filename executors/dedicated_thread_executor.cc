@@ -92,7 +92,7 @@ class DedicatedThreadExecutorImpl final : public DedicatedThreadExecutor {
   size_t num_threads() const override { return 1; }
   bool IsWorkerThread() const override { return current_executor == this; }
 
-  Stats stats() const override { return Stats{tasks_run_.Get(), parks_.Get()}; }
+  Stats stats() const override { return Stats{tasks_run_.Get(), parking_.parks(0)}; }
 
  private:
   static absl::Status Refused() {
@@ -113,7 +113,7 @@ class DedicatedThreadExecutorImpl final : public DedicatedThreadExecutor {
       if (runnable == nullptr) {
         runnable = executors_internal::WaitForWork(
             idle_, parking_, 0, injector_, [this] { return Find(); },
-            [this] { return injector_.MaybeNonEmptyOrClosed(); }, parks_);
+            [this] { return injector_.MaybeNonEmptyOrClosed(); });
       }
       if (runnable == nullptr) break;  // shut down and drained
       tasks_run_.Increment();
@@ -153,7 +153,6 @@ class DedicatedThreadExecutorImpl final : public DedicatedThreadExecutor {
   Runnable* local_tail_ = nullptr;
   uint32_t tick_ = 0;
   OwnerCounter tasks_run_;
-  OwnerCounter parks_;
 };
 
 }  // namespace

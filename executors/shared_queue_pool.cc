@@ -32,7 +32,6 @@ class SharedQueuePoolImpl;
 struct alignas(64) ThreadState {
   const SharedQueuePoolImpl* pool = nullptr;
   OwnerCounter tasks_run;
-  OwnerCounter parks;
 };
 
 thread_local const ThreadState* current_thread = nullptr;
@@ -107,7 +106,7 @@ class SharedQueuePoolImpl final : public SharedQueuePool {
     Stats stats;
     for (size_t i = 0; i < num_threads_; ++i) {
       stats.tasks_run += states_[i].tasks_run.Get();
-      stats.parks += states_[i].parks.Get();
+      stats.parks += parking_.parks(i);
     }
     return stats;
   }
@@ -126,7 +125,7 @@ class SharedQueuePoolImpl final : public SharedQueuePool {
       if (runnable == nullptr) {
         runnable = executors_internal::WaitForWork(
             idle_, parking_, index, injector_, [this] { return Take(); },
-            [this] { return injector_.MaybeNonEmptyOrClosed(); }, state.parks);
+            [this] { return injector_.MaybeNonEmptyOrClosed(); });
       }
       if (runnable == nullptr) break;  // shut down and drained
       state.tasks_run.Increment();

@@ -48,7 +48,6 @@ struct Worker {
   OwnerCounter tasks_run;
   OwnerCounter steals;
   OwnerCounter injector_pops;
-  OwnerCounter parks;
 };
 
 thread_local Worker* current_worker = nullptr;
@@ -149,7 +148,7 @@ class WorkStealingPoolImpl final : public WorkStealingPool {
       stats.tasks_run += worker.tasks_run.Get();
       stats.steals += worker.steals.Get();
       stats.injector_pops += worker.injector_pops.Get();
-      stats.parks += worker.parks.Get();
+      stats.parks += parking_.parks(i);
     }
     return stats;
   }
@@ -189,7 +188,7 @@ class WorkStealingPoolImpl final : public WorkStealingPool {
       if (runnable == nullptr) {
         runnable = executors_internal::WaitForWork(
             idle_, parking_, index, injector_, [&] { return FindTask(worker); },
-            [&] { return HasWork(worker); }, worker.parks);
+            [&] { return HasWork(worker); });
       }
       if (runnable == nullptr) break;  // shut down and drained
       worker.tasks_run.Increment();

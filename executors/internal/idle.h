@@ -47,8 +47,7 @@ inline constexpr uint32_t kSpinRoundsBeforeYield = 256;
 // means the thread is done).
 template <typename Find, typename HasWork>
 Runnable* WaitForWork(const IdlePolicy& policy, ParkingLot& parking, size_t index,
-                      const Injector& injector, Find&& find, HasWork&& has_work,
-                      OwnerCounter& parks) {
+                      const Injector& injector, Find&& find, HasWork&& has_work) {
   const uint32_t spin_rounds = policy.park ? policy.spin_rounds : kSpinRoundsBeforeYield;
   for (;;) {
     for (uint32_t i = 0; i < spin_rounds; ++i) {
@@ -62,7 +61,6 @@ Runnable* WaitForWork(const IdlePolicy& policy, ParkingLot& parking, size_t inde
       continue;
     }
     const bool slept = parking.Park(index, has_work);
-    if (slept) parks.Increment();
     if (Runnable* runnable = find()) return runnable;
     if (injector.Drained()) return nullptr;
     // Work was announced but not takeable (a push in progress, or another thread

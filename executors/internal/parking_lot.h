@@ -58,6 +58,9 @@ class ParkingLot {
   // Wakes every worker and leaves a pending notification on those awake.
   void NotifyAll();
 
+  // Times worker `index` went to sleep (counted before sleeping; racy read).
+  uint64_t parks(size_t index) const { return slots_[index].parks.load(std::memory_order_relaxed); }
+
   // Number of workers asleep and not yet notified (racy; for heuristics/tests).
   size_t num_sleeping() const { return sleepers_.load(std::memory_order_relaxed); }
   size_t num_workers() const { return num_workers_; }
@@ -67,6 +70,7 @@ class ParkingLot {
 
   struct alignas(64) Slot {
     std::atomic<uint32_t> state{kRunning};
+    std::atomic<uint64_t> parks{0};  // written by the slot's worker only
   };
 
   // Leaves SLEEPING/NOTIFIED without sleeping.
@@ -86,6 +90,7 @@ bool ParkingLot::Park(size_t index, HasWork&& has_work) {
     CancelPark(slot);
     return false;
   }
+  slot.parks.store(slot.parks.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   while (slot.state.load(std::memory_order_acquire) == kSleeping) {
     FutexWait(slot.state, kSleeping);
   }
