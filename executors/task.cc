@@ -1,18 +1,32 @@
 #include "executors/task.h"
 
 #include <coroutine>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "executors/executor.h"
 #include "executors/internal/task_promise.h"
 
 namespace kompact::executors_internal {
+namespace {
+
+// The parent a finished child handed back on this thread; drained by Run().
+thread_local std::coroutine_handle<> parent_to_resume;
+
+}  // namespace
 
 void TaskPromiseBase::Run() {
   // Copy first: once resumed, the tree may finish (destroying *this) or be
   // rescheduled, rewriting due_ on another thread.
-  const std::coroutine_handle<> due = due_;
-  due.resume();
+  std::coroutine_handle<> next = due_;
+  do {
+    next.resume();
+    next = std::exchange(parent_to_resume, nullptr);
+  } while (next);
+}
+
+void TaskPromiseBase::ResumeParentSoon(std::coroutine_handle<> parent) noexcept {
+  parent_to_resume = parent;
 }
 
 void TaskPromiseBase::ScheduleResume(std::coroutine_handle<> handle, ScheduleHint hint) noexcept {

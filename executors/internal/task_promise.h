@@ -2,12 +2,18 @@
 // uses. Included by the public task.h because Task is a template.
 //
 // A started task tree: the root coroutine (started by Spawn) and the tasks it awaits
-// (which run inline via symmetric transfer) suspend at most one at a time. The
+// (which run inline on the same thread) suspend at most one at a time. The
 // root's promise is a Runnable: to resume the tree it records which coroutine is
 // due and schedules itself on the tree's executor or ResumeContext. So a
 // resumption allocates nothing. If scheduling fails, the root frame is destroyed
 // (which destroys the frames of the tasks it awaits) and its join future fails
 // with kCancelled.
+//
+// Stack depth stays bounded in every build mode: a parent starts its child by
+// symmetric transfer, but a finished child does not resume its parent from inside
+// its own frame (GCC makes that a tail call only when optimising); it leaves the
+// parent to the per-thread trampoline in Run(), which resumes it after the child's
+// resume() has returned.
 //
 // Thread-safety: a tree runs on one thread at a time; the scheduling hand-over
 // (future completion -> executor queue -> worker) carries happens-before.
@@ -42,10 +48,15 @@ class TaskPromiseBase : public Runnable {
  public:
   TaskPromiseBase() = default;
 
-  // (Roots only.) Resumes the coroutine of this tree that is due. Touches nothing
-  // after resuming: the tree may finish (destroying this) or be rescheduled and
-  // resumed on another thread before resume() returns.
+  // (Roots only.) Resumes the coroutine of this tree that is due, then every parent
+  // its finished children handed back (ResumeParentSoon). Touches nothing of this
+  // tree after resuming: the tree may finish (destroying this) or be rescheduled
+  // and resumed on another thread before resume() returns.
   void Run() final;
+
+  // Called by a finished child's final awaiter: `parent` is resumed by the Run()
+  // on this thread's stack as soon as the child's resume() has returned.
+  static void ResumeParentSoon(std::coroutine_handle<> parent) noexcept;
 
   // Arranges for `handle` (a suspended coroutine of this promise's tree) to be
   // resumed through the tree's executor or context. On failure the whole tree is
@@ -122,11 +133,13 @@ class TaskPromise final : public TaskPromiseBase, public TaskReturn<T> {
 
   struct FinalAwaiter {
     bool await_ready() noexcept { return false; }
-    std::coroutine_handle<> await_suspend(Handle handle) noexcept {
+    void await_suspend(Handle handle) noexcept {
       TaskPromise& promise = handle.promise();
-      if (std::coroutine_handle<> parent = promise.continuation()) return parent;
-      promise.FinishRoot();
-      return std::noop_coroutine();
+      if (std::coroutine_handle<> parent = promise.continuation()) {
+        ResumeParentSoon(parent);
+      } else {
+        promise.FinishRoot();
+      }
     }
     void await_resume() noexcept {}
   };
@@ -208,8 +221,8 @@ class FutureAwaiter final : public FutureCallback<T> {
   std::coroutine_handle<> handle_;
 };
 
-// co_await std::move(task) in a Task: runs the child inline (symmetric transfer)
-// as part of the same tree and yields its FutureResult<T>.
+// co_await std::move(task) in a Task: runs the child on this thread (started by
+// symmetric transfer) as part of the same tree and yields its FutureResult<T>.
 template <typename T>
 class TaskAwaiter {
  public:
