@@ -107,7 +107,9 @@ class [[nodiscard]] Future {
 
   // Blocks until the result is there and returns it (consuming the future).
   // On an executor thread (OnExecutorThread()) it does not block: it logs an error
-  // and returns kFailedPrecondition, leaving the future valid.
+  // and returns kFailedPrecondition, leaving the future valid; it does so even if
+  // the result is already there, so the mistake shows on every run, not only under
+  // load (use TryTake, co_await or Then there).
   [[nodiscard]] Result Wait() {
     if (state_ == nullptr) return executors_internal::InvalidFutureError("Future::Wait");
     if (OnExecutorThread()) return executors_internal::BlockingWaitOnExecutorError("Future::Wait");
@@ -146,7 +148,9 @@ class [[nodiscard]] Future {
   // completes the promise, or at once on this thread if the result is already
   // there. Returns the future of fn's value: a continuation returning V gives
   // Future<V>; absl::StatusOr<V> gives Future<V>; absl::Status or void gives
-  // Future<void>. An exception escaping fn becomes kInternal. One allocation.
+  // Future<void> (a returned Future<V> is not flattened). An exception escaping fn
+  // becomes kInternal. fn's captures are destroyed right after it ran. One
+  // allocation.
   // On an invalid future fn is not run and the result fails with kFailedPrecondition.
   template <typename F>
     requires std::invocable<F&&, Result&&>

@@ -10,8 +10,9 @@
 // and the join future's state.
 //
 // If a step cannot be scheduled (the executor is shut down), the task's frames are
-// destroyed (locals' destructors run) and the join handle fails with kCancelled.
-// Dropping a JoinHandle detaches the task; it still runs to completion.
+// destroyed (locals' destructors run, on the thread that tried to schedule it) and
+// the join handle fails with kCancelled. Dropping a JoinHandle detaches the task
+// (write `(void)Spawn(...)`); it still runs to completion.
 //
 // Thread-safety: Spawn may be called from any thread. Lifetime: the executor or
 // context must outlive the task (see ResumeContext).

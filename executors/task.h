@@ -48,9 +48,13 @@ class ResumeContext {
  public:
   // Arranges for `resumption.Run()` to be called exactly once, later, on a thread
   // where the task may run; must not call it before returning. `resumption` stays
-  // alive until Run() is called, and may be scheduled again from inside Run(). A
-  // failure (e.g. shut down) cancels the task: its frames are destroyed and its join
-  // future fails with kCancelled naming the returned status.
+  // alive until Run() is called. During Run() the task may suspend and be scheduled
+  // again (from any thread), and that next Run() may start elsewhere before this
+  // one has returned; Run() may also destroy `resumption`. So the context must not
+  // touch `resumption` once it has called Run() (the built-in executors follow the
+  // same rule). A failure (e.g. shut down) cancels the task: its frames are
+  // destroyed, on the calling thread, and its join future fails with kCancelled
+  // naming the returned status.
   // `hint` is kWake when an awaited future completed, kYield for Yield().
   [[nodiscard]] virtual absl::Status Schedule(Runnable& resumption, ScheduleHint hint) = 0;
 
