@@ -153,7 +153,7 @@ class [[nodiscard]] Future {
   // allocation.
   // On an invalid future fn is not run and the result fails with kFailedPrecondition.
   template <typename F>
-    requires std::invocable<F&&, Result&&>
+  requires std::invocable<F&&, Result&&>
   [[nodiscard]] auto Then(F fn) && -> Future<executors_internal::ContinuationValueT<T, F>> {
     using U = executors_internal::ContinuationValueT<T, F>;
     if (state_ == nullptr) {
@@ -170,7 +170,7 @@ class [[nodiscard]] Future {
   // is destroyed without running and the result fails with kCancelled. The
   // executor must outlive the pending continuation.
   template <typename F>
-    requires std::invocable<F&&, Result&&>
+  requires std::invocable<F&&, Result&&>
   [[nodiscard]] auto Then(Executor& executor,
                           F fn) && -> Future<executors_internal::ContinuationValueT<T, F>> {
     using U = executors_internal::ContinuationValueT<T, F>;
@@ -226,16 +226,8 @@ class Promise {
   // Each of these completes the future once and invalidates the promise. Any
   // continuation attached to the future runs inline, on this thread, before the
   // call returns. Completing an invalid promise is a bug (fatal in debug builds).
-  void Fulfil(ValueArg value)
-    requires(!std::is_void_v<T>)
-  {
-    Complete(Result(std::move(value)));
-  }
-  void Fulfil()
-    requires std::is_void_v<T>
-  {
-    Complete(absl::OkStatus());
-  }
+  void Fulfil(ValueArg value) requires(!std::is_void_v<T>) { Complete(Result(std::move(value))); }
+  void Fulfil() requires std::is_void_v<T> { Complete(absl::OkStatus()); }
   // `status` must not be OK (if it is, the future fails with kInternal).
   void Fail(absl::Status status) {
     Complete(status.ok() ? executors_internal::OkPassedAsFailureError("Promise::Fail")

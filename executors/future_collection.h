@@ -131,12 +131,11 @@ template <typename T>
     const absl::Status& status = executors_internal::StatusOf(result);
     if (futures[i].valid()) {  // nothing delivered: timed out or refused
       if (status.code() != absl::StatusCode::kDeadlineExceeded) return status;
-      const size_t completed =
-          i + std::count_if(futures.begin() + i, futures.end(),
-                            [](const Future<T>& f) { return f.IsReady(); });
-      return absl::DeadlineExceededError(
-          absl::StrCat("CollectWithTimeout: ", completed, " of ", n,
-                       " futures completed within ", absl::FormatDuration(timeout)));
+      const size_t completed = i + std::count_if(futures.begin() + i, futures.end(),
+                                                 [](const Future<T>& f) { return f.IsReady(); });
+      return absl::DeadlineExceededError(absl::StrCat("CollectWithTimeout: ", completed, " of ", n,
+                                                      " futures completed within ",
+                                                      absl::FormatDuration(timeout)));
     }
     if (!status.ok()) {
       return Annotate(status, absl::StrCat("CollectWithTimeout: future ", i, " of ", n));

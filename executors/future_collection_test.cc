@@ -68,7 +68,8 @@ TEST(WaitAll, InvalidInputGetsFailedPreconditionInItsSlot) {
   futures.push_back(MakeReadyFuture<int>(1));
   futures.emplace_back();  // invalid
   ASSERT_OK_AND_ASSIGN(auto results, WaitAll(std::move(futures)).Wait());
-  EXPECT_THAT(results, ElementsAre(IsOkAndHolds(1), StatusIs(absl::StatusCode::kFailedPrecondition)));
+  EXPECT_THAT(results,
+              ElementsAre(IsOkAndHolds(1), StatusIs(absl::StatusCode::kFailedPrecondition)));
 }
 
 TEST(WaitAll, DroppedPromisesShowAsCancelled) {
@@ -134,8 +135,9 @@ TEST(CollectWithTimeout, TimeoutSaysHowManyCompleted) {
   Pairs pairs = MakePairs(3);
   pairs.promises[0].Fulfil(1);
   pairs.promises[2].Fulfil(3);
-  EXPECT_THAT(CollectWithTimeout(std::move(pairs.futures), absl::Milliseconds(20)),
-              StatusIs(absl::StatusCode::kDeadlineExceeded, "2 of 3 futures completed within 20ms"));
+  EXPECT_THAT(
+      CollectWithTimeout(std::move(pairs.futures), absl::Milliseconds(20)),
+      StatusIs(absl::StatusCode::kDeadlineExceeded, "2 of 3 futures completed within 20ms"));
 }
 
 TEST(CollectWithTimeout, TimeoutBoundsTheWholeCall) {

@@ -147,8 +147,7 @@ TEST(Future, WaitForTimesOutThenSucceedsLater) {
   EXPECT_THAT(future.WaitFor(absl::Milliseconds(20)),
               StatusIs(absl::StatusCode::kDeadlineExceeded, "not completed within 20ms"));
   EXPECT_TRUE(future.valid());
-  EXPECT_THAT(future.WaitFor(absl::ZeroDuration()),
-              StatusIs(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_THAT(future.WaitFor(absl::ZeroDuration()), StatusIs(absl::StatusCode::kDeadlineExceeded));
   std::thread producer([p = std::move(promise)]() mutable { p.Fulfil(5); });
   EXPECT_THAT(future.WaitFor(kLongWait), IsOkAndHolds(5));
   EXPECT_FALSE(future.valid());
@@ -186,8 +185,8 @@ TEST(Future, BlockingWaitOnAnExecutorThreadIsRefused) {
   }));
   ASSERT_OK(done_future.WaitFor(kLongWait));
   ASSERT_OK(executor.Shutdown());
-  EXPECT_THAT(wait_status, StatusIs(absl::StatusCode::kFailedPrecondition,
-                                    HasSubstr("executor thread")));
+  EXPECT_THAT(wait_status,
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("executor thread")));
   EXPECT_THAT(wait_status, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("co_await")));
   EXPECT_THAT(wait_for_status, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_TRUE(still_valid);
@@ -274,11 +273,11 @@ TEST(Future, ThenChainsAndMapsResultTypes) {
           .Then([](absl::StatusOr<int> v) { return std::to_string(*v); })  // -> string
           .Then([](absl::StatusOr<std::string> s) -> absl::StatusOr<double> {
             return s->size() * 1.5;
-          })                                                             // -> double
+          })  // -> double
           .Then([](absl::StatusOr<double> d) -> absl::Status {
             return *d == 4.5 ? absl::OkStatus() : absl::InternalError("wrong");
-          })                                                             // -> void
-          .Then([](absl::Status s) { return s; });                      // -> void
+          })                                        // -> void
+          .Then([](absl::Status s) { return s; });  // -> void
   promise.Fulfil(123);
   EXPECT_OK(end.Wait());
 }
@@ -294,9 +293,8 @@ TEST(Future, ThenSeesErrorsAndCanRecover) {
 
 TEST(Future, ExceptionInThenBecomesInternal) {
   auto [promise, future] = MakePromise<int>();
-  Future<int> thrown = std::move(future).Then([](absl::StatusOr<int>) -> int {
-    throw std::runtime_error("kaboom");
-  });
+  Future<int> thrown = std::move(future).Then(
+      [](absl::StatusOr<int>) -> int { throw std::runtime_error("kaboom"); });
   promise.Fulfil(1);
   EXPECT_THAT(thrown.Wait(), StatusIs(absl::StatusCode::kInternal, "kaboom"));
 }
@@ -405,7 +403,8 @@ TEST(FutureRace, CompletionRacesShortWaitFor) {
       [&](int i) {
         absl::StatusOr<int> v = futures[i].WaitFor(absl::Microseconds(i % 3 == 0 ? 0 : 5));
         if (!v.ok()) {
-          if (v.status().code() != absl::StatusCode::kDeadlineExceeded || !futures[i].valid()) return;
+          if (v.status().code() != absl::StatusCode::kDeadlineExceeded || !futures[i].valid())
+            return;
           ++timeouts;
           v = futures[i].WaitFor(kLongWait);
         }

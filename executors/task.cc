@@ -32,9 +32,8 @@ void TaskPromiseBase::ResumeParentSoon(std::coroutine_handle<> parent) noexcept 
 void TaskPromiseBase::ScheduleResume(std::coroutine_handle<> handle, ScheduleHint hint) noexcept {
   TaskPromiseBase* const root = root_;
   root->due_ = handle;
-  const absl::Status scheduled = root->executor_ != nullptr
-                                     ? root->executor_->Schedule(*root, hint)
-                                     : root->context_->Schedule(*root, hint);
+  const absl::Status scheduled = root->executor_ != nullptr ? root->executor_->Schedule(*root, hint)
+                                                            : root->context_->Schedule(*root, hint);
   if (!scheduled.ok()) root->CancelTree(scheduled);
 }
 

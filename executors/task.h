@@ -90,7 +90,6 @@ class [[nodiscard]] Task {
     return executors_internal::TaskAwaiter<T>(std::exchange(handle_, nullptr));
   }
 
-
  private:
   friend promise_type;
   friend struct executors_internal::TaskAccess;

@@ -226,8 +226,8 @@ TEST(Task, RefusedResumptionDestroysEveryFrameOfTheTree) {
   context.set_refuse(true);
   promise.Fulfil(5);  // the resumption is refused: the tree is torn down here
   EXPECT_EQ(token.use_count(), 1);
-  EXPECT_THAT(handle.TryTake(),
-              ::testing::Optional(StatusIs(absl::StatusCode::kCancelled, "could not be scheduled")));
+  EXPECT_THAT(handle.TryTake(), ::testing::Optional(StatusIs(absl::StatusCode::kCancelled,
+                                                             "could not be scheduled")));
 }
 
 TEST(Task, YieldReschedulesThroughTheContext) {
@@ -264,7 +264,8 @@ TEST(Task, RefusedYieldCancelsTheTask) {
 TEST(Task, AJoinHandleCanBeAwaitedByAnotherTask) {
   TestThreadExecutor executor(2);
   auto [promise, future] = MakePromise<int>();
-  JoinHandle<int> first = Spawn(executor, AwaitWhileHolding(std::make_shared<int>(1), std::move(future)));
+  JoinHandle<int> first =
+      Spawn(executor, AwaitWhileHolding(std::make_shared<int>(1), std::move(future)));
   auto second = [](JoinHandle<int> h) -> Task<int> {
     absl::StatusOr<int> v = co_await std::move(h);
     co_return *v * 10;
@@ -299,8 +300,8 @@ TEST(Task, InvalidFuturesAndTasksYieldFailedPrecondition) {
   JoinHandle<std::vector<absl::StatusCode>> handle = Spawn(context, body());
   context.RunAll();
   EXPECT_THAT(handle.TryTake(),
-              ::testing::Optional(IsOkAndHolds(ElementsAre(absl::StatusCode::kFailedPrecondition,
-                                                           absl::StatusCode::kFailedPrecondition))));
+              ::testing::Optional(IsOkAndHolds(ElementsAre(
+                  absl::StatusCode::kFailedPrecondition, absl::StatusCode::kFailedPrecondition))));
   EXPECT_THAT(Spawn(context, Task<int>()).Wait(), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 

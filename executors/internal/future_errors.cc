@@ -23,11 +23,11 @@ absl::Status PromiseDroppedError() {
 }
 
 absl::Status BlockingWaitOnExecutorError(std::string_view operation) {
-  std::string message = absl::StrCat(
-      AsAbsl(operation),
-      " called on an executor thread: blocking a pool thread can deadlock the system "
-      "(the work that would complete the future may need this thread); use co_await "
-      "in a Task or Future::Then instead");
+  std::string message =
+      absl::StrCat(AsAbsl(operation),
+                   " called on an executor thread: blocking a pool thread can deadlock the system "
+                   "(the work that would complete the future may need this thread); use co_await "
+                   "in a Task or Future::Then instead");
   KLOG(FutureLogger(), ERROR) << message;
   return absl::FailedPreconditionError(message);
 }

@@ -168,8 +168,8 @@ class TaskPromise final : public TaskPromiseBase, public TaskReturn<T> {
   void CancelTree(const absl::Status& why) noexcept override {
     Promise<T> join = std::move(join_);
     Handle::from_promise(*this).destroy();
-    join.Fail(absl::CancelledError(absl::StrCat(
-        "task cancelled: its resumption could not be scheduled: ", why.message())));
+    join.Fail(absl::CancelledError(
+        absl::StrCat("task cancelled: its resumption could not be scheduled: ", why.message())));
   }
 
   Promise<T> join_;
