@@ -38,8 +38,7 @@ absl::StatusOr<TimerId> ManualTimer::ScheduleOnce(absl::Duration delay, OnceCall
 
 absl::StatusOr<TimerId> ManualTimer::SchedulePeriodic(absl::Duration delay, absl::Duration period,
                                                       PeriodicCallback callback) {
-  return core_->SchedulePeriodic(now_ns_.load(std::memory_order_acquire), delay, period,
-                                 std::move(callback));
+  return core_->SchedulePeriodic(now_ns_.load(std::memory_order_acquire), delay, period, std::move(callback));
 }
 
 void ManualTimer::Cancel(TimerId id) { core_->Cancel(id); }
@@ -60,17 +59,17 @@ absl::Duration ManualTimer::Now() const {
 
 absl::Status ManualTimer::Advance(absl::Duration delta) {
   if (delta < absl::ZeroDuration() || delta == absl::InfiniteDuration()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("ManualTimer::Advance: delta must be finite and >= 0, got ", absl::FormatDuration(delta)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ManualTimer::Advance: delta must be finite and >= 0, got ", absl::FormatDuration(delta)));
   }
   return AdvanceTo(Now() + delta);
 }
 
 absl::Status ManualTimer::AdvanceTo(absl::Duration time) {
   if (time == absl::InfiniteDuration() || time < Now()) {
-    return absl::InvalidArgumentError(absl::StrCat("ManualTimer::AdvanceTo: time must be finite and >= Now() (",
-                                                   absl::FormatDuration(Now()), "), got ",
-                                                   absl::FormatDuration(time)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("ManualTimer::AdvanceTo: time must be finite and >= Now() (",
+                     absl::FormatDuration(Now()), "), got ", absl::FormatDuration(time)));
   }
   if (OnDriverThread()) {
     return absl::FailedPreconditionError("ManualTimer::AdvanceTo: called from one of its own callbacks");

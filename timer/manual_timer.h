@@ -55,10 +55,8 @@ class ManualTimer final : public Timer {
 
   // See Timer and the behaviour above. Also kResourceExhausted with 2^24 timers
   // pending; kInvalidArgument for an empty callback.
-  [[nodiscard]] absl::StatusOr<TimerId> ScheduleOnce(absl::Duration delay,
-                                                     OnceCallback callback) override;
-  [[nodiscard]] absl::StatusOr<TimerId> SchedulePeriodic(absl::Duration delay,
-                                                         absl::Duration period,
+  [[nodiscard]] absl::StatusOr<TimerId> ScheduleOnce(absl::Duration delay, OnceCallback callback) override;
+  [[nodiscard]] absl::StatusOr<TimerId> SchedulePeriodic(absl::Duration delay, absl::Duration period,
                                                          PeriodicCallback callback) override;
   void Cancel(TimerId id) override;
   // Refuses new schedules and destroys every pending callback without running it.

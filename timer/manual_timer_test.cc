@@ -131,9 +131,7 @@ TEST(ManualTimer, ZeroDelayFiresOnTheNextAdvanceEvenAZeroOne) {
 TEST(ManualTimer, TimersScheduledByCallbacksFireWithinTheSameAdvance) {
   ManualTimer timer;
   std::vector<std::pair<std::string, absl::Duration>> fired;
-  auto log = [&](std::string name) {
-    return [&, name](TimerId) { fired.emplace_back(name, timer.Now()); };
-  };
+  auto log = [&](std::string name) { return [&, name](TimerId) { fired.emplace_back(name, timer.Now()); }; };
   ASSERT_OK(timer
                 .ScheduleOnce(10 * kMs,
                               [&](TimerId) {
@@ -147,9 +145,10 @@ TEST(ManualTimer, TimersScheduledByCallbacksFireWithinTheSameAdvance) {
   ASSERT_OK(timer.ScheduleOnce(12 * kMs, log("c")).status());
   ASSERT_OK(timer.Advance(100 * kMs));
   // a+0 is due at 10 ms, after what was already due then; a+200 is outside.
-  EXPECT_THAT(fired, ElementsAre(std::pair(std::string("a"), 10 * kMs), std::pair(std::string("b"), 10 * kMs),
-                                 std::pair(std::string("a+0"), 10 * kMs), std::pair(std::string("c"), 12 * kMs),
-                                 std::pair(std::string("a+5"), 15 * kMs)));
+  EXPECT_THAT(fired,
+              ElementsAre(std::pair(std::string("a"), 10 * kMs), std::pair(std::string("b"), 10 * kMs),
+                          std::pair(std::string("a+0"), 10 * kMs), std::pair(std::string("c"), 12 * kMs),
+                          std::pair(std::string("a+5"), 15 * kMs)));
   EXPECT_EQ(timer.pending(), 1u);
 }
 
@@ -157,9 +156,8 @@ TEST(ManualTimer, CancelledTimersNeverRunAndAreDestroyed) {
   ManualTimer timer;
   std::atomic<int> destroyed{0};
   int ran = 0;
-  ASSERT_OK_AND_ASSIGN(TimerId once, timer.ScheduleOnce(5 * kMs, [&, d = DestroyCounter(&destroyed)](TimerId) {
-    ++ran;
-  }));
+  ASSERT_OK_AND_ASSIGN(TimerId once,
+                       timer.ScheduleOnce(5 * kMs, [&, d = DestroyCounter(&destroyed)](TimerId) { ++ran; }));
   ASSERT_OK_AND_ASSIGN(TimerId periodic,
                        timer.SchedulePeriodic(kMs, kMs, [&, d = DestroyCounter(&destroyed)](TimerId) {
                          ++ran;
@@ -168,12 +166,24 @@ TEST(ManualTimer, CancelledTimersNeverRunAndAreDestroyed) {
   EXPECT_EQ(timer.pending(), 2u);
   timer.Cancel(once);
   timer.Cancel(periodic);
-  timer.Cancel(periodic);      // idempotent
+  timer.Cancel(periodic);        // idempotent
   timer.Cancel(TimerId{12345});  // unknown
   EXPECT_EQ(timer.pending(), 0u);
   ASSERT_OK(timer.Advance(absl::Seconds(1)));
   EXPECT_EQ(ran, 0);
   EXPECT_EQ(destroyed.load(), 2);
+}
+
+TEST(ManualTimer, CancelledTimersAreDestroyedLongBeforeTheirDeadline) {
+  ManualTimer timer;
+  std::atomic<int> destroyed{0};
+  ASSERT_OK_AND_ASSIGN(TimerId id,
+                       timer.ScheduleOnce(absl::Hours(24), [d = DestroyCounter(&destroyed)](TimerId) {}));
+  ASSERT_OK(timer.Advance(kMs));  // now in the wheel
+  timer.Cancel(id);
+  ASSERT_OK(timer.Advance(absl::ZeroDuration()));
+  EXPECT_EQ(destroyed.load(), 1);
+  EXPECT_EQ(timer.NextDeadline(), std::nullopt);
 }
 
 TEST(ManualTimer, PeriodicTimerStopsWhenItReturnsCancelOrCancelsItself) {
@@ -256,7 +266,8 @@ TEST(ManualTimer, RejectsInvalidDelaysAndPeriods) {
   EXPECT_THAT(timer.ScheduleOnce(-5 * kMs, once), StatusIs(absl::StatusCode::kInvalidArgument, "-5ms"));
   EXPECT_THAT(timer.ScheduleOnce(absl::InfiniteDuration(), once),
               StatusIs(absl::StatusCode::kInvalidArgument, "inf"));
-  EXPECT_THAT(timer.SchedulePeriodic(-kMs, kMs, periodic), StatusIs(absl::StatusCode::kInvalidArgument, "delay"));
+  EXPECT_THAT(timer.SchedulePeriodic(-kMs, kMs, periodic),
+              StatusIs(absl::StatusCode::kInvalidArgument, "delay"));
   EXPECT_THAT(timer.SchedulePeriodic(kMs, absl::ZeroDuration(), periodic),
               StatusIs(absl::StatusCode::kInvalidArgument, "period must be finite and > 0, got 0"));
   EXPECT_THAT(timer.SchedulePeriodic(kMs, -3 * kMs, periodic),
@@ -275,7 +286,8 @@ TEST(ManualTimer, ShutdownDestroysPendingCallbacksWithoutRunningThem) {
   std::atomic<int> destroyed{0};
   std::atomic<int> ran{0};
   for (int i = 0; i < 10; ++i) {
-    ASSERT_OK(timer.ScheduleOnce(i * 100 * kMs, [&, d = DestroyCounter(&destroyed)](TimerId) { ++ran; }).status());
+    ASSERT_OK(
+        timer.ScheduleOnce(i * 100 * kMs, [&, d = DestroyCounter(&destroyed)](TimerId) { ++ran; }).status());
     ASSERT_OK(timer
                   .SchedulePeriodic(absl::Hours(24 * 100), kMs,
                                     [&, d = DestroyCounter(&destroyed)](TimerId) {
@@ -299,11 +311,15 @@ TEST(ManualTimer, ShutdownFromACallbackStopsTheRunningAdvance) {
   ManualTimer timer;
   std::atomic<int> destroyed{0};
   std::vector<int> ran;
-  ASSERT_OK(timer.ScheduleOnce(5 * kMs, [&](TimerId) {
-    ran.push_back(1);
-    timer.Shutdown();  // must not deadlock
-    EXPECT_THAT(timer.Advance(kMs), StatusIs(absl::StatusCode::kFailedPrecondition, "callbacks"));
-  }).status());
+  ASSERT_OK(timer
+                .ScheduleOnce(5 * kMs,
+                              [&](TimerId) {
+                                ran.push_back(1);
+                                timer.Shutdown();  // must not deadlock
+                                EXPECT_THAT(timer.Advance(kMs),
+                                            StatusIs(absl::StatusCode::kFailedPrecondition, "callbacks"));
+                              })
+                .status());
   ASSERT_OK(timer.ScheduleOnce(5 * kMs, [&, d = DestroyCounter(&destroyed)](TimerId) { ran.push_back(2); })
                 .status());
   ASSERT_OK(timer.ScheduleOnce(6 * kMs, [&, d = DestroyCounter(&destroyed)](TimerId) { ran.push_back(3); })
@@ -388,11 +404,14 @@ TEST(ManualTimer, ShutdownFromAnotherThreadWaitsForTheRunningAdvance) {
   std::atomic<bool> in_callback{false};
   std::atomic<bool> release{false};
   std::atomic<int> destroyed{0};
-  ASSERT_OK(timer.ScheduleOnce(kMs, [&](TimerId) {
-    in_callback.store(true);
-    const absl::Time give_up = absl::Now() + absl::Seconds(30);
-    while (!release.load() && absl::Now() < give_up) std::this_thread::yield();
-  }).status());
+  ASSERT_OK(timer
+                .ScheduleOnce(kMs,
+                              [&](TimerId) {
+                                in_callback.store(true);
+                                const absl::Time give_up = absl::Now() + absl::Seconds(30);
+                                while (!release.load() && absl::Now() < give_up) std::this_thread::yield();
+                              })
+                .status());
   ASSERT_OK(timer.ScheduleOnce(kMs, [&, d = DestroyCounter(&destroyed)](TimerId) {}).status());
   std::thread advancer([&] { EXPECT_OK(timer.Advance(kMs)); });
   const absl::Time give_up = absl::Now() + absl::Seconds(30);

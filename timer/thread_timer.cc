@@ -22,14 +22,16 @@ constexpr uint64_t kMaxSleepTicks = uint64_t{24} * 60 * 60 * 1000;
 }  // namespace
 
 ThreadTimer::ThreadTimer(Logger logger)
-    : start_(std::chrono::steady_clock::now()), core_(std::make_unique<timer_internal::TimerCore>(std::move(logger))) {}
+    : start_(std::chrono::steady_clock::now()),
+      core_(std::make_unique<timer_internal::TimerCore>(std::move(logger))) {}
 
 absl::StatusOr<std::unique_ptr<ThreadTimer>> ThreadTimer::Create(ThreadTimerOptions options) {
   std::unique_ptr<ThreadTimer> timer(new ThreadTimer(std::move(options.logger)));
   try {
     timer->thread_ = std::thread(&ThreadTimer::Run, timer.get(), std::move(options.thread_name));
   } catch (const std::system_error& e) {
-    return absl::ResourceExhaustedError(absl::StrCat("ThreadTimer: cannot start the timer thread: ", e.what()));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("ThreadTimer: cannot start the timer thread: ", e.what()));
   }
   return timer;
 }

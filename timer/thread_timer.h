@@ -1,6 +1,6 @@
 // ThreadTimer: the real-time Timer (FEATURES.md T1, T4). One thread owns a
-// hierarchical hash wheel (timer/timer_wheel.h) at 1 ms resolution on
-// std::chrono::steady_clock.
+// hierarchical hash wheel (the algorithm of timer/timer_wheel.h) at 1 ms resolution
+// on std::chrono::steady_clock.
 //
 //   ASSIGN_OR_RETURN(std::unique_ptr<ThreadTimer> timer, ThreadTimer::Create());
 //   ASSIGN_OR_RETURN(TimerId id, timer->ScheduleOnce(absl::Milliseconds(50),
@@ -62,8 +62,7 @@ struct ThreadTimerOptions {
 class ThreadTimer final : public Timer {
  public:
   // Starts the timer thread. kResourceExhausted if the thread cannot be created.
-  [[nodiscard]] static absl::StatusOr<std::unique_ptr<ThreadTimer>> Create(
-      ThreadTimerOptions options = {});
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<ThreadTimer>> Create(ThreadTimerOptions options = {});
 
   // Shutdown(). Must not run on the timer thread (CHECK).
   ~ThreadTimer() override;
@@ -72,13 +71,13 @@ class ThreadTimer final : public Timer {
 
   // See Timer. Also kResourceExhausted with 2^24 timers pending; kInvalidArgument
   // for an empty callback.
-  [[nodiscard]] absl::StatusOr<TimerId> ScheduleOnce(absl::Duration delay,
-                                                     OnceCallback callback) override;
-  [[nodiscard]] absl::StatusOr<TimerId> SchedulePeriodic(absl::Duration delay,
-                                                         absl::Duration period,
+  [[nodiscard]] absl::StatusOr<TimerId> ScheduleOnce(absl::Duration delay, OnceCallback callback) override;
+  [[nodiscard]] absl::StatusOr<TimerId> SchedulePeriodic(absl::Duration delay, absl::Duration period,
                                                          PeriodicCallback callback) override;
   // O(1), lock-free up to queueing the id. Once it returns, the callback of `id`
-  // does not start again (a run already started completes).
+  // does not start again (a run already started completes). The callback is
+  // destroyed on the timer thread when it next wakes up, at the latest at the
+  // cancelled timer's own deadline.
   void Cancel(TimerId id) override;
 
   // Refuses new schedules, destroys every pending callback without running it, and

@@ -83,10 +83,13 @@ TEST(ThreadTimer, FiresNoEarlierThanTheDeadlineAndSoonAfter) {
   Counter done;
   for (size_t i = 0; i < delays_ms.size(); ++i) {
     scheduled[i] = Clock::now();
-    ASSERT_OK(timer->ScheduleOnce(delays_ms[i] * kMs, [&, i](TimerId) {
-      fired[i] = Clock::now();
-      done.Increment();
-    }).status());
+    ASSERT_OK(timer
+                  ->ScheduleOnce(delays_ms[i] * kMs,
+                                 [&, i](TimerId) {
+                                   fired[i] = Clock::now();
+                                   done.Increment();
+                                 })
+                  .status());
   }
   ASSERT_TRUE(done.WaitFor(static_cast<int>(delays_ms.size())));
   for (size_t i = 0; i < delays_ms.size(); ++i) {
@@ -143,9 +146,9 @@ TEST(ThreadTimer, CancelBeforeExpiryPreventsTheCallback) {
   auto timer = MakeTimer();
   std::atomic<int> destroyed{0};
   std::atomic<bool> ran{false};
-  ASSERT_OK_AND_ASSIGN(TimerId id, timer->ScheduleOnce(30 * kMs, [&, d = DestroyCounter(&destroyed)](TimerId) {
-    ran.store(true);
-  }));
+  ASSERT_OK_AND_ASSIGN(
+      TimerId id,
+      timer->ScheduleOnce(30 * kMs, [&, d = DestroyCounter(&destroyed)](TimerId) { ran.store(true); }));
   timer->Cancel(id);
   EXPECT_EQ(timer->pending(), 0u);
   // A later timer firing proves the cancelled one's deadline was passed.
@@ -182,11 +185,12 @@ TEST(ThreadTimer, PeriodicTimerCancelledFromAnotherThreadDoesNotStartAgain) {
   std::atomic<int> destroyed{0};
   std::atomic<int> started{0};
   Counter calls;
-  ASSERT_OK_AND_ASSIGN(TimerId id, timer->SchedulePeriodic(kMs, kMs, [&, d = DestroyCounter(&destroyed)](TimerId) {
-    started.fetch_add(1);
-    calls.Increment();
-    return TimerReturn::kReschedule;
-  }));
+  ASSERT_OK_AND_ASSIGN(TimerId id,
+                       timer->SchedulePeriodic(kMs, kMs, [&, d = DestroyCounter(&destroyed)](TimerId) {
+                         started.fetch_add(1);
+                         calls.Increment();
+                         return TimerReturn::kReschedule;
+                       }));
   ASSERT_TRUE(calls.WaitFor(10));
   timer->Cancel(id);
   const int at_cancel = started.load();
@@ -211,12 +215,14 @@ TEST(ThreadTimer, PeriodicTimerKeepsItsRateOverManyPeriods) {
                                    [&](TimerId) {
                                      if (at.size() < kPeriods) at.push_back(Clock::now());
                                      calls.Increment();
-                                     return at.size() < kPeriods ? TimerReturn::kReschedule : TimerReturn::kCancel;
+                                     return at.size() < kPeriods ? TimerReturn::kReschedule
+                                                                 : TimerReturn::kCancel;
                                    })
                 .status());
   ASSERT_TRUE(calls.WaitFor(kPeriods));
   ASSERT_EQ(at.size(), static_cast<size_t>(kPeriods));
-  for (int k = 0; k < kPeriods; ++k) ASSERT_GE(at[k] - start, kPeriod * (k + 1)) << "firing " << k << " was early";
+  for (int k = 0; k < kPeriods; ++k)
+    ASSERT_GE(at[k] - start, kPeriod * (k + 1)) << "firing " << k << " was early";
   // Deadlines are start + k * period: lateness does not accumulate. Drifting by even
   // 1 ms per period would put the last firing 400 ms late.
   EXPECT_LE(at.back() - start, kPeriod * kPeriods + kLateTolerance);
@@ -230,19 +236,25 @@ TEST(ThreadTimer, SleepsWhileTheNextDeadlineIsFarAway) {
   ASSERT_TRUE(fired.WaitFor(1));
   ASSERT_OK(timer->ScheduleOnce(absl::Seconds(10), [](TimerId) {}).status());
   // Far-away schedules arriving while it sleeps do not wake it either.
-  for (int i = 0; i < 500; ++i) ASSERT_OK(timer->ScheduleOnce(absl::Seconds(20 + i), [](TimerId) {}).status());
+  for (int i = 0; i < 500; ++i)
+    ASSERT_OK(timer->ScheduleOnce(absl::Seconds(20 + i), [](TimerId) {}).status());
   const uint64_t before = timer->wake_ups();
   absl::SleepFor(absl::Seconds(1));  // the measurement window, not synchronisation
   const uint64_t during = timer->wake_ups() - before;
+  RecordProperty("wake_ups_in_1s", static_cast<int>(during));
   // Polling every millisecond would be ~1000.
   EXPECT_LE(during, 5u);
   // An earlier deadline wakes it at once.
   const Clock::time_point scheduled = Clock::now();
   std::atomic<int64_t> late_ns{0};
-  ASSERT_OK(timer->ScheduleOnce(20 * kMs, [&](TimerId) {
-    late_ns.store((Clock::now() - scheduled - std::chrono::milliseconds(20)).count());
-    fired.Increment();
-  }).status());
+  ASSERT_OK(timer
+                ->ScheduleOnce(20 * kMs,
+                               [&](TimerId) {
+                                 late_ns.store(
+                                     (Clock::now() - scheduled - std::chrono::milliseconds(20)).count());
+                                 fired.Increment();
+                               })
+                .status());
   ASSERT_TRUE(fired.WaitFor(2));
   EXPECT_GE(late_ns.load(), 0);
   EXPECT_LE(late_ns.load(), std::chrono::nanoseconds(kLateTolerance).count());
@@ -252,16 +264,19 @@ TEST(ThreadTimer, IdleTimerDoesNotWakeAtAll) {
   auto timer = MakeTimer();
   const uint64_t before = timer->wake_ups();
   absl::SleepFor(absl::Milliseconds(300));  // the measurement window
+  RecordProperty("idle_wake_ups_in_300ms", static_cast<int>(timer->wake_ups() - before));
   EXPECT_LE(timer->wake_ups() - before, 1u);
 }
 
 TEST(ThreadTimer, RejectsInvalidArguments) {
   auto timer = MakeTimer();
-  EXPECT_THAT(timer->ScheduleOnce(-kMs, [](TimerId) {}), StatusIs(absl::StatusCode::kInvalidArgument, "-1ms"));
+  EXPECT_THAT(timer->ScheduleOnce(-kMs, [](TimerId) {}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "-1ms"));
   EXPECT_THAT(timer->ScheduleOnce(absl::InfiniteDuration(), [](TimerId) {}),
               StatusIs(absl::StatusCode::kInvalidArgument, "inf"));
-  EXPECT_THAT(timer->SchedulePeriodic(kMs, absl::ZeroDuration(), [](TimerId) { return TimerReturn::kCancel; }),
-              StatusIs(absl::StatusCode::kInvalidArgument, "period"));
+  EXPECT_THAT(
+      timer->SchedulePeriodic(kMs, absl::ZeroDuration(), [](TimerId) { return TimerReturn::kCancel; }),
+      StatusIs(absl::StatusCode::kInvalidArgument, "period"));
   EXPECT_THAT(timer->SchedulePeriodic(kMs, -kMs, [](TimerId) { return TimerReturn::kCancel; }),
               StatusIs(absl::StatusCode::kInvalidArgument, "-1ms"));
 }
@@ -271,9 +286,10 @@ TEST(ThreadTimer, ShutdownDestroysPendingCallbacksWithoutRunningThem) {
   std::atomic<int> destroyed{0};
   std::atomic<int> ran{0};
   for (int i = 0; i < 100; ++i) {
-    ASSERT_OK(timer->ScheduleOnce(absl::Seconds(10 + i), [&, d = DestroyCounter(&destroyed)](TimerId) {
-      ran.fetch_add(1);
-    }).status());
+    ASSERT_OK(timer
+                  ->ScheduleOnce(absl::Seconds(10 + i),
+                                 [&, d = DestroyCounter(&destroyed)](TimerId) { ran.fetch_add(1); })
+                  .status());
     ASSERT_OK(timer
                   ->SchedulePeriodic(absl::Hours(1), kMs,
                                      [&, d = DestroyCounter(&destroyed)](TimerId) {
@@ -298,10 +314,13 @@ TEST(ThreadTimer, ShutdownFromACallbackDoesNotDeadlock) {
   auto timer = MakeTimer();
   std::atomic<int> destroyed{0};
   Counter stopped;
-  ASSERT_OK(timer->ScheduleOnce(kMs, [&](TimerId) {
-    timer->Shutdown();
-    stopped.Increment();
-  }).status());
+  ASSERT_OK(timer
+                ->ScheduleOnce(kMs,
+                               [&](TimerId) {
+                                 timer->Shutdown();
+                                 stopped.Increment();
+                               })
+                .status());
   ASSERT_OK(timer->ScheduleOnce(absl::Seconds(30), [&, d = DestroyCounter(&destroyed)](TimerId) {}).status());
   ASSERT_TRUE(stopped.WaitFor(1));
   EXPECT_THAT(timer->ScheduleOnce(kMs, [](TimerId) {}), StatusIs(absl::StatusCode::kFailedPrecondition));

@@ -25,7 +25,10 @@
 
 namespace kompact {
 
-// Identifies one scheduled timer, unique within its Timer for the timer's lifetime.
+// Identifies one scheduled timer within its Timer; never 0. The built-in timers
+// encode a pool slot and a per-slot generation (24 + 39 bits), so Cancel finds the
+// timer in O(1) without a map; an id could only match a later timer after that slot
+// has been reused 2^39 times.
 struct TimerId {
   uint64_t value = 0;
 
@@ -65,12 +68,14 @@ class Timer {
                                                                  PeriodicCallback callback) = 0;
 
   // Cancels the timer. Idempotent; unknown, fired or already-cancelled ids are
-  // ignored. A callback that is running while Cancel is called completes; a
-  // periodic timer does not fire again afterwards.
+  // ignored. A callback that is running while Cancel is called completes; once
+  // Cancel has returned the callback does not start (again).
   virtual void Cancel(TimerId id) = 0;
 
   // Stops the timer: pending callbacks are destroyed without running, later
-  // schedules fail. Idempotent. Joins the timer thread (not from a callback).
+  // schedules fail. Idempotent. Joins the timer thread; from a callback it cannot,
+  // so it returns at once and the callbacks still pending are destroyed right after
+  // the running one returns.
   virtual void Shutdown() = 0;
 };
 

@@ -112,15 +112,15 @@ TEST(TimerWheel, TiesKeepInsertionOrderAcrossLevels) {
 TEST(TimerWheel, CascadesCorrectlyAtWheelBoundaries) {
   const std::vector<uint64_t> kBoundaries = {uint64_t{1} << 8, uint64_t{1} << 16, uint64_t{1} << 24,
                                              uint64_t{1} << 32, uint64_t{1} << 40};
-  const std::vector<uint64_t> kStarts = {0, 1, 255, 256, 65535, (uint64_t{1} << 32) - 3,
-                                         (uint64_t{1} << 33) + 12345};
+  const std::vector<uint64_t> kStarts = {
+      0, 1, 255, 256, 65535, (uint64_t{1} << 32) - 3, (uint64_t{1} << 33) + 12345};
   for (uint64_t start : kStarts) {
     for (uint64_t boundary : kBoundaries) {
       for (int64_t offset : {-1, 0, 1}) {
         const uint64_t delay = boundary + offset;
         for (bool stepwise : {false, true}) {
-          SCOPED_TRACE(testing::Message() << "start=" << start << " delay=" << delay
-                                          << " stepwise=" << stepwise);
+          SCOPED_TRACE(testing::Message()
+                       << "start=" << start << " delay=" << delay << " stepwise=" << stepwise);
           TimerWheel<int> wheel(start);
           const uint64_t deadline = start + delay;
           wheel.Insert(deadline, 1);
@@ -156,8 +156,7 @@ TEST(TimerWheel, OverflowEntriesFireAfterDaysAndBeyondTwoToThe32) {
   EXPECT_THAT(fired, ElementsAre(Fired{3 * kDay, 3, 3 * kDay}, Fired{60 * kDay, 60, 60 * kDay},
                                  Fired{1000 * kDay, 1000, 1000 * kDay}));
   EXPECT_THAT(wheel.NextDeadline(), Optional(uint64_t{1} << 50));
-  EXPECT_THAT(AdvanceTo(wheel, UINT64_MAX),
-              ElementsAre(Fired{uint64_t{1} << 50, 50, uint64_t{1} << 50}));
+  EXPECT_THAT(AdvanceTo(wheel, UINT64_MAX), ElementsAre(Fired{uint64_t{1} << 50, 50, uint64_t{1} << 50}));
 }
 
 TEST(TimerWheel, HugeJumpsAreCheap) {
@@ -178,7 +177,7 @@ TEST(TimerWheel, CancelPreventsFiringAndDestroysTheValue) {
   int destroyed = 0;
   TimerWheel<Tracked> wheel;
   WheelHandle a = wheel.InsertAfter(10, Tracked(&destroyed));
-  WheelHandle b = wheel.InsertAfter(100000, Tracked(&destroyed));  // level 2
+  WheelHandle b = wheel.InsertAfter(100000, Tracked(&destroyed));             // level 2
   WheelHandle c = wheel.InsertAfter(uint64_t{1} << 35, Tracked(&destroyed));  // overflow
   EXPECT_EQ(wheel.size(), 3u);
   EXPECT_TRUE(wheel.Cancel(a));

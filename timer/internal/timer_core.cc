@@ -25,16 +25,16 @@ uint64_t SaturatingAdd(uint64_t a, uint64_t b) { return b > UINT64_MAX - a ? UIN
 
 absl::Status ValidateDelay(std::string_view what, absl::Duration delay) {
   if (delay < absl::ZeroDuration() || delay == absl::InfiniteDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(AsAbsl(what), ": delay must be finite and >= 0, got ",
-                                                   absl::FormatDuration(delay)));
+    return absl::InvalidArgumentError(
+        absl::StrCat(AsAbsl(what), ": delay must be finite and >= 0, got ", absl::FormatDuration(delay)));
   }
   return absl::OkStatus();
 }
 
 absl::Status ValidatePeriod(std::string_view what, absl::Duration period) {
   if (period <= absl::ZeroDuration() || period == absl::InfiniteDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(AsAbsl(what), ": period must be finite and > 0, got ",
-                                                   absl::FormatDuration(period)));
+    return absl::InvalidArgumentError(
+        absl::StrCat(AsAbsl(what), ": period must be finite and > 0, got ", absl::FormatDuration(period)));
   }
   return absl::OkStatus();
 }
@@ -129,8 +129,7 @@ absl::StatusOr<TimerId> TimerCore::ScheduleOnce(uint64_t now_ns, absl::Duration 
 }
 
 absl::StatusOr<TimerId> TimerCore::SchedulePeriodic(uint64_t now_ns, absl::Duration delay,
-                                                    absl::Duration period,
-                                                    Timer::PeriodicCallback callback) {
+                                                    absl::Duration period, Timer::PeriodicCallback callback) {
   if (absl::Status s = ValidateDelay("SchedulePeriodic", delay); !s.ok()) return s;
   if (absl::Status s = ValidatePeriod("SchedulePeriodic", period); !s.ok()) return s;
   if (!callback) return absl::InvalidArgumentError("SchedulePeriodic: the callback is empty");
@@ -162,8 +161,7 @@ void TimerCore::Cancel(TimerId id) {
   TimerNode* node = Lookup(static_cast<uint32_t>(id.value & (kMaxTimers - 1)));
   if (node == nullptr) return;
   uint64_t expected = id.value;
-  if (!node->state.compare_exchange_strong(expected, id.value | kCancelledBit,
-                                           std::memory_order_acq_rel)) {
+  if (!node->state.compare_exchange_strong(expected, id.value | kCancelledBit, std::memory_order_acq_rel)) {
     return;  // unknown, fired, finished or already cancelled
   }
   live_.fetch_sub(1, std::memory_order_acq_rel);
@@ -317,8 +315,7 @@ void TimerCore::RunUntil(uint64_t to, absl::FunctionRef<void(uint64_t)> on_tick)
   }
 }
 
-bool TimerCore::Sleep(std::optional<uint64_t> wake_tick,
-                      std::chrono::steady_clock::time_point until) {
+bool TimerCore::Sleep(std::optional<uint64_t> wake_tick, std::chrono::steady_clock::time_point until) {
   std::unique_lock<std::mutex> lock(mu_);
   // Hand freed nodes back before a possibly long sleep.
   if (freed_head_ != nullptr) {

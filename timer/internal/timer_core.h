@@ -112,8 +112,7 @@ class TimerCore {
   // Blocks until `until` (the time of tick `wake_tick`; no limit if nullopt), a
   // schedule due before `wake_tick` (or many commands) arrives, or Stop. Returns at
   // once, false, if commands are queued or Stop was requested; true after waiting.
-  bool Sleep(std::optional<uint64_t> wake_tick,
-             std::chrono::steady_clock::time_point until);
+  bool Sleep(std::optional<uint64_t> wake_tick, std::chrono::steady_clock::time_point until);
   // After Stop: destroys every pending and queued callback without running it.
   // Idempotent.
   void DestroyAll();
@@ -130,8 +129,7 @@ class TimerCore {
   // Takes a free node, growing the pool if needed; nullptr at kMaxTimers.
   TimerNode* AllocateLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Fills `node` (allocated, callback constructed), assigns its id and queues it.
-  TimerId QueueLocked(TimerNode* node, uint64_t tick, bool* wake)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  TimerId QueueLocked(TimerNode* node, uint64_t tick, bool* wake) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void WakeIfNeededLocked(uint64_t tick, bool* wake) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Driver: logs the exception being handled, thrown by the callback of `id`.
