@@ -38,3 +38,11 @@ void TaskPromiseBase::ScheduleResume(std::coroutine_handle<> handle, ScheduleHin
 }
 
 }  // namespace kompact::executors_internal
+
+namespace kompact {
+
+void ResumeContext::CancelAccepted(Runnable& resumption, const absl::Status& why) {
+  static_cast<executors_internal::TaskPromiseBase&>(resumption).CancelAccepted(why);
+}
+
+}  // namespace kompact

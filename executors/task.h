@@ -60,6 +60,11 @@ class ResumeContext {
 
  protected:
   ~ResumeContext() = default;
+
+  // For a `resumption` this context accepted but can no longer run (e.g. its
+  // component died with the resumption still queued): destroys the task tree, on
+  // the calling thread, and fails its join future with kCancelled naming `why`.
+  static void CancelAccepted(Runnable& resumption, const absl::Status& why);
 };
 
 template <typename T = void>

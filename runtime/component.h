@@ -21,6 +21,7 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <typeinfo>
 #include <utility>
 
@@ -29,6 +30,8 @@
 #include "absl/strings/str_cat.h"
 #include "base/absl_compat.h"
 #include "base/uuid.h"
+#include "executors/future.h"
+#include "runtime/actor_ref.h"
 #include "runtime/component_core.h"
 #include "runtime/component_definition.h"
 #include "runtime/internal/core_refs.h"
@@ -91,6 +94,27 @@ class Component : public AnyComponent {
 
   // Unsynchronised access; see the file comment.
   C& definition() const { return static_cast<C&>(*ref_->definition()); }
+  // The component's actor reference (ActorRef<Never> if it is not an actor).
+  auto actor_ref() const { return ActorRef<typename runtime_internal::MessageTypeOf<C>::type>(ref_.get()); }
+
+  // Runs `f(C&)` on the component's own thread (between its events, with
+  // exclusive access, whatever its state) and returns a future of the result.
+  // Fails with kCancelled if the component can no longer run it.
+  template <typename F>
+  auto OnDefinition(F&& f) const -> Future<std::invoke_result_t<F&, C&>> {
+    using R = std::invoke_result_t<F&, C&>;
+    auto [promise, future] = MakePromise<R>();
+    ref_->RunOnOwnThread([f = std::forward<F>(f), p = std::move(promise)](ComponentCore& core) mutable {
+      C& definition = static_cast<C&>(*core.definition());
+      if constexpr (std::is_void_v<R>) {
+        f(definition);
+        p.Fulfil();
+      } else {
+        p.Fulfil(f(definition));
+      }
+    });
+    return std::move(future);
+  }
 };
 
 }  // namespace kompact

@@ -90,6 +90,15 @@ class WeakTarget {
   ComponentCore* core_;
 };
 
+// Disposes of a control event that will never be handled, telling whoever waits.
+void DropControlNode(ControlNode* node, const absl::Status& why) {
+  if (node->kind == ControlNode::Kind::kResume) {
+    runtime_internal::ComponentResumeContext::Cancel(*node->resumption, why);
+  }
+  if (node->done) std::move(node->done)(why);
+  delete node;
+}
+
 absl::Status NotAcceptingError(const ComponentCore& c, std::string_view what) {
   return absl::FailedPreconditionError(absl::StrCat(AsAbsl(what), ": component ", c.id().ToString(), " (",
                                                     AsAbsl(c.type_name()), ") is ",
@@ -159,8 +168,16 @@ void ComponentCore::Destroy() {
   for (QueueNode* n = control_.TakeAll(); n != nullptr;) {
     auto* node = static_cast<ControlNode*>(n);
     n = n->next.load(std::memory_order_relaxed);
-    if (node->done) std::move(node->done)(NotAcceptingError(*this, "control event dropped"));
-    delete node;
+    DropControlNode(node, NotAcceptingError(*this, "control event dropped"));
+  }
+  if (extras != nullptr) {
+    for (QueueNode* n = extras->deferred_head; n != nullptr;) {
+      auto* node = static_cast<ControlNode*>(n);
+      n = n->next.load(std::memory_order_relaxed);
+      DropControlNode(node, NotAcceptingError(*this, "control event dropped"));
+    }
+    extras->deferred_head = extras->deferred_tail = nullptr;
+    extras->blocking_join.reset();
   }
   DestroyDefinition();
   // A dedicated component's thread has nothing left to do; the system joins it.
@@ -204,6 +221,22 @@ void ComponentCore::SendLifecycle(ControlEvent event, absl::AnyInvocable<void(ab
   }
 }
 
+absl::Status ComponentCore::ScheduleResumption(Runnable& resumption, bool blocking) {
+  const LifecycleState state = lifecycle();
+  if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) {
+    return NotAcceptingError(*this, "task resumption");  // the task is cancelled
+  }
+  auto* node = new ControlNode();
+  node->kind = ControlNode::Kind::kResume;
+  node->blocking = blocking;
+  node->resumption = &resumption;
+  if (!EnqueueControl(node)) {
+    delete node;
+    return NotAcceptingError(*this, "task resumption");
+  }
+  return absl::OkStatus();
+}
+
 bool ComponentCore::RunOnOwnThread(absl::AnyInvocable<void(ComponentCore&) &&> fn) {
   auto* node = new ControlNode();
   node->kind = ControlNode::Kind::kApply;
@@ -224,12 +257,11 @@ void ComponentCore::Schedule(ScheduleHint hint) {
   CurrentComponentScope scope(this);
   for (;;) {
     UnparkWork();
-    uint32_t control = 0;
+    uint32_t control = blocked_ ? AbortBlocking() : 0;
     for (QueueNode* n = control_.TakeAll(); n != nullptr; ++control) {
       auto* node = static_cast<ControlNode*>(n);
       n = n->next.load(std::memory_order_relaxed);
-      if (node->done) std::move(node->done)(absl::CancelledError("the system's executor has shut down"));
-      delete node;
+      DropControlNode(node, absl::CancelledError("the system's executor has shut down"));
     }
     const uint32_t work = DropEverything();
     if (!FinishRun(work, control)) return;
@@ -248,18 +280,21 @@ void ComponentCore::SetLifecycle(LifecycleState state) {
   } while (!state_.compare_exchange_weak(cur, next, std::memory_order_acq_rel, std::memory_order_relaxed));
 }
 
-bool ComponentCore::TryParkAndFinish(uint32_t work, uint32_t control) {
+bool ComponentCore::TryParkAndFinish(uint32_t work, uint32_t control, uint32_t deferred) {
   const uint32_t parked_before = parked_;
+  const uint32_t parked_control_before = parked_control_;
   uint64_t cur = state_.load(std::memory_order_acquire);
   for (;;) {
-    if (runtime_internal::ControlOf(cur) != control) {
+    if (runtime_internal::ControlOf(cur) != control + deferred) {
       parked_ = parked_before;
+      parked_control_ = parked_control_before;
       return false;  // more control events: handle them first
     }
     const uint32_t all_work = WorkOf(cur);
     // Written before the exchange that gives up ownership, never after it.
     parked_ = parked_before + (all_work - work);
-    const uint64_t next = cur - all_work - control * runtime_internal::kControlUnit;
+    parked_control_ = parked_control_before + deferred;
+    const uint64_t next = cur - all_work - (control + deferred) * runtime_internal::kControlUnit;
     if (state_.compare_exchange_weak(cur, next, std::memory_order_acq_rel, std::memory_order_acquire)) {
       if (RefsOf(next) == 0) MaybeDestroy(next);
       return true;
@@ -289,18 +324,23 @@ void ComponentCore::Run() {
   CurrentComponentScope scope(this);
   uint32_t control_taken = 0;  // control events consumed by this run
   uint32_t work_taken = 0;     // other events consumed by this run
+  uint32_t deferred = 0;       // control events set aside (blocked) by this run
   bool stop = false;
   LifecycleState state;
   for (;;) {
-    const uint32_t control = RunControlEvents(stop);
+    const uint32_t seen_deferred = deferred;
+    const uint32_t control = RunControlEvents(stop, deferred);
     control_taken += control;
     state = lifecycle();
-    if (state != LifecycleState::kPassive || stop) break;
-    // A passive component keeps its events queued without spinning: their work
-    // is parked until Start. Nothing may be touched once parked.
-    if (TryParkAndFinish(work_taken, control_taken)) return;
+    const bool parks = (state == LifecycleState::kPassive || blocked_) &&
+                       state != LifecycleState::kDestroyed && state != LifecycleState::kFaulty;
+    if (!parks || stop) break;
+    // A passive or blocked component keeps its events queued without spinning:
+    // their work is parked until Start or the end of the block. Nothing may be
+    // touched once parked.
+    if (TryParkAndFinish(work_taken, control_taken, deferred)) return;
     // A control event is counted but not handled yet (maybe still being pushed).
-    if (control == 0) std::this_thread::yield();
+    if (control == 0 && deferred == seen_deferred) std::this_thread::yield();
   }
   uint32_t& taken = work_taken;
   if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) {
@@ -326,12 +366,27 @@ void ComponentCore::Run() {
   if (FinishRun(work_taken, control_taken)) Schedule(ScheduleHint::kYield);
 }
 
-uint32_t ComponentCore::RunControlEvents(bool& stop) {
+uint32_t ComponentCore::RunControlEvents(bool& stop, uint32_t& deferred) {
   uint32_t taken = 0;
   QueueNode* n = control_.TakeAll();
   while (n != nullptr) {
     auto* node = static_cast<ControlNode*>(n);
     n = n->next.load(std::memory_order_relaxed);
+    // While blocked only the blocking task's resumptions run (and Kill, which
+    // ends the block); everything else waits, in order.
+    if (blocked_ && !(node->kind == ControlNode::Kind::kResume && node->blocking) &&
+        !(node->kind == ControlNode::Kind::kLifecycle && node->event == ControlEvent::kKill)) {
+      ComponentExtras& ex = extras();
+      node->next.store(nullptr, std::memory_order_relaxed);
+      if (ex.deferred_tail != nullptr) {
+        ex.deferred_tail->next.store(node, std::memory_order_relaxed);
+      } else {
+        ex.deferred_head = node;
+      }
+      ex.deferred_tail = node;
+      ++deferred;
+      continue;
+    }
     ++taken;
     if (node->kind == ControlNode::Kind::kApply) {
       try {
@@ -342,9 +397,32 @@ uint32_t ComponentCore::RunControlEvents(bool& stop) {
       delete node;
       continue;
     }
+    if (node->kind == ControlNode::Kind::kResume) {
+      const LifecycleState state = lifecycle();
+      if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) {
+        DropControlNode(node, NotAcceptingError(*this, "task resumption"));  // died meanwhile
+        continue;
+      }
+      const bool blocking = node->blocking;
+      Runnable* resumption = node->resumption;
+      delete node;
+      resumption->Run();  // resumes the task here; exceptions end in its join future
+      if (blocking) {
+        QueueNode* next = FinishBlockingIfDone(n, stop);
+        if (next != n) {
+          deferred = 0;  // the set-aside events are back in the state word and the list
+          n = next;
+        }
+      }
+      continue;
+    }
     const LifecycleState state = lifecycle();
     absl::Status outcome = absl::OkStatus();
     ControlEvent event = node->event;
+    if (event == ControlEvent::kKill && blocked_) {
+      taken += AbortBlocking();
+      deferred = 0;  // they were dropped and are counted in `taken`
+    }
     const bool applicable =
         (event == ControlEvent::kStart && state == LifecycleState::kPassive) ||
         (event == ControlEvent::kStop && state == LifecycleState::kActive) ||
@@ -376,6 +454,12 @@ uint32_t ComponentCore::RunControlEvents(bool& stop) {
       } catch (...) {
         result = CurrentExceptionResult();
       }
+      if (result.kind() == HandlerResult::Kind::kBlockOn && event != ControlEvent::kKill) {
+        // The transition completes when the task does (FEATURES.md C8).
+        StartBlocking(std::move(result), event, std::move(node->done));
+        delete node;
+        continue;
+      }
       if (ApplyResult(std::move(result), &event)) stop = true;
       const LifecycleState after = lifecycle();
       if (after == LifecycleState::kFaulty) {
@@ -389,6 +473,86 @@ uint32_t ComponentCore::RunControlEvents(bool& stop) {
     delete node;
   }
   return taken;
+}
+
+void ComponentCore::StartBlocking(HandlerResult result, std::optional<ControlEvent> lifecycle_event,
+                                  absl::AnyInvocable<void(absl::Status) &&> lifecycle_done) {
+  std::unique_ptr<runtime_internal::BlockingTask> task = result.TakeBlockingTask();
+  ComponentExtras& ex = extras();
+  blocked_ = true;
+  ex.blocked_lifecycle = lifecycle_event;
+  ex.blocked_lifecycle_done = std::move(lifecycle_done);
+  CORE_LOG(DEBUG) << "blocked on a task";
+  // Its first step is queued as a blocking resumption (handled on the next pass).
+  ex.blocking_join = std::move(*task).Start(ex.blocking_context, this);
+}
+
+QueueNode* ComponentCore::FinishBlockingIfDone(QueueNode* rest, bool& stop) {
+  ComponentExtras& ex = extras();
+  if (!blocked_ || !ex.blocking_join || !ex.blocking_join->IsReady()) return rest;
+  std::optional<absl::StatusOr<HandlerResult>> outcome = ex.blocking_join->TryTake();
+  ex.blocking_join.reset();
+  blocked_ = false;
+  CORE_LOG(DEBUG) << "block ended";
+  // What was set aside goes first again; its work is back in the state word.
+  if (parked_control_ > 0) {
+    state_.fetch_add(parked_control_ * runtime_internal::kControlUnit, std::memory_order_acq_rel);
+    parked_control_ = 0;
+  }
+  QueueNode* next = rest;
+  if (ex.deferred_head != nullptr) {
+    ex.deferred_tail->next.store(rest, std::memory_order_relaxed);
+    next = ex.deferred_head;
+    ex.deferred_head = ex.deferred_tail = nullptr;
+  }
+  if (lifecycle() == LifecycleState::kActive) UnparkWork();
+  HandlerResult result = Handled::kOk;
+  if (!outcome || !outcome->ok()) {
+    result = HandlerResult::Recoverable(outcome ? outcome->status() : absl::InternalError("blocking task lost"));
+  } else {
+    result = std::move(**outcome);
+  }
+  std::optional<ControlEvent> event = std::exchange(ex.blocked_lifecycle, std::nullopt);
+  auto done = std::move(ex.blocked_lifecycle_done);
+  ex.blocked_lifecycle_done = nullptr;
+  if (result.kind() == HandlerResult::Kind::kBlockOn) {
+    StartBlocking(std::move(result), event, std::move(done));  // blocks again
+    return next;
+  }
+  ControlEvent e = event.value_or(ControlEvent::kStart);
+  if (ApplyResult(std::move(result), event ? &e : nullptr)) stop = true;
+  if (done) {
+    std::move(done)(lifecycle() == LifecycleState::kFaulty
+                        ? absl::AbortedError(absl::StrCat("component ", id_.ToString(), " became faulty"))
+                        : absl::OkStatus());
+  }
+  return next;
+}
+
+uint32_t ComponentCore::AbortBlocking() {
+  ComponentExtras& ex = extras();
+  // The task is abandoned: its next resumption is refused (the component is
+  // being destroyed) and its frames are freed then.
+  ex.blocking_join.reset();
+  blocked_ = false;
+  if (ex.blocked_lifecycle_done) {
+    std::move(ex.blocked_lifecycle_done)(absl::AbortedError("the component was killed while blocked"));
+  }
+  ex.blocked_lifecycle.reset();
+  ex.blocked_lifecycle_done = nullptr;
+  if (parked_control_ > 0) {
+    state_.fetch_add(parked_control_ * runtime_internal::kControlUnit, std::memory_order_acq_rel);
+    parked_control_ = 0;
+  }
+  uint32_t dropped = 0;
+  for (QueueNode* n = ex.deferred_head; n != nullptr; ++dropped) {
+    auto* node = static_cast<ControlNode*>(n);
+    n = n->next.load(std::memory_order_relaxed);
+    // Dropped like any event of a dying component; all are in the state word now.
+    DropControlNode(node, absl::AbortedError("the component was killed while blocked"));
+  }
+  ex.deferred_head = ex.deferred_tail = nullptr;
+  return dropped;
 }
 
 uint32_t ComponentCore::RunTimers(uint32_t max, RunInterrupt& interrupt) {
@@ -447,9 +611,8 @@ bool ComponentCore::ApplyResult(HandlerResult result, ControlEvent* lifecycle_ev
       BecomeDestroyed(/*run_on_kill=*/true, /*notify_supervisor=*/true);
       return true;
     case HandlerResult::Kind::kBlockOn:
-      // Blocking is implemented by runtime/async (FEATURES.md C8).
-      KLOG(logger(), ERROR) << "BlockOn is not supported by this runtime build; treating it as a fault";
-      BecomeFaulty(absl::UnimplementedError("BlockOn"), FaultSeverity::kRecoverable);
+      // Nothing else of this component runs until the task completes (C8).
+      StartBlocking(std::move(result), std::nullopt, nullptr);
       return true;
     case HandlerResult::Kind::kError:
       switch (result.severity()) {
@@ -548,7 +711,7 @@ uint32_t ComponentCore::DropEverything() {
 ComponentExtras& ComponentCore::extras() {
   ComponentExtras* extras = extras_.load(std::memory_order_acquire);
   if (extras != nullptr) return *extras;
-  auto* created = new ComponentExtras();
+  auto* created = new ComponentExtras(this);
   if (extras_.compare_exchange_strong(extras, created, std::memory_order_acq_rel, std::memory_order_acquire)) {
     return *created;
   }

@@ -95,9 +95,12 @@ struct ControlNode : QueueNode {
   enum class Kind : uint8_t {
     kLifecycle,  // Start/Stop/Kill; `done` gets the outcome
     kApply,      // run `apply` with exclusive access, whatever the state
+    kResume,     // resume a task of this component (SpawnLocal, or BlockOn if `blocking`)
   };
   Kind kind = Kind::kApply;
   ControlEvent event = ControlEvent::kStart;
+  bool blocking = false;
+  Runnable* resumption = nullptr;
   absl::AnyInvocable<void(absl::Status) &&> done;
   absl::AnyInvocable<void(ComponentCore&) &&> apply;
 };
@@ -189,6 +192,14 @@ class ComponentCore : public Runnable {
   // state (used for connections and definition access). If the component no longer
   // accepts events, `fn` is destroyed unrun and false is returned.
   bool RunOnOwnThread(absl::AnyInvocable<void(ComponentCore&) &&> fn);
+  // Queues the resumption of one of this component's tasks (runtime/async.h).
+  // Blocking resumptions run while the component is blocked; others wait for
+  // the block to end. kFailedPrecondition once the component is dead.
+  absl::Status ScheduleResumption(Runnable& resumption, bool blocking);
+  // True while the component is blocked on a BlockOn task (own thread).
+  bool blocked() const { return blocked_; }
+  // The lazily created state that async tasks need (runtime/async.h).
+  runtime_internal::ComponentExtras& extras_for_async() { return extras(); }
 
   // The component running on this thread right now, or nullptr.
   static ComponentCore* Current();
@@ -281,16 +292,26 @@ class ComponentCore : public Runnable {
   void Destroy();
 
   void SetLifecycle(LifecycleState state);
-  // Ends a run of a passive component: gives up ownership and moves the
-  // remaining work to parked_ (the events stay queued). Fails, changing nothing,
-  // if control events other than the `control` consumed ones are outstanding;
-  // the caller must then handle them first.
-  bool TryParkAndFinish(uint32_t work, uint32_t control);
+  // Ends a run of a passive or blocked component: gives up ownership and moves
+  // the remaining work to parked_ (the events stay queued) and the `deferred`
+  // control events (held aside while blocked) to parked_control_. Fails,
+  // changing nothing, if control events other than the `control` consumed and
+  // `deferred` ones are outstanding; the caller must then handle them first.
+  bool TryParkAndFinish(uint32_t work, uint32_t control, uint32_t deferred);
   void UnparkWork();
 
   // Run-loop pieces (own thread).
-  // Returns how many control nodes were taken.
-  uint32_t RunControlEvents(bool& stop);
+  // Returns how many control nodes were handled; adds to `deferred` those set
+  // aside because the component is blocked.
+  uint32_t RunControlEvents(bool& stop, uint32_t& deferred);
+  // BlockOn (runtime/async.h): starts the blocking task; ends the block when it
+  // completes, applying its result and re-queueing what was set aside. Returns
+  // the nodes to handle next when the block ended (else `rest`).
+  void StartBlocking(HandlerResult result, std::optional<ControlEvent> lifecycle_event,
+                     absl::AnyInvocable<void(absl::Status) &&> lifecycle_done);
+  runtime_internal::QueueNode* FinishBlockingIfDone(runtime_internal::QueueNode* rest, bool& stop);
+  // Ends a block because of Kill; returns the set-aside control events dropped.
+  uint32_t AbortBlocking();
   uint32_t RunTimers(uint32_t max, runtime_internal::RunInterrupt& interrupt);
   // Applies a handler result; returns true if processing must stop.
   bool ApplyResult(HandlerResult result, ControlEvent* lifecycle_event);
@@ -305,6 +326,7 @@ class ComponentCore : public Runnable {
   std::atomic<uint64_t> state_;
   std::atomic<uint32_t> weak_{1};  // +1 while the definition is alive
   uint32_t parked_ = 0;            // own thread: work moved out of the state word
+  uint32_t parked_control_ = 0;    // own thread: deferred control events moved out of it
   runtime_internal::MpscQueue messages_;
   runtime_internal::MpscStack control_;
   runtime_internal::MpscStack timers_;
@@ -317,6 +339,7 @@ class ComponentCore : public Runnable {
   ComponentCore* supervision_next_ = nullptr;
   uint16_t port_cursor_ = 0;  // own thread: round-robin resume position
   bool supervised_;
+  bool blocked_ = false;  // own thread: a BlockOn task is running
 };
 
 }  // namespace kompact

@@ -43,6 +43,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "base/uuid.h"
+#include "runtime/actor_ref.h"
 #include "runtime/component_core.h"
 #include "runtime/handler_result.h"
 #include "runtime/internal/creation_context.h"
@@ -124,9 +125,25 @@ class DefinitionBase {
 
 }  // namespace runtime_internal
 
+namespace runtime_internal {
+// The actor message type of C: C::Message if declared (see Actor<M>), else Never.
+template <typename C>
+struct MessageTypeOf {
+  using type = Never;
+};
+template <typename C>
+  requires requires { typename C::Message; }
+struct MessageTypeOf<C> {
+  using type = typename C::Message;
+};
+}  // namespace runtime_internal
+
 template <typename Self>
 class ComponentDefinition : public runtime_internal::DefinitionBase {
  public:
+  // This component's own actor reference (ActorRef<Never> if it is not an actor).
+  auto actor_ref() const { return ActorRef<typename runtime_internal::MessageTypeOf<Self>::type>(&core()); }
+
   // No ports unless the component declares its own Ports().
   static constexpr PortList<> Ports() { return PortList<>(); }
 

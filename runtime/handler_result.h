@@ -36,11 +36,20 @@ enum class FaultSeverity : uint8_t { kBenign, kRecoverable, kUnrecoverable };
 
 std::ostream& operator<<(std::ostream& os, FaultSeverity severity);
 
+class ComponentCore;
+class ResumeContext;
+class HandlerResult;
+template <typename T>
+class Future;
+
 namespace runtime_internal {
-// A task that a component blocks on (runtime/async.h implements it).
+// A task that a component blocks on (runtime/async.h creates it).
 class BlockingTask {
  public:
   virtual ~BlockingTask() = default;
+  // Starts the task with every step resumed through `context`, keeping
+  // `component`'s memory alive until the task tree is gone.
+  virtual Future<HandlerResult> Start(ResumeContext& context, ComponentCore* component) && = 0;
 };
 }  // namespace runtime_internal
 

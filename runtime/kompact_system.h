@@ -33,6 +33,8 @@
 #include "base/log.h"
 #include "executors/executor.h"
 #include "executors/future.h"
+#include "executors/spawn.h"
+#include "executors/task.h"
 #include "runtime/component.h"
 #include "runtime/component_definition.h"
 #include "runtime/internal/component_cell.h"
@@ -112,6 +114,13 @@ class KompactSystem {
                   "TriggerIndication: this type is not one of P's indications");
     return Deliver<typename P::IndicationStorage>(port.component(), port.queue(),
                                                  std::forward<E>(indication));
+  }
+
+  // ---- tasks (FEATURES.md C8) ------------------------------------------------------------
+  // Runs `task` on the system's executor (Kompact's system.spawn).
+  template <typename T>
+  [[nodiscard]] JoinHandle<T> Spawn(Task<T> task) const {
+    return kompact::Spawn(core_->executor(), std::move(task));
   }
 
   // ---- shutting down (FEATURES.md R3, V1, V4) ----------------------------------------------

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/absl_compat.h"
+#include "runtime/actor_ref.h"
 #include "runtime/channel.h"
 #include "runtime/component_definition.h"
 #include "runtime/handler_result.h"
@@ -82,6 +83,10 @@ absl::Status NotConnectable(ComponentCore& core, std::string_view side) {
   return absl::FailedPreconditionError(absl::StrCat(
       "cannot connect: the ", AsAbsl(side), " component ", core.id().ToString(), " (", AsAbsl(core.type_name()),
       ") is ", dead ? "dead" : AsAbsl(LifecycleStateName(core.lifecycle()))));
+}
+
+void ReportDeadLetter(ComponentCore* target, std::string_view message_type) {
+  target->system_core().DeadLetter(target, message_type);
 }
 
 KompactSystem DefinitionBase::system() const { return KompactSystem(&core_->system_core()); }

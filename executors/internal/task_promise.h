@@ -80,6 +80,10 @@ class TaskPromiseBase : public Runnable {
 
   std::coroutine_handle<> continuation() const noexcept { return continuation_; }
 
+  // (Roots only.) For a resumption a ResumeContext accepted but can no longer run
+  // (its owner is gone): destroys the tree and fails the join future.
+  void CancelAccepted(const absl::Status& why) noexcept { CancelTree(why); }
+
  protected:
   ~TaskPromiseBase() = default;
 

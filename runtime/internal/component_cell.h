@@ -68,17 +68,6 @@ std::string_view TypeName() {
   return name;
 }
 
-// The actor message type of C: C::Message if declared, else Never.
-template <typename C>
-struct MessageTypeOf {
-  using type = Never;
-};
-template <typename C>
-  requires requires { typename C::Message; }
-struct MessageTypeOf<C> {
-  using type = typename C::Message;
-};
-
 // ---- port list introspection -----------------------------------------------------------
 
 template <typename Entry>

@@ -4,11 +4,7 @@ namespace kompact::runtime_internal {
 
 HandlerResult DeadLetterBox::ReceiveLocal(DeadLetter letter) {
   ++received_;
-  int64_t suppressed = 0;
-  if (limit_.Allow(&suppressed)) {
-    KLOG(log(), INFO) << "dead letter: " << letter.what << " (" << letter.why << ")"
-                      << (suppressed > 0 ? " [" + std::to_string(suppressed) + " more not shown]" : "");
-  }
+  KLOG(log(), INFO) << "dead letter: " << letter.what << " (" << letter.why << ")";
   return Handled::kOk;
 }
 

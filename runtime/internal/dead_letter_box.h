@@ -1,5 +1,6 @@
 // The dead-letter system component (FEATURES.md R4): receives descriptions of
-// messages that could not be delivered and logs them, rate-limited.
+// messages that could not be delivered and logs them (SystemCore::DeadLetter
+// counts every one and rate-limits what it sends here).
 #ifndef KOMPACT_RUNTIME_INTERNAL_DEAD_LETTER_BOX_H_
 #define KOMPACT_RUNTIME_INTERNAL_DEAD_LETTER_BOX_H_
 
@@ -23,7 +24,6 @@ class DeadLetterBox : public ComponentDefinition<DeadLetterBox> {
   uint64_t received() const { return received_; }
 
  private:
-  LogRateLimiter limit_{10};
   uint64_t received_ = 0;
 };
 

@@ -87,12 +87,17 @@ void SystemCore::Poison(const std::string& reason) {
   ShutdownAsync();
 }
 
-void SystemCore::DeadLetter(std::string_view what, std::string_view why) {
+void SystemCore::DeadLetter(ComponentCore* target, std::string_view kind) {
   dead_letters_.fetch_add(1, std::memory_order_relaxed);
   ComponentCore* box = dead_letters_box_.get();
-  if (box == nullptr) return;
-  auto* node = NewNode<LocalMessageNode<runtime_internal::DeadLetter>>(
-      runtime_internal::DeadLetter{std::string(what), std::string(why)});
+  int64_t suppressed = 0;
+  if (box == nullptr || !dead_letter_log_limit_.Allow(&suppressed)) return;
+  runtime_internal::DeadLetter letter;
+  letter.what = absl::StrCat(AsAbsl(kind), " to component ", target->id().ToString(), " (",
+                             AsAbsl(target->type_name()), ")");
+  letter.why = absl::StrCat("it is ", target->IsDestroyed() ? "destroyed" : "faulty",
+                            suppressed > 0 ? absl::StrCat("; ", suppressed, " more dead letters not shown") : "");
+  auto* node = NewNode<LocalMessageNode<runtime_internal::DeadLetter>>(std::move(letter));
   if (!box->EnqueueMessage(node)) DeleteNode(node);
 }
 

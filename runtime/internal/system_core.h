@@ -85,8 +85,9 @@ class SystemCore {
   bool poisoned() const { return poisoned_.load(std::memory_order_acquire); }
 
   // ---- dead letters -----------------------------------------------------------------
-  // Counts a message that could not be delivered and logs it (rate-limited).
-  void DeadLetter(std::string_view what, std::string_view why);
+  // Counts a message that could not be delivered to `target` and has the
+  // dead-letter box log it (rate-limited; strings are built only when logged).
+  void DeadLetter(ComponentCore* target, std::string_view kind);
   uint64_t dead_letters() const { return dead_letters_.load(std::memory_order_relaxed); }
 
   // ---- lifecycle of the system ----------------------------------------------------------
