@@ -1,0 +1,94 @@
+#include "executors/internal/local_queue.h"
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "executors/internal/test_util.h"
+#include "gtest/gtest.h"
+
+namespace kompact::executors_internal {
+namespace {
+
+struct Item final : Runnable {
+  uint32_t id = 0;
+  void Run() override {}
+};
+
+std::vector<std::unique_ptr<Item>> MakeItems(size_t n) {
+  std::vector<std::unique_ptr<Item>> items;
+  for (size_t i = 0; i < n; ++i) {
+    items.push_back(std::make_unique<Item>());
+    items.back()->id = static_cast<uint32_t>(i);
+  }
+  return items;
+}
+
+TEST(LocalQueue, IsFifoAndBoundedByItsCapacity) {
+  LocalQueue queue;
+  auto items = MakeItems(LocalQueue::kCapacity + 1);
+  uint32_t size = 0;
+  for (uint32_t i = 0; i < LocalQueue::kCapacity; ++i) {
+    ASSERT_TRUE(queue.Push(*items[i], &size));
+    EXPECT_EQ(size, i + 1);
+  }
+  EXPECT_FALSE(queue.Push(*items[LocalQueue::kCapacity])) << "pushed past capacity";
+  EXPECT_EQ(queue.Size(), LocalQueue::kCapacity);
+  EXPECT_EQ(queue.FreeSlots(), 0u);
+  for (uint32_t i = 0; i < LocalQueue::kCapacity; ++i) {
+    Runnable* popped = queue.Pop();
+    ASSERT_EQ(popped, items[i].get()) << i;
+  }
+  EXPECT_EQ(queue.Pop(), nullptr);
+  EXPECT_EQ(queue.FreeSlots(), LocalQueue::kCapacity);
+}
+
+TEST(LocalQueue, ThievesLeaveTheLastEntry) {
+  LocalQueue queue;
+  auto items = MakeItems(2);
+  ASSERT_TRUE(queue.Push(*items[0]));
+  EXPECT_EQ(queue.Pop(/*min_size=*/2), nullptr);
+  ASSERT_TRUE(queue.Push(*items[1]));
+  EXPECT_EQ(queue.Pop(2), items[0].get());
+  EXPECT_EQ(queue.Pop(2), nullptr);
+  EXPECT_EQ(queue.Pop(), items[1].get());
+}
+
+TEST(LocalQueue, OwnerAndThievesTakeEveryEntryExactlyOnce) {
+  const size_t kItems = 2'000'000 / kStressDivisor;
+  auto items = MakeItems(kItems);
+  auto taken = std::make_unique<std::atomic<uint8_t>[]>(kItems);
+  LocalQueue queue;
+  std::atomic<bool> owner_done{false};
+  std::atomic<size_t> total{0};
+  auto take = [&](Runnable* runnable) {
+    taken[static_cast<Item*>(runnable)->id].fetch_add(1, std::memory_order_relaxed);
+    total.fetch_add(1, std::memory_order_relaxed);
+  };
+  std::vector<std::thread> thieves;
+  for (int t = 0; t < 2; ++t) {
+    thieves.emplace_back([&] {
+      while (!owner_done.load(std::memory_order_acquire)) {
+        if (Runnable* runnable = queue.Pop(2)) take(runnable);
+      }
+    });
+  }
+  size_t next = 0;
+  while (next < kItems) {
+    // Push a burst, then take one back (like a worker running its queue).
+    for (int burst = 0; burst < 3 && next < kItems; ++burst) {
+      if (!queue.Push(*items[next])) break;
+      ++next;
+    }
+    if (Runnable* runnable = queue.Pop()) take(runnable);
+  }
+  while (Runnable* runnable = queue.Pop()) take(runnable);
+  owner_done.store(true, std::memory_order_release);
+  for (std::thread& thief : thieves) thief.join();
+  EXPECT_EQ(total.load(), kItems);
+  for (size_t i = 0; i < kItems; ++i) ASSERT_EQ(taken[i].load(), 1) << "item " << i;
+}
+
+}  // namespace
+}  // namespace kompact::executors_internal

@@ -1,0 +1,68 @@
+// Helpers for the executors package's own tests: a bounded-wait countdown latch,
+// a bounded wait for a condition, and the test load scale under sanitizers.
+//
+// Thread-safety: CountDownLatch may be used from any thread.
+#ifndef KOMPACT_EXECUTORS_INTERNAL_TEST_UTIL_H_
+#define KOMPACT_EXECUTORS_INTERNAL_TEST_UTIL_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "base/build_config.h"
+
+namespace kompact::executors_internal {
+
+// Divide stress-test sizes by this (sanitizers slow code down 5-20x; the
+// remaining load still runs hundreds of thousands of tasks).
+inline constexpr size_t kStressDivisor = kSanitizer == Sanitizer::kNone ? 1 : 5;
+
+// Generous bound for every wait in tests: a hang fails instead of blocking forever.
+inline constexpr std::chrono::seconds kTestTimeout{30};
+
+class CountDownLatch {
+ public:
+  explicit CountDownLatch(int64_t count) : count_(count) {}
+
+  void CountDown(int64_t n = 1) {
+    std::lock_guard<std::mutex> lock(mu_);
+    count_ -= n;
+    if (count_ <= 0) done_.notify_all();
+  }
+
+  // True if the count reached zero within `timeout`.
+  bool WaitFor(std::chrono::milliseconds timeout = kTestTimeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return done_.wait_for(lock, timeout, [this] { return count_ <= 0; });
+  }
+
+  int64_t count() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return count_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable done_;
+  int64_t count_;
+};
+
+// Polls `condition` (with short sleeps) until true or `timeout`; returns the last
+// value. For observing state that has no notification (statistics, affinity).
+inline bool WaitUntil(const std::function<bool()>& condition,
+                      std::chrono::milliseconds timeout = kTestTimeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return condition();
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  return true;
+}
+
+}  // namespace kompact::executors_internal
+
+#endif  // KOMPACT_EXECUTORS_INTERNAL_TEST_UTIL_H_

@@ -1,0 +1,91 @@
+// The default executor (FEATURES.md X1, X2, R5): N workers, each with a
+// non-stealable "next" slot and a bounded lock-free local queue, a global
+// injector for submissions from outside, randomised work stealing, and futex
+// parking of idle workers.
+//
+//   ASSIGN_OR_RETURN(std::unique_ptr<WorkStealingPool> pool, WorkStealingPool::Create());
+//   RETURN_IF_ERROR(pool->Execute([] { ... }));
+//   RETURN_IF_ERROR(pool->Shutdown());
+//
+// Scheduling (Schedule(runnable, hint)):
+//  * From one of this pool's workers (Kompact's use_local_executor):
+//    - kWake puts the runnable in the worker's "next" slot, which only that worker
+//      runs; a displaced occupant moves to the back of the local queue, and if that
+//      queue now holds stealable work (>= 2 entries) one sleeping worker is woken.
+//      Two runnables that wake each other therefore stay on one core.
+//    - kYield appends to the local queue and wakes nobody.
+//    - A full local queue spills to the injector (waking a sleeper).
+//  * From any other thread (including another executor's worker): the injector,
+//    then at most one sleeping worker is woken.
+// Finding work, per worker: every 61st search looks at the injector and then the
+// local queue first (fairness: neither can be starved by the "next" slot); else
+// "next" slot, local queue, injector, then stealing from the others in random
+// order, taking only from queues with >= 2 entries. From the injector a worker
+// takes one task plus a share of the rest (leaving work for the others) into its
+// local queue, and wakes another worker if it left some. Every 61st search a
+// worker whose local queue holds stealable work also wakes one sleeper, so work
+// that accumulates through kYield still spreads.
+// Idle workers spin `spin_rounds` searches, then park (PoolOptions::park; never
+// under --config=low_latency, where they spin with pauses and yields).
+//
+// Schedule from a worker is a few plain loads and stores (no atomic RMW unless a
+// displaced task must be queued); from outside it is two atomic RMWs and a store.
+// Neither allocates nor locks.
+//
+// Shutdown: new work is refused at once (kFailedPrecondition) from every thread;
+// every accepted task runs (in the injector, local queues and next slots), then
+// the workers exit. A task accepted concurrently with ShutdownAsync() still runs
+// exactly once (see internal/injector.h). A task that the pool runs during
+// shutdown cannot schedule more work (refused like any other submission).
+//
+// Thread-safety: all members may be called from any thread, except Shutdown and
+// AwaitTermination (not from this pool's workers; Shutdown then returns
+// kFailedPrecondition, AwaitTermination CHECK-fails). Lifetime: destroying the
+// pool shuts it down and joins; no thread may still be inside Schedule then.
+#ifndef KOMPACT_EXECUTORS_WORK_STEALING_POOL_H_
+#define KOMPACT_EXECUTORS_WORK_STEALING_POOL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "executors/executor.h"
+#include "executors/pool_options.h"
+
+namespace kompact {
+
+class WorkStealingPool : public Executor {
+ public:
+  using Options = PoolOptions;
+
+  // Counters summed over the workers (each worker writes its own; a read while
+  // the pool runs is a consistent-enough snapshot for tests and benchmarks).
+  struct Stats {
+    uint64_t tasks_run = 0;
+    uint64_t steals = 0;         // tasks taken from another worker's local queue
+    uint64_t injector_pops = 0;  // successful takes from the injector
+    uint64_t parks = 0;          // times a worker went to sleep
+  };
+
+  // Starts the workers. kInvalidArgument (naming the field) for bad options;
+  // kResourceExhausted if a thread cannot be created.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<WorkStealingPool>> Create(
+      PoolOptions options = {});
+
+  ~WorkStealingPool() override = default;
+
+  // Index of the calling thread among this pool's workers, or nullopt.
+  virtual std::optional<size_t> CurrentWorkerIndex() const = 0;
+
+  virtual Stats stats() const = 0;
+
+ protected:
+  WorkStealingPool() = default;
+};
+
+}  // namespace kompact
+
+#endif  // KOMPACT_EXECUTORS_WORK_STEALING_POOL_H_

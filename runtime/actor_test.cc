@@ -1,0 +1,206 @@
+// Actors, refs, ask and senders (FEATURES.md A1-A5, V3).
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "runtime/actor_ref.h"
+#include "runtime/component_definition.h"
+#include "runtime/kompact_config.h"
+#include "runtime/kompact_system.h"
+#include "testing/deterministic_system.h"
+#include "testing/status_matchers.h"
+
+namespace kompact {
+namespace {
+
+using ::kompact::testing::DeterministicSystem;
+using ::kompact::testing::IsOkAndHolds;
+using ::kompact::testing::StatusIs;
+constexpr absl::Duration kWait = absl::Seconds(30);
+
+struct Add {
+  int64_t n;
+};
+struct Get {};
+using CounterMsg = std::variant<Add, Ask<Get, int64_t>, WithSender<Get, int64_t>>;
+
+class Counter : public ComponentDefinition<Counter>, public Actor<CounterMsg> {
+ public:
+  HandlerResult ReceiveLocal(CounterMsg msg) {
+    return std::visit(
+        [this](auto&& m) -> HandlerResult {
+          using T = std::decay_t<decltype(m)>;
+          if constexpr (std::is_same_v<T, Add>) {
+            total_ += m.n;
+          } else if constexpr (std::is_same_v<T, Ask<Get, int64_t>>) {
+            m.Reply(total_);
+          } else {
+            m.Reply(total_);
+          }
+          return Handled::kOk;
+        },
+        std::move(msg));
+  }
+  int64_t total() const { return total_; }
+
+ private:
+  int64_t total_ = 0;
+};
+
+// Collects int64 replies sent to it (for WithSender).
+class Sink : public ComponentDefinition<Sink>, public Actor<int64_t> {
+ public:
+  HandlerResult ReceiveLocal(int64_t v) {
+    got.store(v);
+    return Handled::kOk;
+  }
+  std::atomic<int64_t> got{-1};
+};
+
+class ActorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto built = KompactConfig().Threads(2).Build();
+    ASSERT_OK(built);
+    system_ = std::make_unique<KompactSystem>(*std::move(built));
+  }
+  void TearDown() override { EXPECT_OK(system_->Shutdown()); }
+  std::unique_ptr<KompactSystem> system_;
+};
+
+TEST_F(ActorTest, TellThenAskSeesEveryMessageInOrder) {
+  auto c = system_->Create<Counter>();
+  ASSERT_OK(system_->StartNotify(c).WaitFor(kWait));
+  ActorRef<CounterMsg> ref = c.actor_ref();
+  for (int i = 1; i <= 100; ++i) ref.Tell(Add{i});
+  EXPECT_THAT(ref.Ask<int64_t>(Get{}).WaitFor(kWait), IsOkAndHolds(5050));
+}
+
+TEST_F(ActorTest, AskFromManyThreadsGetsEveryReply) {
+  auto c = system_->Create<Counter>();
+  ASSERT_OK(system_->StartNotify(c).WaitFor(kWait));
+  ActorRef<CounterMsg> ref = c.actor_ref();
+  constexpr int kThreads = 4, kAsks = 2000;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      std::vector<Future<int64_t>> futures;
+      for (int i = 0; i < kAsks; ++i) {
+        ref.Tell(Add{1});
+        futures.push_back(ref.Ask<int64_t>(Get{}));
+      }
+      for (auto& f : futures) ok += f.WaitFor(kWait).ok();
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kThreads * kAsks);
+  EXPECT_THAT(ref.Ask<int64_t>(Get{}).WaitFor(kWait), IsOkAndHolds(kThreads * kAsks));
+}
+
+TEST_F(ActorTest, TellToADeadActorIsADeadLetter) {
+  auto c = system_->Create<Counter>();
+  ActorRef<CounterMsg> ref = c.actor_ref();
+  ASSERT_OK(system_->KillNotify(c).WaitFor(kWait));
+  const uint64_t before = system_->dead_letters();
+  EXPECT_FALSE(ref.Tell(Add{1}));
+  EXPECT_EQ(system_->dead_letters(), before + 1);
+  EXPECT_FALSE(ref.IsAlive());
+}
+
+TEST_F(ActorTest, AskToADeadActorFailsInsteadOfHanging) {
+  auto c = system_->Create<Counter>();
+  ActorRef<CounterMsg> ref = c.actor_ref();
+  c.Reset();  // never started, last handle: destroyed
+  EXPECT_THAT(ref.Ask<int64_t>(Get{}).WaitFor(kWait), StatusIs(absl::StatusCode::kCancelled, "PromiseDropped"));
+}
+
+TEST_F(ActorTest, PendingAsksFailWhenTheActorIsKilled) {
+  auto c = system_->Create<Counter>();
+  ActorRef<CounterMsg> ref = c.actor_ref();
+  // Passive: the asks queue up, then the kill drops them.
+  std::vector<Future<int64_t>> futures;
+  for (int i = 0; i < 10; ++i) futures.push_back(ref.Ask<int64_t>(Get{}));
+  ASSERT_OK(system_->KillNotify(c).WaitFor(kWait));
+  for (auto& f : futures) EXPECT_THAT(f.WaitFor(kWait), StatusIs(absl::StatusCode::kCancelled));
+}
+
+TEST_F(ActorTest, WeakRefDoesNotKeepAnUnstartedActorAlive) {
+  ActorRef<CounterMsg> ref;
+  {
+    auto c = system_->Create<Counter>();
+    ref = c.actor_ref();
+    EXPECT_TRUE(ref.IsAlive());
+  }
+  EXPECT_FALSE(ref.IsAlive());
+  EXPECT_FALSE(ref.Hold());
+}
+
+TEST_F(ActorTest, StrongRefKeepsTheActorAlive) {
+  ActorRefStrong<CounterMsg> strong;
+  {
+    auto c = system_->Create<Counter>();
+    strong = c.actor_ref().Hold();
+    ASSERT_TRUE(strong);
+  }
+  ASSERT_TRUE(strong.Weak().IsAlive());
+  system_->Start(AnyComponent(runtime_internal::StrongCoreRef(strong.core())));
+  strong.Tell(Add{7});
+  EXPECT_THAT(strong.Weak().Ask<int64_t>(Get{}).WaitFor(kWait), IsOkAndHolds(7));
+}
+
+TEST_F(ActorTest, RecipientConvertsToTheActorsMessage) {
+  auto c = system_->Create<Counter>();
+  ASSERT_OK(system_->StartNotify(c).WaitFor(kWait));
+  Recipient<Add> adds = c.actor_ref().recipient<Add>();
+  Recipient<int> ints = c.actor_ref().recipient_with<int>([](int n) { return CounterMsg(Add{n * 10}); });
+  adds.Tell(Add{1});
+  ints.Tell(2);
+  EXPECT_THAT(c.actor_ref().Ask<int64_t>(Get{}).WaitFor(kWait), IsOkAndHolds(21));
+}
+
+TEST_F(ActorTest, WithSenderRepliesToTheSender) {
+  auto c = system_->Create<Counter>();
+  auto sink = system_->Create<Sink>();
+  ASSERT_OK(system_->StartNotify(c).WaitFor(kWait));
+  ASSERT_OK(system_->StartNotify(sink).WaitFor(kWait));
+  c.actor_ref().Tell(Add{42});
+  c.actor_ref().Tell(WithSender<Get, int64_t>(Get{}, sink.actor_ref()));
+  const absl::Time deadline = absl::Now() + kWait;
+  while (sink.definition().got.load() != 42 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(1));
+  EXPECT_EQ(sink.definition().got.load(), 42);
+}
+
+TEST(ActorDeterministicTest, DroppedAskFailsTheFuture) {
+  // An actor that never replies.
+  struct Mute : ComponentDefinition<Mute>, Actor<Ask<Get, int>> {
+    HandlerResult ReceiveLocal(Ask<Get, int>) { return Handled::kOk; }
+  };
+  ASSERT_OK_AND_ASSIGN(auto sim, DeterministicSystem::Create());
+  auto m = sim->system().Create<Mute>();
+  sim->system().Start(m);
+  Future<int> reply = m.actor_ref().Ask(Get{});  // response type deduced from Ask<Get, int>
+  sim->RunUntilIdle();
+  EXPECT_THAT(reply.WaitFor(absl::Seconds(5)), StatusIs(absl::StatusCode::kCancelled, "PromiseDropped"));
+}
+
+TEST(ActorDeterministicTest, MessagesAreHandledInSendOrderAndRespectThroughput) {
+  ASSERT_OK_AND_ASSIGN(auto sim, DeterministicSystem::Create(KompactConfig().Throughput(10)));
+  auto c = sim->system().Create<Counter>();
+  sim->system().Start(c);
+  sim->RunUntilIdle();
+  for (int i = 0; i < 25; ++i) c.actor_ref().Tell(Add{1});
+  ASSERT_TRUE(sim->RunOne());
+  EXPECT_EQ(c.definition().total(), 10);
+  sim->RunUntilIdle();
+  EXPECT_EQ(c.definition().total(), 25);
+}
+
+}  // namespace
+}  // namespace kompact

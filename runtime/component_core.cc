@@ -1,0 +1,778 @@
+#include "runtime/component_core.h"
+
+#include <exception>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "glog/logging.h"
+#include "base/absl_compat.h"
+#include "runtime/internal/component_extras.h"
+#include "runtime/internal/node_pool.h"
+#include "runtime/internal/system_core.h"
+
+namespace kompact {
+
+using runtime_internal::ComponentExtras;
+using runtime_internal::ControlNode;
+using runtime_internal::kDeadFlag;
+using runtime_internal::kLifecycleMask;
+using runtime_internal::kLifecycleShift;
+using runtime_internal::kRefUnit;
+using runtime_internal::LifecycleOf;
+using runtime_internal::QueueNode;
+using runtime_internal::RefsOf;
+using runtime_internal::RunInterrupt;
+using runtime_internal::TimerNode;
+using runtime_internal::IsBusy;
+using runtime_internal::WorkOf;
+
+namespace {
+
+thread_local ComponentCore* current_component = nullptr;
+
+class CurrentComponentScope {
+ public:
+  explicit CurrentComponentScope(ComponentCore* c) : previous_(current_component) { current_component = c; }
+  ~CurrentComponentScope() { current_component = previous_; }
+
+ private:
+  ComponentCore* previous_;
+};
+
+}  // namespace
+
+namespace runtime_internal {
+std::string DescribeCurrentException() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return absl::StrCat("handler threw ", typeid(e).name(), ": ", e.what());
+  } catch (...) {
+    return "handler threw a non-std::exception value";
+  }
+}
+
+HandlerResult CurrentExceptionResult() {
+  return HandlerResult::Recoverable(absl::InternalError(DescribeCurrentException()));
+}
+void CounterOverflow(const char* what) {
+  LOG(FATAL) << "component state word overflow: too many " << what
+             << " for one component (see runtime/component_core.h for the limits)";
+  std::abort();
+}
+}  // namespace runtime_internal
+
+namespace {
+using runtime_internal::CurrentExceptionResult;
+using runtime_internal::DescribeCurrentException;
+
+// Logs through the component's logger only if the level is enabled, so that the
+// logger (and the extras holding it) is not created for every component.
+#define CORE_LOG(level)                                                              \
+  if (!system_->logger().IsEnabled(::kompact::log_internal::kLevel_##level)) {      \
+  } else                                                                             \
+    KLOG(logger(), level)
+
+// Owns one weak reference to a component, for timer callbacks.
+class WeakTarget {
+ public:
+  explicit WeakTarget(ComponentCore* core) : core_(core) { core_->AddWeakRef(); }
+  WeakTarget(WeakTarget&& other) noexcept : core_(std::exchange(other.core_, nullptr)) {}
+  WeakTarget& operator=(WeakTarget&&) = delete;
+  ~WeakTarget() {
+    if (core_ != nullptr) core_->ReleaseWeakRef();
+  }
+  ComponentCore* get() const { return core_; }
+
+ private:
+  ComponentCore* core_;
+};
+
+// Disposes of a control event that will never be handled, telling whoever waits.
+void DropControlNode(ControlNode* node, const absl::Status& why) {
+  if (node->kind == ControlNode::Kind::kResume) {
+    runtime_internal::ComponentResumeContext::Cancel(*node->resumption, why);
+  }
+  if (node->done) std::move(node->done)(why);
+  delete node;
+}
+
+absl::Status NotAcceptingError(const ComponentCore& c, std::string_view what) {
+  return absl::FailedPreconditionError(absl::StrCat(AsAbsl(what), ": component ", c.id().ToString(), " (",
+                                                    AsAbsl(c.type_name()), ") is ",
+                                                    AsAbsl(LifecycleStateName(c.lifecycle()))));
+}
+
+}  // namespace
+
+ComponentCore::ComponentCore(runtime_internal::SystemCore* system, Executor* executor, bool supervised)
+    : state_(kRefUnit | (static_cast<uint64_t>(LifecycleState::kPassive) << kLifecycleShift)),
+      id_(Uuid::Random()),
+      system_(system),
+      executor_(executor),
+      supervised_(supervised) {
+  system_->Ref();
+}
+
+ComponentCore::~ComponentCore() {
+  delete extras_.load(std::memory_order_relaxed);
+  system_->Unref();
+}
+
+ComponentCore* ComponentCore::Current() { return current_component; }
+
+// ---- references ------------------------------------------------------------------------
+
+void ComponentCore::ReleaseStrongRef() {
+  const uint64_t old = state_.fetch_sub(kRefUnit, std::memory_order_acq_rel);
+  DCHECK_GT(RefsOf(old), 0u) << "strong reference count underflow on " << id_;
+  if (RefsOf(old) == 1 && !IsBusy(old)) MaybeDestroy(old - kRefUnit);
+}
+
+bool ComponentCore::TryAddStrongRef() {
+  uint64_t cur = state_.load(std::memory_order_acquire);
+  while ((cur & kDeadFlag) == 0) {
+    if (state_.compare_exchange_weak(cur, cur + kRefUnit, std::memory_order_acq_rel,
+                                     std::memory_order_acquire)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void ComponentCore::ReleaseWeakRef() {
+  if (weak_.fetch_sub(1, std::memory_order_acq_rel) == 1) FreeCell();
+}
+
+void ComponentCore::MaybeDestroy(uint64_t observed) {
+  uint64_t cur = observed;
+  while (RefsOf(cur) == 0 && !IsBusy(cur) && (cur & kDeadFlag) == 0) {
+    if (state_.compare_exchange_weak(cur, cur | kDeadFlag, std::memory_order_acq_rel,
+                                     std::memory_order_acquire)) {
+      Destroy();
+      return;
+    }
+  }
+}
+
+void ComponentCore::Destroy() {
+  // The dead flag is set: nobody enqueues any more and nobody runs us.
+  ComponentExtras* extras = extras_if_present();
+  if (extras != nullptr) {
+    for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
+    extras->timers.clear();
+  }
+  DropEverything();
+  for (QueueNode* n = control_.TakeAll(); n != nullptr;) {
+    auto* node = static_cast<ControlNode*>(n);
+    n = n->next.load(std::memory_order_relaxed);
+    DropControlNode(node, NotAcceptingError(*this, "control event dropped"));
+  }
+  if (extras != nullptr) {
+    for (QueueNode* n = extras->deferred_head; n != nullptr;) {
+      auto* node = static_cast<ControlNode*>(n);
+      n = n->next.load(std::memory_order_relaxed);
+      DropControlNode(node, NotAcceptingError(*this, "control event dropped"));
+    }
+    extras->deferred_head = extras->deferred_tail = nullptr;
+    extras->blocking_join.reset();
+  }
+  DestroyDefinition();
+  // A dedicated component's thread has nothing left to do; the system joins it.
+  if (executor_ != &system_->executor()) executor_->ShutdownAsync();
+  ReleaseWeakRef();
+}
+
+// ---- enqueueing --------------------------------------------------------------------------
+
+void ComponentCore::UndoEnqueue(uint64_t amount) {
+  const uint64_t now = state_.fetch_sub(amount, std::memory_order_acq_rel) - amount;
+  if (!IsBusy(now) && RefsOf(now) == 0) MaybeDestroy(now);
+}
+
+bool ComponentCore::EnqueueControl(ControlNode* node) {
+  const uint64_t old = state_.fetch_add(runtime_internal::kControlUnit, std::memory_order_acq_rel);
+  if ((old & kDeadFlag) != 0) {
+    UndoEnqueue(runtime_internal::kControlUnit);
+    return false;
+  }
+  if (ABSL_PREDICT_FALSE(runtime_internal::ControlOf(old) == (runtime_internal::kControlMask >> runtime_internal::kControlShift))) {
+    runtime_internal::CounterOverflow("queued control events");
+  }
+  control_.Push(node);
+  if (!IsBusy(old)) Schedule(ScheduleHint::kWake);
+  return true;
+}
+
+void ComponentCore::SendLifecycle(ControlEvent event, absl::AnyInvocable<void(absl::Status) &&> done) {
+  auto* node = new ControlNode();
+  node->kind = ControlNode::Kind::kLifecycle;
+  node->event = event;
+  node->done = std::move(done);
+  if (!EnqueueControl(node)) {
+    if (node->done) {
+      std::move(node->done)(event == ControlEvent::kKill
+                                ? absl::OkStatus()  // already gone: the kill has happened
+                                : NotAcceptingError(*this, ControlEventName(event)));
+    }
+    delete node;
+  }
+}
+
+absl::Status ComponentCore::ScheduleResumption(Runnable& resumption, bool blocking) {
+  const LifecycleState state = lifecycle();
+  if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) {
+    return NotAcceptingError(*this, "task resumption");  // the task is cancelled
+  }
+  auto* node = new ControlNode();
+  node->kind = ControlNode::Kind::kResume;
+  node->blocking = blocking;
+  node->resumption = &resumption;
+  if (!EnqueueControl(node)) {
+    delete node;
+    return NotAcceptingError(*this, "task resumption");
+  }
+  return absl::OkStatus();
+}
+
+bool ComponentCore::RunOnOwnThread(absl::AnyInvocable<void(ComponentCore&) &&> fn) {
+  auto* node = new ControlNode();
+  node->kind = ControlNode::Kind::kApply;
+  node->apply = std::move(fn);
+  if (!EnqueueControl(node)) {
+    delete node;
+    return false;
+  }
+  return true;
+}
+
+void ComponentCore::Schedule(ScheduleHint hint) {
+  absl::Status status = executor_->Schedule(*this, hint);
+  if (ABSL_PREDICT_TRUE(status.ok())) return;
+  // The executor is shut down: we own the component (it is busy), so act as
+  // the consumer and drop everything; handlers never run again.
+  CORE_LOG(DEBUG) << "executor refused component " << id_ << ": " << status;
+  CurrentComponentScope scope(this);
+  for (;;) {
+    UnparkWork();
+    uint32_t control = blocked_ ? AbortBlocking() : 0;
+    for (QueueNode* n = control_.TakeAll(); n != nullptr; ++control) {
+      auto* node = static_cast<ControlNode*>(n);
+      n = n->next.load(std::memory_order_relaxed);
+      DropControlNode(node, absl::CancelledError("the system's executor has shut down"));
+    }
+    const uint32_t work = DropEverything();
+    if (!FinishRun(work, control)) return;
+    // Events still being pushed: drop them once they are visible.
+    std::this_thread::yield();
+  }
+}
+
+// ---- lifecycle bits -----------------------------------------------------------------------
+
+void ComponentCore::SetLifecycle(LifecycleState state) {
+  uint64_t cur = state_.load(std::memory_order_relaxed);
+  uint64_t next;
+  do {
+    next = (cur & ~kLifecycleMask) | (static_cast<uint64_t>(state) << kLifecycleShift);
+  } while (!state_.compare_exchange_weak(cur, next, std::memory_order_acq_rel, std::memory_order_relaxed));
+}
+
+bool ComponentCore::TryParkAndFinish(uint32_t work, uint32_t control, uint32_t deferred) {
+  const uint32_t parked_before = parked_;
+  const uint32_t parked_control_before = parked_control_;
+  uint64_t cur = state_.load(std::memory_order_acquire);
+  for (;;) {
+    if (runtime_internal::ControlOf(cur) != control + deferred) {
+      parked_ = parked_before;
+      parked_control_ = parked_control_before;
+      return false;  // more control events: handle them first
+    }
+    const uint32_t all_work = WorkOf(cur);
+    // Written before the exchange that gives up ownership, never after it.
+    parked_ = parked_before + (all_work - work);
+    parked_control_ = parked_control_before + deferred;
+    const uint64_t next = cur - all_work - (control + deferred) * runtime_internal::kControlUnit;
+    if (state_.compare_exchange_weak(cur, next, std::memory_order_acq_rel, std::memory_order_acquire)) {
+      if (RefsOf(next) == 0) MaybeDestroy(next);
+      return true;
+    }
+  }
+}
+
+void ComponentCore::UnparkWork() {
+  if (parked_ == 0) return;
+  state_.fetch_add(parked_, std::memory_order_acq_rel);
+  parked_ = 0;
+}
+
+bool ComponentCore::FinishRun(uint32_t work, uint32_t control) {
+  const uint64_t consumed = work + control * runtime_internal::kControlUnit;
+  const uint64_t old = state_.fetch_sub(consumed, std::memory_order_acq_rel);
+  DCHECK(WorkOf(old) >= work && runtime_internal::ControlOf(old) >= control) << "work count underflow on " << id_;
+  const uint64_t now = old - consumed;
+  if (IsBusy(now)) return true;
+  if (RefsOf(now) == 0) MaybeDestroy(now);
+  return false;
+}
+
+// ---- the run loop ---------------------------------------------------------------------------
+
+void ComponentCore::Run() {
+  CurrentComponentScope scope(this);
+  uint32_t control_taken = 0;  // control events consumed by this run
+  uint32_t work_taken = 0;     // other events consumed by this run
+  uint32_t deferred = 0;       // control events set aside (blocked) by this run
+  bool stop = false;
+  LifecycleState state;
+  for (;;) {
+    const uint32_t seen_deferred = deferred;
+    const uint32_t control = RunControlEvents(stop, deferred);
+    control_taken += control;
+    state = lifecycle();
+    const bool parks = (state == LifecycleState::kPassive || blocked_) &&
+                       state != LifecycleState::kDestroyed && state != LifecycleState::kFaulty;
+    if (!parks || stop) break;
+    // A passive or blocked component keeps its events queued without spinning:
+    // their work is parked until Start or the end of the block. Nothing may be
+    // touched once parked.
+    if (TryParkAndFinish(work_taken, control_taken, deferred)) return;
+    // A control event is counted but not handled yet (maybe still being pushed).
+    if (control == 0 && deferred == seen_deferred) std::this_thread::yield();
+  }
+  uint32_t& taken = work_taken;
+  if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) {
+    taken += DropEverything();
+  } else if (!stop) {
+    const uint32_t max_events = system_->throughput();
+    const uint32_t max_messages = system_->max_messages();
+    RunInterrupt interrupt;
+    // Timers first, then messages up to their share, then port events round-robin,
+    // then messages again until the budget is spent (FEATURES.md C5). The Process*
+    // functions catch exceptions per handler, so counts are always exact.
+    uint32_t count = RunTimers(max_events, interrupt);
+    if (!interrupt.result && count < max_messages) count += ProcessMessages(max_messages - count, interrupt);
+    if (!interrupt.result && count < max_events) count += ProcessPortEvents(max_events - count, interrupt);
+    if (!interrupt.result && count < max_events) count += ProcessMessages(max_events - count, interrupt);
+    taken += count;
+    if (interrupt.result) {
+      ApplyResult(std::move(*interrupt.result), nullptr);
+      state = lifecycle();
+      if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) taken += DropEverything();
+    }
+  }
+  if (FinishRun(work_taken, control_taken)) Schedule(ScheduleHint::kYield);
+}
+
+uint32_t ComponentCore::RunControlEvents(bool& stop, uint32_t& deferred) {
+  uint32_t taken = 0;
+  QueueNode* n = control_.TakeAll();
+  while (n != nullptr) {
+    auto* node = static_cast<ControlNode*>(n);
+    n = n->next.load(std::memory_order_relaxed);
+    // While blocked only the blocking task's resumptions run (and Kill, which
+    // ends the block); everything else waits, in order.
+    if (blocked_ && !(node->kind == ControlNode::Kind::kResume && node->blocking) &&
+        !(node->kind == ControlNode::Kind::kLifecycle && node->event == ControlEvent::kKill)) {
+      ComponentExtras& ex = extras();
+      node->next.store(nullptr, std::memory_order_relaxed);
+      if (ex.deferred_tail != nullptr) {
+        ex.deferred_tail->next.store(node, std::memory_order_relaxed);
+      } else {
+        ex.deferred_head = node;
+      }
+      ex.deferred_tail = node;
+      ++deferred;
+      continue;
+    }
+    ++taken;
+    if (node->kind == ControlNode::Kind::kApply) {
+      try {
+        std::move(node->apply)(*this);
+      } catch (...) {
+        KLOG(logger(), ERROR) << "control action: " << DescribeCurrentException();
+      }
+      delete node;
+      continue;
+    }
+    if (node->kind == ControlNode::Kind::kResume) {
+      const LifecycleState state = lifecycle();
+      if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) {
+        DropControlNode(node, NotAcceptingError(*this, "task resumption"));  // died meanwhile
+        continue;
+      }
+      const bool blocking = node->blocking;
+      Runnable* resumption = node->resumption;
+      delete node;
+      resumption->Run();  // resumes the task here; exceptions end in its join future
+      if (blocking) {
+        QueueNode* next = FinishBlockingIfDone(n, stop);
+        if (next != n) {
+          deferred = 0;  // the set-aside events are back in the state word and the list
+          n = next;
+        }
+      }
+      continue;
+    }
+    const LifecycleState state = lifecycle();
+    absl::Status outcome = absl::OkStatus();
+    ControlEvent event = node->event;
+    if (event == ControlEvent::kKill && blocked_) {
+      taken += AbortBlocking();
+      deferred = 0;  // they were dropped and are counted in `taken`
+    }
+    const bool applicable =
+        (event == ControlEvent::kStart && state == LifecycleState::kPassive) ||
+        (event == ControlEvent::kStop && state == LifecycleState::kActive) ||
+        (event == ControlEvent::kKill &&
+         (state == LifecycleState::kPassive || state == LifecycleState::kActive));
+    if (!applicable) {
+      if (!(event == ControlEvent::kKill && state == LifecycleState::kDestroyed) &&
+          !(event == ControlEvent::kStart && state == LifecycleState::kActive) &&
+          !(event == ControlEvent::kStop && state == LifecycleState::kPassive)) {
+        outcome = NotAcceptingError(*this, ControlEventName(event));
+      }
+      CORE_LOG(DEBUG) << "ignoring " << event << " in state " << state;
+    } else {
+      switch (event) {
+        case ControlEvent::kStart:
+          SetLifecycle(LifecycleState::kActive);
+          break;
+        case ControlEvent::kStop:
+          SetLifecycle(LifecycleState::kPassive);
+          break;
+        case ControlEvent::kKill:
+          SetLifecycle(LifecycleState::kDestroyed);
+          break;
+      }
+      CORE_LOG(DEBUG) << "handling " << event;
+      HandlerResult result = Handled::kOk;
+      try {
+        result = InvokeLifecycle(event);
+      } catch (...) {
+        result = CurrentExceptionResult();
+      }
+      if (result.kind() == HandlerResult::Kind::kBlockOn && event != ControlEvent::kKill) {
+        // The transition completes when the task does (FEATURES.md C8).
+        StartBlocking(std::move(result), event, std::move(node->done));
+        delete node;
+        continue;
+      }
+      if (ApplyResult(std::move(result), &event)) stop = true;
+      const LifecycleState after = lifecycle();
+      if (after == LifecycleState::kFaulty) {
+        outcome = absl::AbortedError(absl::StrCat("component ", id_.ToString(), " became faulty during ",
+                                                  AsAbsl(ControlEventName(event))));
+      } else if (event == ControlEvent::kStart && after == LifecycleState::kDestroyed) {
+        outcome = NotAcceptingError(*this, "Start");
+      }
+    }
+    if (node->done) std::move(node->done)(std::move(outcome));
+    delete node;
+  }
+  return taken;
+}
+
+void ComponentCore::StartBlocking(HandlerResult result, std::optional<ControlEvent> lifecycle_event,
+                                  absl::AnyInvocable<void(absl::Status) &&> lifecycle_done) {
+  std::unique_ptr<runtime_internal::BlockingTask> task = result.TakeBlockingTask();
+  ComponentExtras& ex = extras();
+  blocked_ = true;
+  ex.blocked_lifecycle = lifecycle_event;
+  ex.blocked_lifecycle_done = std::move(lifecycle_done);
+  CORE_LOG(DEBUG) << "blocked on a task";
+  // Its first step is queued as a blocking resumption (handled on the next pass).
+  ex.blocking_join = std::move(*task).Start(ex.blocking_context, this);
+}
+
+QueueNode* ComponentCore::FinishBlockingIfDone(QueueNode* rest, bool& stop) {
+  ComponentExtras& ex = extras();
+  if (!blocked_ || !ex.blocking_join || !ex.blocking_join->IsReady()) return rest;
+  std::optional<absl::StatusOr<HandlerResult>> outcome = ex.blocking_join->TryTake();
+  ex.blocking_join.reset();
+  blocked_ = false;
+  CORE_LOG(DEBUG) << "block ended";
+  // What was set aside goes first again; its work is back in the state word.
+  if (parked_control_ > 0) {
+    state_.fetch_add(parked_control_ * runtime_internal::kControlUnit, std::memory_order_acq_rel);
+    parked_control_ = 0;
+  }
+  QueueNode* next = rest;
+  if (ex.deferred_head != nullptr) {
+    ex.deferred_tail->next.store(rest, std::memory_order_relaxed);
+    next = ex.deferred_head;
+    ex.deferred_head = ex.deferred_tail = nullptr;
+  }
+  if (lifecycle() == LifecycleState::kActive) UnparkWork();
+  HandlerResult result = Handled::kOk;
+  if (!outcome || !outcome->ok()) {
+    result = HandlerResult::Recoverable(outcome ? outcome->status() : absl::InternalError("blocking task lost"));
+  } else {
+    result = std::move(**outcome);
+  }
+  std::optional<ControlEvent> event = std::exchange(ex.blocked_lifecycle, std::nullopt);
+  auto done = std::move(ex.blocked_lifecycle_done);
+  ex.blocked_lifecycle_done = nullptr;
+  if (result.kind() == HandlerResult::Kind::kBlockOn) {
+    StartBlocking(std::move(result), event, std::move(done));  // blocks again
+    return next;
+  }
+  ControlEvent e = event.value_or(ControlEvent::kStart);
+  if (ApplyResult(std::move(result), event ? &e : nullptr)) stop = true;
+  if (done) {
+    std::move(done)(lifecycle() == LifecycleState::kFaulty
+                        ? absl::AbortedError(absl::StrCat("component ", id_.ToString(), " became faulty"))
+                        : absl::OkStatus());
+  }
+  return next;
+}
+
+uint32_t ComponentCore::AbortBlocking() {
+  ComponentExtras& ex = extras();
+  // The task is abandoned: its next resumption is refused (the component is
+  // being destroyed) and its frames are freed then.
+  ex.blocking_join.reset();
+  blocked_ = false;
+  if (ex.blocked_lifecycle_done) {
+    std::move(ex.blocked_lifecycle_done)(absl::AbortedError("the component was killed while blocked"));
+  }
+  ex.blocked_lifecycle.reset();
+  ex.blocked_lifecycle_done = nullptr;
+  if (parked_control_ > 0) {
+    state_.fetch_add(parked_control_ * runtime_internal::kControlUnit, std::memory_order_acq_rel);
+    parked_control_ = 0;
+  }
+  uint32_t dropped = 0;
+  for (QueueNode* n = ex.deferred_head; n != nullptr; ++dropped) {
+    auto* node = static_cast<ControlNode*>(n);
+    n = n->next.load(std::memory_order_relaxed);
+    // Dropped like any event of a dying component; all are in the state word now.
+    DropControlNode(node, absl::AbortedError("the component was killed while blocked"));
+  }
+  ex.deferred_head = ex.deferred_tail = nullptr;
+  return dropped;
+}
+
+uint32_t ComponentCore::RunTimers(uint32_t max, RunInterrupt& interrupt) {
+  ComponentExtras* extras = extras_if_present();
+  QueueNode* batch = timers_.TakeAll();
+  if (batch == nullptr && (extras == nullptr || extras->pending_timers == nullptr)) return 0;
+  ComponentExtras& ex = this->extras();
+  // Older leftovers first.
+  if (ex.pending_timers != nullptr) {
+    QueueNode* tail = ex.pending_timers;
+    while (tail->next.load(std::memory_order_relaxed) != nullptr) tail = tail->next.load(std::memory_order_relaxed);
+    tail->next.store(batch, std::memory_order_relaxed);
+    batch = ex.pending_timers;
+    ex.pending_timers = nullptr;
+  }
+  uint32_t count = 0;
+  while (batch != nullptr && count < max && !interrupt.result) {
+    auto* node = static_cast<TimerNode*>(batch);
+    batch = batch->next.load(std::memory_order_relaxed);
+    const TimerId id = node->id;
+    runtime_internal::DeleteNode(node);
+    ++count;
+    auto it = ex.timers.find(id);
+    if (it == ex.timers.end()) continue;  // cancelled after it fired
+    HandlerResult result = Handled::kOk;
+    try {
+      if (it->second.periodic) {
+        result = it->second.callback(*this, id);
+      } else {
+        TimerCallback callback = std::move(it->second.callback);
+        ex.timers.erase(it);
+        result = callback(*this, id);
+      }
+    } catch (...) {
+      result = CurrentExceptionResult();
+    }
+    if (!result.ok()) {
+      if (result.kind() == HandlerResult::Kind::kError && result.severity() == FaultSeverity::kBenign) {
+        KLOG(logger(), WARNING) << "timer handler reported a benign error: " << result.status();
+      } else {
+        interrupt.result = std::move(result);
+      }
+    }
+  }
+  ex.pending_timers = batch;
+  return count;
+}
+
+bool ComponentCore::ApplyResult(HandlerResult result, ControlEvent* lifecycle_event) {
+  switch (result.kind()) {
+    case HandlerResult::Kind::kOk:
+      break;
+    case HandlerResult::Kind::kShutdown:
+      if (lifecycle_event != nullptr && *lifecycle_event == ControlEvent::kKill) break;  // same as OK
+      CORE_LOG(DEBUG) << "shutting down via Handled::kShutdown";
+      BecomeDestroyed(/*run_on_kill=*/true, /*notify_supervisor=*/true);
+      return true;
+    case HandlerResult::Kind::kBlockOn:
+      // Nothing else of this component runs until the task completes (C8).
+      StartBlocking(std::move(result), std::nullopt, nullptr);
+      return true;
+    case HandlerResult::Kind::kError:
+      switch (result.severity()) {
+        case FaultSeverity::kBenign:
+          KLOG(logger(), WARNING) << "handler reported a benign error: " << result.status();
+          break;
+        case FaultSeverity::kRecoverable:
+        case FaultSeverity::kUnrecoverable:
+          BecomeFaulty(result.status(), result.severity());
+          return true;
+      }
+      break;
+  }
+  if (lifecycle_event != nullptr) {
+    switch (*lifecycle_event) {
+      case ControlEvent::kStart:
+        UnparkWork();
+        system_->ComponentStarted(*this);
+        break;
+      case ControlEvent::kStop:
+        system_->ComponentStopped(*this);
+        break;
+      case ControlEvent::kKill:
+        BecomeDestroyed(/*run_on_kill=*/false, /*notify_supervisor=*/true);
+        return true;
+    }
+  }
+  return false;
+}
+
+void ComponentCore::BecomeDestroyed(bool run_on_kill, bool notify_supervisor) {
+  SetLifecycle(LifecycleState::kDestroyed);
+  if (run_on_kill) {
+    HandlerResult secondary = Handled::kOk;
+    try {
+      secondary = InvokeLifecycle(ControlEvent::kKill);
+    } catch (...) {
+      secondary = CurrentExceptionResult();
+    }
+    if (secondary.kind() == HandlerResult::Kind::kError) {
+      KLOG(logger(), ERROR) << "ignoring error from OnKill during shutdown: " << secondary.status();
+    }
+  }
+  ComponentExtras* extras = extras_if_present();
+  if (extras != nullptr) {  // T3: a dead component's timers are cancelled
+    for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
+    extras->timers.clear();
+  }
+  UnparkWork();  // parked events are dropped with the rest
+  if (notify_supervisor) system_->ComponentKilled(*this);
+}
+
+void ComponentCore::BecomeFaulty(const absl::Status& fault, FaultSeverity severity) {
+  if (severity == FaultSeverity::kUnrecoverable) {
+    KLOG(logger(), ERROR) << "handler reported an unrecoverable error: " << fault;
+    BecomeDestroyed(/*run_on_kill=*/false, /*notify_supervisor=*/true);
+    if (!supervised_) system_->Poison(absl::StrCat("unsupervised component ", AsAbsl(type_name()), " ",
+                                                   id_.ToString(), " failed: ", fault.ToString()));
+    return;
+  }
+  KLOG(logger(), ERROR) << "component faulted: " << fault;
+  SetLifecycle(LifecycleState::kFaulty);
+  ComponentExtras* extras = extras_if_present();
+  if (extras != nullptr) {
+    for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
+    extras->timers.clear();
+  }
+  UnparkWork();
+  system_->ComponentFaulty(*this, FaultContext(id_, std::string(type_name()), fault), supervised_);
+}
+
+uint32_t ComponentCore::DropEverything() {
+  uint32_t dropped = DropQueuedEvents();
+  for (QueueNode* n = timers_.TakeAll(); n != nullptr; ++dropped) {
+    QueueNode* next = n->next.load(std::memory_order_relaxed);
+    runtime_internal::DeleteNode(static_cast<TimerNode*>(n));
+    n = next;
+  }
+  ComponentExtras* extras = extras_if_present();
+  if (extras != nullptr) {
+    for (QueueNode* n = extras->pending_timers; n != nullptr; ++dropped) {
+      QueueNode* next = n->next.load(std::memory_order_relaxed);
+      runtime_internal::DeleteNode(static_cast<TimerNode*>(n));
+      n = next;
+    }
+    extras->pending_timers = nullptr;
+  }
+  // Dropped events that were parked are not in the state word any more.
+  const uint32_t from_parked = parked_ < dropped ? parked_ : dropped;
+  parked_ -= from_parked;
+  return dropped - from_parked;
+}
+
+// ---- context services -----------------------------------------------------------------------
+
+ComponentExtras& ComponentCore::extras() {
+  ComponentExtras* extras = extras_.load(std::memory_order_acquire);
+  if (extras != nullptr) return *extras;
+  auto* created = new ComponentExtras(this);
+  if (extras_.compare_exchange_strong(extras, created, std::memory_order_acq_rel, std::memory_order_acquire)) {
+    return *created;
+  }
+  delete created;  // another thread (SetRecoveryFunction) won
+  return *extras;
+}
+
+const Logger& ComponentCore::logger() {
+  ComponentExtras& ex = extras();
+  if (!ex.logger) {
+    ex.logger = system_->logger().WithContext("ctype", type_name()).WithContext("cid", id_.ToString());
+  }
+  return *ex.logger;
+}
+
+void ComponentCore::SetRecoveryFunction(RecoveryFunction fn) {
+  ComponentExtras& ex = extras();
+  std::lock_guard<std::mutex> lock(ex.recovery_mu);
+  ex.recovery = std::move(fn);
+}
+
+void ComponentCore::RequestSuicide() { SendLifecycle(ControlEvent::kKill); }
+
+absl::StatusOr<TimerId> ComponentCore::ScheduleOnce(absl::Duration delay, TimerCallback callback) {
+  DCHECK(IsCurrent()) << "ScheduleOnce must be called on the component's own thread";
+  // The timer owns one weak reference until the callback runs or is dropped.
+  auto scheduled =
+      system_->timer().ScheduleOnce(delay, [target = WeakTarget(this)](TimerId id) mutable {
+        auto* node = runtime_internal::NewNode<TimerNode>();
+        node->id = id;
+        if (!target.get()->EnqueueTimer(node)) runtime_internal::DeleteNode(node);
+      });
+  if (!scheduled.ok()) return scheduled.status();
+  extras().timers[*scheduled] = {std::move(callback), false};
+  return scheduled;
+}
+
+absl::StatusOr<TimerId> ComponentCore::SchedulePeriodic(absl::Duration delay, absl::Duration period,
+                                                        TimerCallback callback) {
+  DCHECK(IsCurrent()) << "SchedulePeriodic must be called on the component's own thread";
+  // The timer owns one weak reference for as long as it may fire.
+  auto scheduled = system_->timer().SchedulePeriodic(
+      delay, period, [target = WeakTarget(this)](TimerId id) mutable {
+        auto* node = runtime_internal::NewNode<TimerNode>();
+        node->id = id;
+        if (!target.get()->EnqueueTimer(node)) {
+          runtime_internal::DeleteNode(node);
+          return TimerReturn::kCancel;  // T3: the component is gone
+        }
+        return TimerReturn::kReschedule;
+      });
+  if (!scheduled.ok()) return scheduled.status();
+  extras().timers[*scheduled] = {std::move(callback), true};
+  return scheduled;
+}
+
+void ComponentCore::CancelTimer(TimerId id) {
+  DCHECK(IsCurrent()) << "CancelTimer must be called on the component's own thread";
+  ComponentExtras* extras = extras_if_present();
+  if (extras != nullptr) extras->timers.erase(id);
+  system_->timer().Cancel(id);
+}
+
+}  // namespace kompact

@@ -1,0 +1,105 @@
+// What every handler returns (FEATURES.md C7, Kompact v0.12 `HandlerResult`).
+//
+//   HandlerResult Handle(const Increment&) {
+//     if (bad) return HandlerResult::Benign(absl::InvalidArgumentError("..."));
+//     return Handled::kOk;
+//   }
+//
+// - Handled::kOk         continue normally.
+// - Handled::kShutdown   Kompact's DieNow: the component is destroyed now; OnKill
+//                        runs and the supervisor is told it was killed.
+// - BlockOn(task)        suspend all other processing of this component until the
+//                        task completes (runtime/async.h).
+// - an error status, with a severity:
+//     Benign        logged at WARNING; the component continues.
+//     Recoverable   logged at ERROR; the component becomes Faulty and its recovery
+//                   function runs on the supervisor (the default for a plain
+//                   non-OK absl::Status, and for exceptions thrown by handlers).
+//     Unrecoverable logged at ERROR; the component is destroyed without recovery.
+//
+// Thread-safety: a value type. Lifetime: owns the blocking task, if any.
+#ifndef KOMPACT_RUNTIME_HANDLER_RESULT_H_
+#define KOMPACT_RUNTIME_HANDLER_RESULT_H_
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <utility>
+
+#include "absl/status/status.h"
+
+namespace kompact {
+
+enum class Handled : uint8_t { kOk, kShutdown };
+
+enum class FaultSeverity : uint8_t { kBenign, kRecoverable, kUnrecoverable };
+
+std::ostream& operator<<(std::ostream& os, FaultSeverity severity);
+
+class ComponentCore;
+class ResumeContext;
+class HandlerResult;
+template <typename T>
+class Future;
+
+namespace runtime_internal {
+// A task that a component blocks on (runtime/async.h creates it).
+class BlockingTask {
+ public:
+  virtual ~BlockingTask() = default;
+  // Starts the task with every step resumed through `context`, keeping
+  // `component`'s memory alive until the task tree is gone.
+  virtual Future<HandlerResult> Start(ResumeContext& context, ComponentCore* component) && = 0;
+};
+}  // namespace runtime_internal
+
+class [[nodiscard]] HandlerResult {
+ public:
+  enum class Kind : uint8_t { kOk, kShutdown, kBlockOn, kError };
+
+  HandlerResult(Handled handled)  // NOLINT: implicit, so `return Handled::kOk;` works
+      : kind_(handled == Handled::kOk ? Kind::kOk : Kind::kShutdown) {}
+  // A non-OK status is a recoverable fault; an OK status is Handled::kOk.
+  HandlerResult(absl::Status status)  // NOLINT: implicit, so handlers can return statuses
+      : kind_(status.ok() ? Kind::kOk : Kind::kError),
+        severity_(FaultSeverity::kRecoverable),
+        status_(std::move(status)) {}
+
+  static HandlerResult Benign(absl::Status status) { return Error(std::move(status), FaultSeverity::kBenign); }
+  static HandlerResult Recoverable(absl::Status status) {
+    return Error(std::move(status), FaultSeverity::kRecoverable);
+  }
+  static HandlerResult Unrecoverable(absl::Status status) {
+    return Error(std::move(status), FaultSeverity::kUnrecoverable);
+  }
+  // Used by BlockOn (runtime/async.h).
+  static HandlerResult Blocking(std::unique_ptr<runtime_internal::BlockingTask> task) {
+    HandlerResult r(Handled::kOk);
+    r.kind_ = Kind::kBlockOn;
+    r.task_ = std::move(task);
+    return r;
+  }
+
+  Kind kind() const { return kind_; }
+  bool ok() const { return kind_ == Kind::kOk; }
+  FaultSeverity severity() const { return severity_; }
+  const absl::Status& status() const { return status_; }
+  std::unique_ptr<runtime_internal::BlockingTask> TakeBlockingTask() { return std::move(task_); }
+
+ private:
+  static HandlerResult Error(absl::Status status, FaultSeverity severity) {
+    if (status.ok()) status = absl::UnknownError("handler reported an error with an OK status");
+    HandlerResult r(std::move(status));
+    r.severity_ = severity;
+    return r;
+  }
+
+  Kind kind_;
+  FaultSeverity severity_ = FaultSeverity::kRecoverable;
+  absl::Status status_;
+  std::unique_ptr<runtime_internal::BlockingTask> task_;
+};
+
+}  // namespace kompact
+
+#endif  // KOMPACT_RUNTIME_HANDLER_RESULT_H_

@@ -1,0 +1,31 @@
+// Component lifecycle states and the control events that move between them
+// (FEATURES.md C6).
+//
+//   Passive --Start--> Active --Stop--> Passive
+//   Passive/Active --Kill or Handled::kShutdown--> Destroyed
+//   any handler fault (recoverable) --> Faulty   (recovery runs on the supervisor)
+//
+// A component that is blocked on a task (BlockOn) stays in its state but handles
+// nothing else until the task completes.
+#ifndef KOMPACT_RUNTIME_LIFECYCLE_H_
+#define KOMPACT_RUNTIME_LIFECYCLE_H_
+
+#include <cstdint>
+#include <ostream>
+#include <string_view>
+
+namespace kompact {
+
+enum class LifecycleState : uint8_t { kPassive = 0, kActive = 1, kDestroyed = 2, kFaulty = 3 };
+
+std::string_view LifecycleStateName(LifecycleState state);
+inline std::ostream& operator<<(std::ostream& os, LifecycleState s) { return os << LifecycleStateName(s); }
+
+enum class ControlEvent : uint8_t { kStart, kStop, kKill };
+
+std::string_view ControlEventName(ControlEvent event);
+inline std::ostream& operator<<(std::ostream& os, ControlEvent e) { return os << ControlEventName(e); }
+
+}  // namespace kompact
+
+#endif  // KOMPACT_RUNTIME_LIFECYCLE_H_

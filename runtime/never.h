@@ -1,0 +1,16 @@
+// Never: the type of a value that cannot exist (Kompact's `Never`), for port
+// directions and actor message types that carry nothing. It cannot be constructed,
+// so a handler for it can never be called and need not be written.
+#ifndef KOMPACT_RUNTIME_NEVER_H_
+#define KOMPACT_RUNTIME_NEVER_H_
+
+namespace kompact {
+
+struct Never {
+  Never() = delete;
+  Never(const Never&) = default;  // only so that containers of "nothing" type-check
+};
+
+}  // namespace kompact
+
+#endif  // KOMPACT_RUNTIME_NEVER_H_
