@@ -1,13 +1,33 @@
-// A program of another project that uses kompact from @kompact//...
+// A program of another project that uses kompact from @kompact//...: a system, a
+// component that is an actor, an ask, a clean shutdown.
 #include <iostream>
 
 #include "base/log.h"
-#include "base/uuid.h"
+#include "runtime/actor_ref.h"
+#include "runtime/component_definition.h"
+#include "runtime/kompact_config.h"
+#include "runtime/kompact_system.h"
+
+class Doubler : public kompact::ComponentDefinition<Doubler>,
+                public kompact::Actor<kompact::Ask<int, int>> {
+ public:
+  kompact::HandlerResult ReceiveLocal(kompact::Ask<int, int> ask) {
+    ask.Reply(ask.request() * 2);
+    return kompact::Handled::kOk;
+  }
+};
 
 int main() {
-  kompact::Logger log = kompact::Logger().WithContext("app", "consumer");
-  const kompact::Uuid id = kompact::Uuid::Random();
-  KLOG(log, INFO) << "consumer built against kompact, id " << id;
-  std::cout << "consumer ok " << id << std::endl;
-  return id.version() == 4 ? 0 : 1;
+  auto system = kompact::KompactConfig().Threads(1).Build();
+  if (!system.ok()) {
+    std::cerr << system.status() << std::endl;
+    return 1;
+  }
+  auto doubler = system->Create<Doubler>();
+  if (!system->StartNotify(doubler).Wait().ok()) return 1;
+  absl::StatusOr<int> answer = doubler.actor_ref().Ask(21).Wait();
+  KLOG(system->logger(), INFO) << "consumer asked, got " << (answer.ok() ? *answer : -1);
+  if (!system->Shutdown().ok()) return 1;
+  std::cout << "consumer ok " << (answer.ok() ? *answer : -1) << std::endl;
+  return answer.ok() && *answer == 42 ? 0 : 1;
 }

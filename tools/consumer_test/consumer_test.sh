@@ -3,4 +3,4 @@
 set -euo pipefail
 out=$("$1")
 echo "$out"
-[[ "$out" == "consumer ok "* ]]
+[[ "$out" == "consumer ok 42" ]]
