@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Smoke test of logging_custom: runs it with a log file in the test's temporary
+# directory and checks what the custom sink wrote there.
+set -euo pipefail
+binary="$1"
+log="${TEST_TMPDIR}/kompact.log"
+timeout --kill-after=5 60 "${binary}" "${log}"
+echo "---- ${log} (first and last lines) ----"
+head -8 "${log}"
+echo "..."
+tail -3 "${log}"
+failed=0
+for re in \
+    '^[0-9-]+ [0-9:.]+ TRACE \[system=kompact-runtime-[0-9]+\] You will only see this with log-level "trace"' \
+    '^[0-9-]+ [0-9:.]+ ERROR \[system=kompact-runtime-[0-9]+\] You will always see this \(logging_custom\.cc:[0-9]+\)$' \
+    ' INFO .* Logging number 0\. ' \
+    ' INFO .* Logging number 2047\. '; do
+  if ! grep -Eq -- "${re}" "${log}"; then
+    echo "FAIL: no line of the log file matches: ${re}"
+    failed=1
+  fi
+done
+lines=$(grep -c 'Logging number' "${log}")
+if [[ "${lines}" -ne 2048 ]]; then
+  echo "FAIL: ${lines} 'Logging number' lines, expected 2048"
+  failed=1
+fi
+[[ ${failed} -eq 0 ]] && echo PASS
+exit "${failed}"
