@@ -9,7 +9,8 @@
 creates `//examples:helloworld` (a kompact_cc_binary; `tools/bazel run` it) and
 `//examples:helloworld_test`, an sh_test that runs it through smoke_test.sh:
 the test fails unless the binary exits 0 within `limit` seconds, every `expect`
-pattern matches a line of its output and no `reject` pattern does. `args` are
+pattern matches a line of its output, no `reject` pattern does, and for each
+pair in `in_order` the first pattern matches a line before the second. `args` are
 passed to the binary in the test only; `stdin` is a file fed to it.
 """
 
@@ -28,6 +29,7 @@ def kompact_example(
         args = [],
         expect = [],
         reject = [],
+        in_order = [],
         stdin = None,
         limit = 60,
         test_size = "small",
@@ -44,6 +46,8 @@ def kompact_example(
         smoke_args += ["--expect", _quote(pattern)]
     for pattern in reject:
         smoke_args += ["--reject", _quote(pattern)]
+    for first, second in in_order:
+        smoke_args += ["--in-order", _quote(first), _quote(second)]
     test_data = [":" + name] + data
     if stdin:
         smoke_args += ["--stdin", "$(location {})".format(stdin)]

@@ -4,18 +4,23 @@
 # expression) matches a line of its output (stdout and stderr together) and no
 # --reject pattern does.
 #
-#   smoke_test.sh [--expect RE]... [--reject RE]... [--stdin FILE] [--limit SECONDS]
-#                 -- BINARY [ARGS...]
+# `--in-order RE1 RE2` expects the first line matching RE1 before the first line
+# matching RE2.
+#
+#   smoke_test.sh [--expect RE]... [--reject RE]... [--in-order RE1 RE2]...
+#                 [--stdin FILE] [--limit SECONDS] -- BINARY [ARGS...]
 set -euo pipefail
 
 expects=()
 rejects=()
+orders=()
 stdin=/dev/null
 limit=60
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --expect) expects+=("$2"); shift 2 ;;
     --reject) rejects+=("$2"); shift 2 ;;
+    --in-order) orders+=("$2" "$3"); shift 3 ;;
     --stdin) stdin="$2"; shift 2 ;;
     --limit) limit="$2"; shift 2 ;;
     --) shift; break ;;
@@ -52,6 +57,15 @@ for re in "${rejects[@]+"${rejects[@]}"}"; do
   if grep -Eq -- "${re}" "${out}"; then
     echo "FAIL: an output line matches the rejected pattern: ${re}"
     grep -E -- "${re}" "${out}" | head -5
+    failed=1
+  fi
+done
+for ((i = 0; i < ${#orders[@]}; i += 2)); do
+  first=$(grep -Enm1 -- "${orders[i]}" "${out}" | cut -d: -f1 || true)
+  second=$(grep -Enm1 -- "${orders[i + 1]}" "${out}" | cut -d: -f1 || true)
+  if [[ -z "${first}" || -z "${second}" || "${first}" -ge "${second}" ]]; then
+    echo "FAIL: expected a line matching '${orders[i]}' (line ${first:-none}) before one matching" \
+      "'${orders[i + 1]}' (line ${second:-none})"
     failed=1
   fi
 done
