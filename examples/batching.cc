@@ -13,10 +13,12 @@ namespace examples {
 // [tutorial:run_buncher]
 int RunBuncher(const kompact::KompactSystem& system, const kompact::AnyComponent& buncher) {
   kompact::Component<BatchPrinter> printer = system.Create<BatchPrinter>();
-  absl::StatusOr<kompact::Channel<Batching>> channel = kompact::BiconnectComponents<Batching>(buncher, printer);
+  absl::StatusOr<kompact::Channel<Batching>> channel =
+      kompact::BiconnectComponents<Batching>(buncher, printer);
   absl::StatusOr<kompact::ProvidedPortRef<Batching>> batching = buncher.GetProvidedPort<Batching>();
   if (!channel.ok() || !batching.ok()) {
-    KLOG(system.logger(), ERROR) << "cannot connect the buncher: " << channel.status() << " " << batching.status();
+    KLOG(system.logger(), ERROR) << "cannot connect the buncher: " << channel.status() << " "
+                                 << batching.status();
     return 1;
   }
   system.Start(printer);

@@ -130,10 +130,10 @@ int main(int argc, char** argv) {
   const std::string settings = argc > 1 ? argv[1] : "examples/app_settings.toml";
 
   // [tutorial:system]
-  absl::StatusOr<kompact::KompactSystem> system = kompact::KompactConfig()
-                                                       .LoadConfigFile(settings)
-                                                       .LoadConfigString("buncher.batch-size = 50")
-                                                       .Build();
+  kompact::KompactConfig config;
+  // Sources apply in order: the string overrides the file's batch size.
+  config.LoadConfigFile(settings).LoadConfigString("buncher.batch-size = 50");
+  absl::StatusOr<kompact::KompactSystem> system = config.Build();
   // [end]
   if (!system.ok()) {
     LOG(ERROR) << "cannot build the system: " << system.status();

@@ -33,8 +33,8 @@ class Buncher : public kompact::ComponentDefinition<Buncher> {
 
   // [tutorial:lifecycle]
   HandlerResult OnStart() override {
-    absl::StatusOr<TimerId> timeout =
-        SchedulePeriodic(timeout_, timeout_, [](Buncher& self, TimerId id) { return self.HandleTimeout(id); });
+    absl::StatusOr<TimerId> timeout = SchedulePeriodic(
+        timeout_, timeout_, [](Buncher& self, TimerId id) { return self.HandleTimeout(id); });
     if (!timeout.ok()) return timeout.status();
     outstanding_timeout_ = *timeout;
     return Handled::kOk;

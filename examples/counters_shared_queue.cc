@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);
   // [tutorial:system]
-  absl::StatusOr<kompact::KompactSystem> system = kompact::KompactConfig().Threads(1).UseSharedQueuePool().Build();
+  absl::StatusOr<kompact::KompactSystem> system =
+      kompact::KompactConfig().Threads(1).UseSharedQueuePool().Build();
   // [end]
   if (!system.ok()) {
     LOG(ERROR) << "cannot build the system: " << system.status();

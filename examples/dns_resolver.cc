@@ -9,8 +9,8 @@
 #include <iostream>
 #include <map>
 #include <optional>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -84,9 +84,10 @@ class FakeNameService : public kompact::ComponentDefinition<FakeNameService>,
 
  private:
   template <typename Q, typename R>
-  HandlerResult ReplyLater(absl::Duration delay, Ask<Q, R> ask, std::type_identity_t<absl::StatusOr<R>> reply) {
-    absl::StatusOr<TimerId> timer =
-        ScheduleOnce(delay, [ask = std::move(ask), reply = std::move(reply)](FakeNameService&, TimerId) mutable {
+  HandlerResult ReplyLater(absl::Duration delay, Ask<Q, R> ask,
+                           std::type_identity_t<absl::StatusOr<R>> reply) {
+    absl::StatusOr<TimerId> timer = ScheduleOnce(
+        delay, [ask = std::move(ask), reply = std::move(reply)](FakeNameService&, TimerId) mutable {
           ask.Reply(std::move(reply));
           return HandlerResult(Handled::kOk);
         });
@@ -135,7 +136,8 @@ class DnsComponent : public kompact::ComponentDefinition<DnsComponent>,
     KLOG(log(), INFO) << "Got request for domain: " << ask.request().domain;
     // One task per query, interleaved with the component's other events; its
     // result answers the ask.
-    kompact::JoinHandle<DnsResponse> lookup = kompact::SpawnLocal(*this, Resolve(*this, ask.request().domain));
+    kompact::JoinHandle<DnsResponse> lookup =
+        kompact::SpawnLocal(*this, Resolve(*this, ask.request().domain));
     (void)std::move(lookup).Then([promise = ask.TakePromise()](absl::StatusOr<DnsResponse> response) mutable {
       promise.Complete(std::move(response));
     });
@@ -190,14 +192,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   using Entry = examples::FakeNameService::Entry;
-  kompact::Component<examples::FakeNameService> service = system->Create<examples::FakeNameService>(
-      std::map<std::string, Entry>{
+  kompact::Component<examples::FakeNameService> service =
+      system->Create<examples::FakeNameService>(std::map<std::string, Entry>{
           {"kompics.org", Entry{{"192.0.2.10", "192.0.2.11"}, absl::Milliseconds(60)}},
           {"example.com", Entry{{"198.51.100.7"}, absl::Milliseconds(20)}},
           {"localhost", Entry{{"127.0.0.1", "::1"}, absl::Milliseconds(1)}},
       });
   system->Start(service);
-  kompact::Component<examples::DnsComponent> dns = system->Create<examples::DnsComponent>(service.actor_ref());
+  kompact::Component<examples::DnsComponent> dns =
+      system->Create<examples::DnsComponent>(service.actor_ref());
   // Completes once OnStart's blocking task has: the resolver is connected.
   absl::Status started = system->StartNotify(dns).WaitFor(absl::Seconds(10));
   if (!started.ok()) {
@@ -215,7 +218,8 @@ int main(int argc, char** argv) {
     }
     for (auto& [name, reply] : outstanding) {
       absl::StatusOr<examples::DnsResponse> response = reply.WaitFor(absl::Seconds(10));
-      std::cout << "Got:\n    " << (response.ok() ? response->text : response.status().ToString()) << std::endl;
+      std::cout << "Got:\n    " << (response.ok() ? response->text : response.status().ToString())
+                << std::endl;
     }
   }
 

@@ -14,17 +14,13 @@ using kompact::Handled;
 using kompact::HandlerResult;
 
 // [tutorial:component]
-// [tutorial:declaration]
 class HelloWorld : public ComponentDefinition<HelloWorld> {
-  // [end]
  public:
-  // [tutorial:lifecycle]
   HandlerResult OnStart() override {
     KLOG(log(), INFO) << "Hello World!";
     system().ShutdownAsync();
     return Handled::kOk;
   }
-  // [end]
 };
 // [end]
 
@@ -40,9 +36,7 @@ int main(int argc, char** argv) {
     LOG(ERROR) << "cannot build the system: " << system.status();
     return 1;
   }
-  // [tutorial:create]
   kompact::Component<examples::HelloWorld> component = system->Create<examples::HelloWorld>();
-  // [end]
   system->Start(component);
   system->AwaitTermination();
   return 0;

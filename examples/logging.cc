@@ -5,10 +5,11 @@
 // (-c opt) are compiled out.
 //
 //   tools/bazel run //examples:logging [-- trace|debug|info|warning|error]
+#include "glog/logging.h"
+
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "glog/logging.h"
 #include "runtime/kompact_config.h"
 #include "runtime/kompact_system.h"
 
@@ -25,9 +26,11 @@ int main(int argc, char** argv) {
   }
   const kompact::Logger& log = system->logger();
   KLOG(log, TRACE) << "You will only see this with log-level \"trace\", unless built with silent_logging";
-  KLOG(log, DEBUG) << "You will only see this with log-level \"debug\" or lower, unless built with silent_logging";
+  KLOG(log, DEBUG)
+      << "You will only see this with log-level \"debug\" or lower, unless built with silent_logging";
   KLOG(log, INFO) << "You will see this by default, unless built with silent_logging in an optimised build";
-  KLOG(log, WARNING) << "You will see this by default, unless built with silent_logging in an optimised build";
+  KLOG(log, WARNING)
+      << "You will see this by default, unless built with silent_logging in an optimised build";
   KLOG(log, ERROR) << "You will always see this";
 
   absl::Status shutdown = system->Shutdown();

@@ -71,19 +71,22 @@ int main(int argc, char** argv) {
     LOG(ERROR) << sink.status();
     return 1;
   }
-  absl::StatusOr<kompact::KompactSystem> system = kompact::KompactConfig()
-                                                       .SetLogSink(*sink)
-                                                       .LoadConfigString("kompact.runtime.log-level = \"trace\"")
-                                                       .Build();
+  absl::StatusOr<kompact::KompactSystem> system =
+      kompact::KompactConfig()
+          .SetLogSink(*sink)
+          .LoadConfigString("kompact.runtime.log-level = \"trace\"")
+          .Build();
   if (!system.ok()) {
     LOG(ERROR) << "cannot build the system: " << system.status();
     return 1;
   }
   const kompact::Logger& log = system->logger();
   KLOG(log, TRACE) << "You will only see this with log-level \"trace\", unless built with silent_logging";
-  KLOG(log, DEBUG) << "You will only see this with log-level \"debug\" or lower, unless built with silent_logging";
+  KLOG(log, DEBUG)
+      << "You will only see this with log-level \"debug\" or lower, unless built with silent_logging";
   KLOG(log, INFO) << "You will see this by default, unless built with silent_logging in an optimised build";
-  KLOG(log, WARNING) << "You will see this by default, unless built with silent_logging in an optimised build";
+  KLOG(log, WARNING)
+      << "You will see this by default, unless built with silent_logging in an optimised build";
   KLOG(log, ERROR) << "You will always see this";
   for (int i = 0; i < 2048; ++i) KLOG(log, INFO) << "Logging number " << i << ".";
 

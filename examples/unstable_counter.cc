@@ -45,12 +45,14 @@ class UnstableCounter : public kompact::ComponentDefinition<UnstableCounter> {
       system().ShutdownAsync();
       return Handled::kOk;
     }
-    absl::StatusOr<TimerId> count_timeout = SchedulePeriodic(
-        kCountPeriod, kCountPeriod, [](UnstableCounter& self, TimerId id) { return self.HandleCountTimeout(id); });
+    absl::StatusOr<TimerId> count_timeout =
+        SchedulePeriodic(kCountPeriod, kCountPeriod,
+                         [](UnstableCounter& self, TimerId id) { return self.HandleCountTimeout(id); });
     if (!count_timeout.ok()) return count_timeout.status();
     count_timeout_ = *count_timeout;
-    absl::StatusOr<TimerId> state_timeout = SchedulePeriodic(
-        kStatePeriod, kStatePeriod, [](UnstableCounter& self, TimerId id) { return self.HandleStateTimeout(id); });
+    absl::StatusOr<TimerId> state_timeout =
+        SchedulePeriodic(kStatePeriod, kStatePeriod,
+                         [](UnstableCounter& self, TimerId id) { return self.HandleStateTimeout(id); });
     if (!state_timeout.ok()) return state_timeout.status();
     state_timeout_ = *state_timeout;
     SaveRecoveryState();
@@ -88,13 +90,14 @@ class UnstableCounter : public kompact::ComponentDefinition<UnstableCounter> {
   void SaveRecoveryState() {
     KLOG(log(), INFO) << "Saving recovery state with count of " << int{count_};
     SetRecoveryFunction([count = count_, generation = generation_](FaultContext fault) {
-      return std::move(fault).RecoverWith(
-          [count, generation](FaultContext fault, kompact::KompactSystem& system, const kompact::Logger& log) {
-            KLOG(log, WARNING) << "Recovering UnstableCounter from \"" << fault.fault().message()
-                               << "\" based on last state count=" << int{count};
-            kompact::Component<UnstableCounter> counter = system.Create<UnstableCounter>(count, generation + 1);
-            system.Start(counter);
-          });
+      return std::move(fault).RecoverWith([count, generation](FaultContext fault,
+                                                              kompact::KompactSystem& system,
+                                                              const kompact::Logger& log) {
+        KLOG(log, WARNING) << "Recovering UnstableCounter from \"" << fault.fault().message()
+                           << "\" based on last state count=" << int{count};
+        kompact::Component<UnstableCounter> counter = system.Create<UnstableCounter>(count, generation + 1);
+        system.Start(counter);
+      });
     });
   }
   // [end]

@@ -194,7 +194,8 @@ int main(int argc, char** argv) {
   google::InitGoogleLogging(argv[0]);
   size_t num_workers = 4;
   size_t data_size = 100'000;
-  if (argc != 1 && (argc != 3 || !absl::SimpleAtoi(argv[1], &num_workers) || !absl::SimpleAtoi(argv[2], &data_size))) {
+  if (argc != 1 &&
+      (argc != 3 || !absl::SimpleAtoi(argv[1], &num_workers) || !absl::SimpleAtoi(argv[2], &data_size))) {
     std::cerr << "usage: " << argv[0] << " [NUM_WORKERS DATA_SIZE]" << std::endl;
     return 2;
   }

@@ -93,7 +93,8 @@ class Manager : public kompact::ComponentDefinition<Manager>, public kompact::Ac
       const size_t end = std::min(len, start + stride);
       KLOG(log(), INFO) << "Assigning [" << start << ", " << end << ") to worker #" << index;
       // The reply address travels with the request.
-      worker_refs_[index].Tell(WithSender<WorkPart, ManagerMessage>(WorkPart::From(work, start, end), actor_ref()));
+      worker_refs_[index].Tell(
+          WithSender<WorkPart, ManagerMessage>(WorkPart::From(work, start, end), actor_ref()));
       start += stride;
       ++index;
     }
@@ -148,9 +149,10 @@ int RunTask(size_t num_workers, size_t data_size) {
   std::cout << "Sending request..." << std::endl;
   // [tutorial:main_ask]
   // The message type is ManagerMessage, not the Ask itself: build it around the promise.
-  kompact::Future<WorkResult> reply = manager_ref.AskWith<WorkResult>([&work](kompact::Promise<WorkResult> promise) {
-    return ManagerMessage(Ask<Work, WorkResult>(std::move(promise), std::move(work)));
-  });
+  kompact::Future<WorkResult> reply =
+      manager_ref.AskWith<WorkResult>([&work](kompact::Promise<WorkResult> promise) {
+        return ManagerMessage(Ask<Work, WorkResult>(std::move(promise), std::move(work)));
+      });
   absl::StatusOr<WorkResult> result = reply.Wait();
   // [end]
   if (!result.ok()) {
@@ -177,7 +179,8 @@ int main(int argc, char** argv) {
   google::InitGoogleLogging(argv[0]);
   size_t num_workers = 4;
   size_t data_size = 100'000;
-  if (argc != 1 && (argc != 3 || !absl::SimpleAtoi(argv[1], &num_workers) || !absl::SimpleAtoi(argv[2], &data_size))) {
+  if (argc != 1 &&
+      (argc != 3 || !absl::SimpleAtoi(argv[1], &num_workers) || !absl::SimpleAtoi(argv[2], &data_size))) {
     std::cerr << "usage: " << argv[0] << " [NUM_WORKERS DATA_SIZE]" << std::endl;
     return 2;
   }
