@@ -199,12 +199,14 @@ class DynamicManager : public kompact::ComponentDefinition<DynamicManager>,
   }
 
  private:
+  // [tutorial:storage]
   struct Unit {
     kompact::AnyComponent component;
     bool computes = false;  // provides ComputePort
     bool offsets = false;   // provides SetOffset
     bool scales = false;    // provides SetScale
   };
+  // [end]
 
   // [tutorial:creation]
   HandlerResult Run(Spawn& spawn, Ask<Command, std::string>& ask) {
