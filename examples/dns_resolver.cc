@@ -89,7 +89,7 @@ class FakeNameService : public kompact::ComponentDefinition<FakeNameService>,
     absl::StatusOr<TimerId> timer = ScheduleOnce(
         delay, [ask = std::move(ask), reply = std::move(reply)](FakeNameService&, TimerId) mutable {
           ask.Reply(std::move(reply));
-          return HandlerResult(Handled::kOk);
+          return Handled::kOk;
         });
     return timer.status();
   }

@@ -22,7 +22,6 @@
 #include <variant>
 #include <vector>
 
-#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
@@ -151,11 +150,11 @@ class Linear : public InfoLifecycle<Linear> {
 // [end]
 
 // [tutorial:commands]
-// Creates a unit; the manager only sees the type-erased result.
-using UnitFactory = absl::AnyInvocable<kompact::AnyComponent(const kompact::KompactSystem&)>;
+// Creates a unit of type C; the manager only sees the type-erased result.
+using UnitFactory = kompact::AnyComponent (*)(const kompact::KompactSystem&);
 template <typename C>
-UnitFactory FactoryFor() {
-  return [](const kompact::KompactSystem& system) { return system.CreateErased<C>(); };
+kompact::AnyComponent CreateUnit(const kompact::KompactSystem& system) {
+  return system.CreateErased<C>();
 }
 
 struct Spawn {
@@ -313,9 +312,9 @@ class DynamicManager : public kompact::ComponentDefinition<DynamicManager>,
 absl::StatusOr<Command> Parse(std::string_view input) {
   const absl::string_view line = absl::StripAsciiWhitespace(kompact::AsAbsl(input));
   float value = 0;
-  if (line == "spawn adder") return Spawn{FactoryFor<Adder>()};
-  if (line == "spawn multiplier") return Spawn{FactoryFor<Multiplier>()};
-  if (line == "spawn linear") return Spawn{FactoryFor<Linear>()};
+  if (line == "spawn adder") return Spawn{&CreateUnit<Adder>};
+  if (line == "spawn multiplier") return Spawn{&CreateUnit<Multiplier>};
+  if (line == "spawn linear") return Spawn{&CreateUnit<Linear>};
   if (line == "kill all") return KillAll{};
   if (line == "quit") return Quit{};
   absl::string_view rest = line;
