@@ -3,6 +3,7 @@
 #include <glog/logging.h>
 
 #include <cctype>
+#include <mutex>
 #include <cstdlib>
 #include <utility>
 
@@ -69,6 +70,14 @@ std::optional<LogLevel> ParseLogLevel(std::string_view name) {
     if (upper == LogLevelName(level)) return level;
   }
   return std::nullopt;
+}
+
+void InitLogging(const char* argv0, bool to_stderr) {
+  static std::once_flag once;
+  std::call_once(once, [&] {
+    FLAGS_logtostderr = to_stderr;
+    if (!google::IsGoogleLoggingInitialized()) google::InitGoogleLogging(argv0);
+  });
 }
 
 std::shared_ptr<LogSink> GlogSink() {

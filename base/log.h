@@ -10,8 +10,8 @@
 // runtime minimum level, and the sink that receives records. The default sink
 // writes through glog; tests install a CaptureLogSink (base/capture_log_sink.h).
 //
-// The library never calls google::InitGoogleLogging: that is the program's job
-// (glog then logs to stderr before initialisation, which is fine for tools).
+// The library never calls google::InitGoogleLogging: that is the program's job;
+// InitLogging() below is the one-line way to do it in main().
 //
 // `--config=silent_logging` sets a compile-time floor: statements below INFO (debug
 // builds) or ERROR (-c opt) compile to nothing.
@@ -68,6 +68,10 @@ class LogSink {
 // The process-wide sink that writes through glog (severity INFO for TRACE, DEBUG
 // and INFO, with the level named on the line; WARNING; ERROR; FATAL aborts).
 std::shared_ptr<LogSink> GlogSink();
+
+// For main(): initialises glog once (logging to stderr unless `to_stderr` is
+// false, then to glog's files). Safe to call more than once.
+void InitLogging(const char* argv0, bool to_stderr = true);
 
 class Logger {
  public:

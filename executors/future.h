@@ -191,6 +191,12 @@ class [[nodiscard]] Future {
 
   explicit Future(State* state) noexcept : state_(state) {}
 
+ public:
+  // Drops interest in the result (fire and forget) without a [[nodiscard]]
+  // warning; the producer side is unaffected.
+  void Detach() && noexcept { Reset(); }
+
+ private:
   void Reset() noexcept {
     if (state_ != nullptr) std::exchange(state_, nullptr)->Release();
   }

@@ -158,6 +158,19 @@ class ActorRefStrong {
     if (!core_) return false;
     return runtime_internal::TellCore<M>(core_.get(), std::forward<Args>(args)...);
   }
+  // As on ActorRef.
+  template <typename Response = void, typename Request>
+  auto Ask(Request&& request) const {
+    return Weak().template Ask<Response>(std::forward<Request>(request));
+  }
+  template <typename Response, typename F>
+  Future<Response> AskWith(F&& make) const {
+    return Weak().template AskWith<Response>(std::forward<F>(make));
+  }
+  template <typename T>
+  Recipient<T> recipient() const {
+    return Weak().template recipient<T>();
+  }
   ActorRef<M> Weak() const { return ActorRef<M>(core_.get()); }
   explicit operator bool() const { return static_cast<bool>(core_); }
   ComponentCore* core() const { return core_.get(); }

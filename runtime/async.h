@@ -26,9 +26,15 @@
 // transition (and its …Notify future) completes when the task does. Kill ends a
 // block at once, abandoning the task.
 //
+// g++ 12 caveat: a temporary with a non-trivial destructor inside a co_await
+// expression (`co_await ref.Ask<R>(Lookup{id, name})`) can be destroyed too early
+// (a compiler bug: heap-use-after-free under ASan). Name the future first:
+//   Future<R> reply = ref.Ask<R>(Lookup{id, name});
+//   absl::StatusOr<R> r = co_await std::move(reply);
+//
 // Thread-safety: BlockOn/SpawnLocal/SpawnOff are called from the component's own
 // handlers; KompactSystem::Spawn from anywhere. Lifetime: join futures may be
-// dropped (the task keeps running, detached).
+// dropped or Detach()ed (the task keeps running).
 #ifndef KOMPACT_RUNTIME_ASYNC_H_
 #define KOMPACT_RUNTIME_ASYNC_H_
 
@@ -50,25 +56,23 @@ namespace kompact {
 
 namespace runtime_internal {
 
-// Keeps the component's memory (where its resume contexts live) for as long as
-// the task tree exists: the frame of this coroutine owns the weak reference.
-template <typename T>
-Task<T> KeepComponent(WeakCoreRef component, Task<T> task) {
-  co_return co_await std::move(task);
-}
-
+// Runs `task` through one of `core`'s resume contexts. The contexts live in the
+// component's memory, which must outlive the task tree: a weak reference is held
+// until the join future completes (the tree finished or was cancelled).
 template <typename T>
 JoinHandle<T> SpawnOnComponent(ComponentCore& core, Task<T> task, bool blocking) {
   ComponentExtras& ex = core.extras_for_async();
   ResumeContext& context = blocking ? static_cast<ResumeContext&>(ex.blocking_context) : ex.local_context;
-  return Spawn(context, KeepComponent<T>(WeakCoreRef(&core), std::move(task)));
+  return Spawn(context, std::move(task)).Then([keep = WeakCoreRef(&core)](FutureResult<T> result) {
+    return result;
+  });
 }
 
 class BlockingTaskImpl final : public BlockingTask {
  public:
   explicit BlockingTaskImpl(Task<HandlerResult> task) : task_(std::move(task)) {}
-  Future<HandlerResult> Start(ResumeContext& context, ComponentCore* component) && override {
-    return Spawn(context, KeepComponent<HandlerResult>(WeakCoreRef(component), std::move(task_)));
+  Future<HandlerResult> Start(ResumeContext&, ComponentCore* component) && override {
+    return SpawnOnComponent(*component, std::move(task_), /*blocking=*/true);
   }
 
  private:

@@ -73,6 +73,18 @@ class AnyComponent {
     return port->Share();
   }
 
+  // The actor reference of a type-erased component, if its message type is M
+  // (Kompact's AbstractComponent<Message = M>::actor_ref); kInvalidArgument otherwise.
+  template <typename M>
+  absl::StatusOr<ActorRef<M>> actor_ref() const {
+    if (ref_->message_type() != typeid(M)) {
+      return absl::InvalidArgumentError(absl::StrCat("component ", ref_->id().ToString(), " (",
+                                                     AsAbsl(ref_->type_name()), ") does not take messages of type ",
+                                                     typeid(M).name()));
+    }
+    return ActorRef<M>(ref_.get());
+  }
+
   friend bool operator==(const AnyComponent& a, const AnyComponent& b) { return a.ref_ == b.ref_; }
 
  protected:

@@ -246,6 +246,8 @@ class ComponentCore : public Runnable {
   // if `provided`, else a RequiredPort<P>*), or nullptr. Any thread; the pointer
   // is valid while the definition lives.
   virtual void* FindPort(const std::type_info& port_type, bool provided) = 0;
+  // The actor message type (typeid(Never) for components that are not actors).
+  virtual const std::type_info& message_type() const = 0;
 
  protected:
 

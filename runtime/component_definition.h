@@ -34,6 +34,7 @@
 #define KOMPACT_RUNTIME_COMPONENT_DEFINITION_H_
 
 #include <cstddef>
+#include <functional>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -54,6 +55,7 @@
 namespace kompact {
 
 class KompactSystem;
+class AnyComponent;
 
 // Tags selecting the port a handler is for (see the file comment).
 template <auto kField>
@@ -107,6 +109,10 @@ class DefinitionBase {
   // The system's configuration (user keys included; see base/config.h).
   const Config& config() const;
   const Uuid& id() const { return core_->id(); }
+  // A handle to this component (e.g. to connect it to a child with
+  // BiconnectComponents); include runtime/component.h to use it. Do not keep it
+  // in the definition: a component holding a strong handle to itself never dies.
+  AnyComponent component() const;
   // Kills this component once the current handler returns (lazily, through a Kill
   // control event).
   void Suicide() { core_->RequestSuicide(); }
@@ -171,7 +177,7 @@ class ComponentDefinition : public runtime_internal::DefinitionBase {
   template <typename F>
   static ComponentCore::TimerCallback Wrap(F&& callback) {
     return [f = std::forward<F>(callback)](ComponentCore& core, TimerId id) mutable -> HandlerResult {
-      return f(static_cast<Self&>(*core.definition()), id);
+      return std::invoke(f, static_cast<Self&>(*core.definition()), id);
     };
   }
 };

@@ -8,6 +8,7 @@
 #include "base/absl_compat.h"
 #include "runtime/actor_ref.h"
 #include "runtime/channel.h"
+#include "runtime/component.h"
 #include "runtime/component_definition.h"
 #include "runtime/handler_result.h"
 #include "runtime/kompact_system.h"
@@ -90,6 +91,8 @@ void ReportDeadLetter(ComponentCore* target, std::string_view message_type) {
 }
 
 KompactSystem DefinitionBase::system() const { return KompactSystem(&core_->system_core()); }
+
+AnyComponent DefinitionBase::component() const { return AnyComponent(StrongCoreRef(core_)); }
 
 const Config& DefinitionBase::config() const { return core_->system_core().config(); }
 

@@ -180,6 +180,7 @@ class ComponentCell final : public ComponentCore {
   C& typed_definition() { return definition_; }
   DefinitionBase* definition() override { return &definition_; }
   std::string_view type_name() const override { return TypeName<C>(); }
+  const std::type_info& message_type() const override { return typeid(Message); }
 
   void* FindPort(const std::type_info& port_type, bool provided) override {
     if constexpr (kNumPorts == 0) {
@@ -310,6 +311,11 @@ class ComponentCell final : public ComponentCore {
     using Traits = PortEntryTraits<std::remove_cv_t<decltype(entry)>>;
     constexpr auto field = FieldOf(entry);
     auto& port = definition_.*field;
+    if constexpr (Traits::IncomingTypes::kSize == 0) {
+      (void)port;
+      (void)interrupt;
+      return false;  // nothing can arrive on this port
+    } else {
     auto* node = port.incoming().Pop();
     if (node == nullptr) return false;
     if constexpr (Traits::kIgnored) {
@@ -334,6 +340,7 @@ class ComponentCell final : public ComponentCore {
       DeleteNode(node);
       if (!result.ok()) Continue(std::move(result), interrupt);
       return true;
+    }
     }
   }
 
