@@ -93,6 +93,7 @@ TEST(WorkStealingPool, KeepsWakeRescheduledPartnerOnTheSameWorker) {
   EXPECT_EQ(std::count(pair.threads().begin(), pair.threads().end(), first), 100'000)
       << "the pair moved between workers";
   EXPECT_EQ(pool->stats().steals, 0u);
+  ASSERT_THAT(pool->Shutdown(), IsOk());
 }
 
 TEST(WorkStealingPool, StealsFromAWorkerThatIsBlocked) {
@@ -137,7 +138,8 @@ TEST(WorkStealingPool, StealsFromAWorkerThatIsBlocked) {
     return child_threads.size() == kChildren;
   }));
   // The first kStealable children ran while the parent's worker was blocked.
-  std::lock_guard<std::mutex> lock(mu);
+  // Join before the children (used by the tasks) go out of scope.
+  ASSERT_THAT(pool->Shutdown(), IsOk());
   for (int i = 0; i < kStealable; ++i) EXPECT_NE(child_threads[i], blocked_thread);
   EXPECT_GE(pool->stats().steals, static_cast<uint64_t>(kStealable));
 }
@@ -153,6 +155,7 @@ TEST(WorkStealingPool, InjectorWorkRunsWhileLocalWorkKeepsComing) {
   }
   pair.Stop();
   ASSERT_TRUE(pair.done().WaitFor());
+  ASSERT_THAT(pool->Shutdown(), IsOk());
 }
 
 TEST(WorkStealingPool, LocalQueueRunsWhileTheNextSlotKeepsBeingRefilled) {
@@ -172,6 +175,31 @@ TEST(WorkStealingPool, LocalQueueRunsWhileTheNextSlotKeepsBeingRefilled) {
   EXPECT_TRUE(yielded_ran.WaitFor()) << "local queue starved by the next slot";
   pair.Stop();
   ASSERT_TRUE(pair.done().WaitFor());
+  ASSERT_THAT(pool->Shutdown(), IsOk());
+}
+
+TEST(WorkStealingPool, OldDequeEntriesRunDespitePerpetualNextSlotChurn) {
+  auto pool = MakePool(1);
+  PingPong pair(*pool, 1 << 30);
+  CountDownLatch old_ran(2);
+  struct Old final : Runnable {
+    CountDownLatch* latch;
+    void Run() override { latch->CountDown(); }
+  } x, a;
+  x.latch = &old_ran;
+  a.latch = &old_ran;
+  ASSERT_THAT(pool->Execute([&] {
+    // x and then a are displaced into the deque; the pair then only ever swaps
+    // through the next slot, so the deque is never popped in the normal order.
+    CHECK(pool->Schedule(x, ScheduleHint::kWake).ok());
+    CHECK(pool->Schedule(a, ScheduleHint::kWake).ok());
+    CHECK(pool->Schedule(pair.start(), ScheduleHint::kWake).ok());
+  }),
+              IsOk());
+  EXPECT_TRUE(old_ran.WaitFor()) << "deque entries starved";
+  pair.Stop();
+  ASSERT_TRUE(pair.done().WaitFor());
+  ASSERT_THAT(pool->Shutdown(), IsOk());
 }
 
 TEST(WorkStealingPool, WakeRunsNextAndYieldGoesToTheBack) {
