@@ -7,6 +7,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <atomic>
 #include <memory>
@@ -17,6 +18,7 @@
 
 #include <glog/logging.h>
 
+#include "base/build_config.h"
 #include "base/capture_log_sink.h"
 #include "executors/internal/pinning.h"
 #include "executors/internal/test_util.h"
@@ -366,6 +368,40 @@ TEST(WorkStealingPool, IdleWorkersPark) {
   ASSERT_THAT(pool->Execute([&] { ran.CountDown(); }), IsOk());
   ASSERT_TRUE(ran.WaitFor());
   EXPECT_TRUE(executors_internal::WaitUntil([&] { return pool->stats().parks >= 2; }));
+}
+
+// --config=low_latency: default workers spin and never park; otherwise they park.
+TEST(WorkStealingPool, DefaultParkingFollowsTheLowLatencyConfig) {
+  PoolOptions options;
+  options.threads = 2;
+  auto pool = MakePool(options);
+  CountDownLatch ran(1);
+  ASSERT_THAT(pool->Execute([&] { ran.CountDown(); }), IsOk());
+  ASSERT_TRUE(ran.WaitFor());
+  if (kLowLatency) {
+    // A parking worker parks within microseconds of going idle.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(pool->stats().parks, 0u);
+  } else {
+    EXPECT_TRUE(executors_internal::WaitUntil([&] { return pool->stats().parks > 0; }));
+  }
+}
+
+// --config=thread_pinning: default workers are pinned, worker i to the i-th
+// available unit; otherwise they keep the process's affinity.
+TEST(WorkStealingPool, DefaultPinningFollowsTheThreadPinningConfig) {
+  const std::vector<int> available = executors_internal::AvailableCpus();
+  PoolOptions options;
+  options.threads = 2;
+  auto pool = MakePool(options);
+  const std::vector<std::vector<int>> affinity = AffinityPerWorker(*pool);
+  for (size_t i = 0; i < affinity.size(); ++i) {
+    if (kThreadPinning) {
+      EXPECT_EQ(affinity[i], std::vector<int>{available[i % available.size()]}) << "worker " << i;
+    } else {
+      EXPECT_EQ(affinity[i], available) << "worker " << i;
+    }
+  }
 }
 
 }  // namespace
