@@ -286,9 +286,14 @@ void BM_SubmitFromOutside(benchmark::State& state) {
 }
 
 // ---- WakeUpLatency -----------------------------------------------------------------
+// A fixed count: with manual time, min_time would mean tens of thousands of 1 ms
+// pauses.
+constexpr int64_t kWakeUpIterations = kSanitizer == Sanitizer::kNone ? 1000 : 50;
+
 template <typename Kind>
 void BM_WakeUpLatency(benchmark::State& state) {
   auto executor = Kind::Make();
+  const WorkStealingPool::Stats before = PoolCounters(*executor);
   struct Probe final : Runnable {
     std::atomic<int64_t> ran_at_ns{0};
     void Run() override {
@@ -297,8 +302,8 @@ void BM_WakeUpLatency(benchmark::State& state) {
     }
   };
   for (auto _ : state) {
-    // Long enough for every worker to stop spinning and park (if it parks).
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    // Long enough for every worker to stop spinning (~20 us) and park (if it parks).
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
     Probe probe;
     const auto submitted = std::chrono::steady_clock::now();
     CHECK(executor->Schedule(probe).ok());
@@ -312,6 +317,7 @@ void BM_WakeUpLatency(benchmark::State& state) {
             .count();
     state.SetIterationTime(seconds);
   }
+  ReportPoolCounters(state, *executor, before);
   CHECK(executor->Shutdown().ok());
 }
 
@@ -323,9 +329,18 @@ BENCHMARK_TEMPLATE(BM_Spawn, SharedQueue)->Arg(16)->Arg(2)->Arg(1)->UseRealTime(
 BENCHMARK_TEMPLATE(BM_SubmitFromOutside, WorkStealing)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_SubmitFromOutside, SharedQueue)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_SubmitFromOutside, Dedicated)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK_TEMPLATE(BM_WakeUpLatency, WorkStealing)->UseManualTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK_TEMPLATE(BM_WakeUpLatency, SharedQueue)->UseManualTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK_TEMPLATE(BM_WakeUpLatency, Dedicated)->UseManualTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_WakeUpLatency, WorkStealing)
+    ->UseManualTime()
+    ->Iterations(kWakeUpIterations)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_WakeUpLatency, SharedQueue)
+    ->UseManualTime()
+    ->Iterations(kWakeUpIterations)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_WakeUpLatency, Dedicated)
+    ->UseManualTime()
+    ->Iterations(kWakeUpIterations)
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace kompact

@@ -11,8 +11,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <utility>
 #include <thread>
 
+#include "absl/status/statusor.h"
 #include "executors/dedicated_thread_executor.h"
 #include "executors/executor.h"
 #include "executors/shared_queue_pool.h"
@@ -32,14 +34,19 @@ double CpuSeconds() {
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 10.0;
   const char* kind = argc > 2 ? argv[2] : "ws";
-  std::unique_ptr<kompact::Executor> executor;
+  absl::StatusOr<std::unique_ptr<kompact::Executor>> made;
   if (std::strcmp(kind, "shared") == 0) {
-    executor = std::move(kompact::SharedQueuePool::Create()).value();
+    made = kompact::SharedQueuePool::Create();
   } else if (std::strcmp(kind, "dedicated") == 0) {
-    executor = std::move(kompact::DedicatedThreadExecutor::Create()).value();
+    made = kompact::DedicatedThreadExecutor::Create();
   } else {
-    executor = std::move(kompact::WorkStealingPool::Create()).value();
+    made = kompact::WorkStealingPool::Create();
   }
+  if (!made.ok()) {
+    std::fprintf(stderr, "cannot create the %s executor: %s\n", kind, made.status().ToString().c_str());
+    return 1;
+  }
+  std::unique_ptr<kompact::Executor> executor = std::move(made).value();
   std::atomic<bool> ran{false};
   if (!executor->Execute([&ran] { ran.store(true); }).ok()) return 1;
   while (!ran.load()) std::this_thread::yield();
