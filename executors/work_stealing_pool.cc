@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,8 +18,8 @@
 #include "executors/internal/local_queue.h"
 #include "executors/internal/parking_lot.h"
 #include "executors/internal/pinning.h"
-#include "executors/internal/work_deque.h"
 #include "executors/internal/thread_group.h"
+#include "executors/internal/work_deque.h"
 
 namespace kompact {
 namespace {
@@ -27,8 +28,8 @@ using executors_internal::Injector;
 using executors_internal::LocalQueue;
 using executors_internal::OwnerCounter;
 using executors_internal::ParkingLot;
-using executors_internal::WorkDeque;
 using executors_internal::ThreadGroup;
+using executors_internal::WorkDeque;
 
 // Every kFairnessInterval-th search first takes from the injector or the local
 // FIFO queue (alternating), so neither is starved by the next slot, the deque
@@ -41,6 +42,7 @@ constexpr uint32_t kDequeStarvationTurns = 1024;
 constexpr uint32_t kMinStealSize = 2;
 // At most this many extra tasks are moved from the injector per take.
 constexpr uint64_t kMaxInjectorShare = LocalQueue::kCapacity / 2;
+
 class WorkStealingPoolImpl;
 
 struct Worker {

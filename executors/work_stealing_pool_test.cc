@@ -204,6 +204,39 @@ TEST(WorkStealingPool, OldDequeEntriesRunDespitePerpetualNextSlotChurn) {
   ASSERT_THAT(pool->Shutdown(), IsOk());
 }
 
+TEST(WorkStealingPool, FullLocalQueuesSpillToTheInjectorAndEverythingRunsOnce) {
+  auto pool = MakePool(2);
+  // Far more than the deque (kWake) and the FIFO queue (kYield) hold.
+  constexpr int kPerHint = 5000;
+  struct Counted final : Runnable {
+    std::atomic<int>* runs;
+    CountDownLatch* done;
+    void Run() override {
+      runs->fetch_add(1);
+      done->CountDown();
+    }
+  };
+  std::vector<std::atomic<int>> runs(2 * kPerHint);
+  std::vector<Counted> tasks(2 * kPerHint);
+  CountDownLatch done(2 * kPerHint);
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    tasks[i].runs = &runs[i];
+    tasks[i].done = &done;
+  }
+  const uint64_t pops_before = pool->stats().injector_pops;
+  ASSERT_THAT(pool->Execute([&] {
+    for (int i = 0; i < kPerHint; ++i) {
+      CHECK(pool->Schedule(tasks[2 * i], ScheduleHint::kWake).ok());
+      CHECK(pool->Schedule(tasks[2 * i + 1], ScheduleHint::kYield).ok());
+    }
+  }),
+              IsOk());
+  ASSERT_TRUE(done.WaitFor());
+  ASSERT_THAT(pool->Shutdown(), IsOk());
+  for (size_t i = 0; i < runs.size(); ++i) ASSERT_EQ(runs[i].load(), 1) << "task " << i;
+  EXPECT_GT(pool->stats().injector_pops, pops_before + 1) << "nothing spilled to the injector";
+}
+
 TEST(WorkStealingPool, WakeRunsNextAndYieldGoesToTheBack) {
   auto pool = MakePool(1);
   struct Recorder final : Runnable {
