@@ -99,8 +99,9 @@ void ExpectAllocationFreeSchedule(Executor& executor) {
     ASSERT_TRUE(warm.WaitFor());
   }
   constexpr size_t kOutside = 10'000;
-  // More than a local queue holds (256), so the overflow path runs too.
-  constexpr size_t kInside = 1'000;
+  // More than the local deque (1024, kWake) and FIFO queue (256, kYield) hold,
+  // so both overflow paths run too.
+  constexpr size_t kInside = 4'000;
   CountDownLatch done(kOutside + kInside + 1);
   std::vector<Leaf> outside(kOutside);
   std::vector<Leaf> inside(kInside);

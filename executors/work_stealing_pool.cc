@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "executors/internal/parking_lot.h"
 #include "executors/internal/pinning.h"
 #include "executors/internal/thread_group.h"
+#include "executors/internal/work_deque.h"
 
 namespace kompact {
 namespace {
@@ -27,23 +29,33 @@ using executors_internal::LocalQueue;
 using executors_internal::OwnerCounter;
 using executors_internal::ParkingLot;
 using executors_internal::ThreadGroup;
+using executors_internal::WorkDeque;
 
-// Every kFairnessInterval-th search looks at the injector and the local queue
-// before the next slot.
+// Every kFairnessInterval-th search first takes from the injector or the local
+// FIFO queue (alternating), so neither is starved by the next slot, the deque
+// or each other.
 constexpr uint32_t kFairnessInterval = 61;
+// A deque entry that stays the oldest for this many fairness turns (~62 k
+// searches) is taken at the next turn: the starvation bound of the deque.
+constexpr uint32_t kDequeStarvationTurns = 1024;
 // Thieves leave a victim's last queued task alone.
 constexpr uint32_t kMinStealSize = 2;
 // At most this many extra tasks are moved from the injector per take.
 constexpr uint64_t kMaxInjectorShare = LocalQueue::kCapacity / 2;
+
 class WorkStealingPoolImpl;
 
 struct Worker {
-  LocalQueue queue;
+  WorkDeque deque;   // tasks displaced from `next` by kWake: owner LIFO, thieves FIFO
+  LocalQueue queue;  // kYield and shares of the injector: FIFO for everyone
   // Owner-only state.
   alignas(64) WorkStealingPoolImpl* pool = nullptr;
   size_t index = 0;
   Runnable* next = nullptr;  // the non-stealable LIFO slot
   uint32_t tick = 0;
+  uint32_t fair_turn = 0;
+  int64_t deque_top_seen = -1;  // deque top at the last fairness turns
+  uint32_t deque_top_age = 0;   // fairness turns it has not moved
   uint64_t rng = 0;
   OwnerCounter tasks_run;
   OwnerCounter steals;
@@ -88,9 +100,9 @@ class WorkStealingPoolImpl final : public WorkStealingPool {
       if (hint == ScheduleHint::kWake) {
         Runnable* displaced = worker->next;
         worker->next = &runnable;
-        if (displaced != nullptr) PushLocal(*worker, *displaced, /*wake=*/true);
+        if (displaced != nullptr) PushDisplaced(*worker, *displaced);
       } else {
-        PushLocal(*worker, runnable, /*wake=*/false);
+        PushYielded(*worker, runnable);
       }
       return absl::OkStatus();
     }
@@ -158,20 +170,37 @@ class WorkStealingPoolImpl final : public WorkStealingPool {
     return absl::FailedPreconditionError("WorkStealingPool is shut down: task refused");
   }
 
-  // Queues an accepted task on `worker`'s own local queue (spilling to the
-  // injector when full). With `wake`, wakes a sleeper if the task is stealable.
-  void PushLocal(Worker& worker, Runnable& runnable, bool wake) {
-    uint32_t size = 0;
-    if (worker.queue.Push(runnable, &size)) {
-      if (wake && size >= kMinStealSize) {
-        // The push was a release store: the fence makes it the "publish" half of
-        // ParkingLot's handshake.
-        std::atomic_thread_fence(std::memory_order_seq_cst);
-        parking_.NotifyOne(worker.index, /*skip_start=*/true);
-      }
+  // An accepted task displaced from the next slot: the bottom of the deque (it
+  // runs next after the slot). Wakes a sleeper if the deque holds stealable work.
+  void PushDisplaced(Worker& worker, Runnable& runnable) {
+    int64_t size = 0;
+    if (worker.deque.Push(runnable, &size)) {
+      if (size >= kMinStealSize) WakeHelper(worker);
       return;
     }
+    // Full: the oldest half moves to the injector in one batch (where the
+    // fairness turns and other workers find it), then this push has room.
+    Runnable* batch[WorkDeque::kCapacity / 2];
+    const int64_t moved = worker.deque.StealOldestHalf(batch, WorkDeque::kCapacity / 2);
+    if (moved > 0) injector_.PushBatch(batch, static_cast<size_t>(moved));
+    if (!worker.deque.Push(runnable)) injector_.Push(runnable);
+    WakeHelper(worker);
+  }
+
+  // An accepted task that yielded: the back of the FIFO queue, waking nobody.
+  void PushYielded(Worker& worker, Runnable& runnable) {
+    if (worker.queue.Push(runnable)) return;
     injector_.Push(runnable);
+    WakeHelper(worker);
+  }
+
+  // Wakes one sleeping worker to take work this worker has queued locally. A
+  // heuristic (the work is this worker's anyway): the relaxed pre-check skips
+  // the fence while nobody sleeps; a sleeper missed in the race is found by the
+  // next ShareLocalWork().
+  void WakeHelper(Worker& worker) {
+    if (parking_.num_sleeping() == 0) return;
+    std::atomic_thread_fence(std::memory_order_seq_cst);
     parking_.NotifyOne(worker.index, /*skip_start=*/true);
   }
 
@@ -194,7 +223,7 @@ class WorkStealingPoolImpl final : public WorkStealingPool {
       worker.tasks_run.Increment();
       runnable->Run();  // may destroy the runnable
     }
-    DCHECK(worker.next == nullptr && worker.queue.Size() == 0);
+    DCHECK(worker.next == nullptr && worker.deque.Size() == 0 && worker.queue.Size() == 0);
     current_worker = nullptr;
   }
 
@@ -202,25 +231,44 @@ class WorkStealingPoolImpl final : public WorkStealingPool {
     Runnable* runnable;
     if (++worker.tick >= kFairnessInterval) {
       worker.tick = 0;
-      if ((runnable = FromInjector(worker)) != nullptr) return runnable;
-      if ((runnable = worker.queue.Pop()) != nullptr) {
-        ShareLocalWork(worker);
-        return runnable;
-      }
+      if ((runnable = FairTurn(worker)) != nullptr) return runnable;
     }
     if ((runnable = worker.next) != nullptr) {
       worker.next = nullptr;
       return runnable;
     }
+    if ((runnable = worker.deque.Pop()) != nullptr) return runnable;
     if ((runnable = worker.queue.Pop()) != nullptr) return runnable;
     if ((runnable = FromInjector(worker)) != nullptr) return runnable;
     return Steal(worker);
   }
 
-  // Work accumulating in a local queue through kYield wakes nobody; once per
-  // fairness interval a busy worker lends it to a sleeper.
+  // The fairness turn: alternately the injector or the FIFO queue first, then
+  // the other. The deque's oldest entry is taken only once it has not moved for
+  // kDequeStarvationTurns turns: taking it opens an old subtree of fork-join
+  // work (breadth-first growth), so it is a starvation bound, not a routine.
+  // Also lends local work to a sleeper.
+  Runnable* FairTurn(Worker& worker) {
+    ShareLocalWork(worker);
+    const int64_t top = worker.deque.top_index();
+    if (top != worker.deque_top_seen || worker.deque.Size() == 0) {
+      worker.deque_top_seen = top;
+      worker.deque_top_age = 0;
+    } else if (++worker.deque_top_age >= kDequeStarvationTurns) {
+      worker.deque_top_age = 0;
+      if (Runnable* runnable = worker.deque.Steal()) return runnable;
+    }
+    const bool injector_first = (worker.fair_turn++ & 1) == 0;
+    Runnable* runnable = injector_first ? FromInjector(worker) : worker.queue.Pop();
+    if (runnable == nullptr) runnable = injector_first ? worker.queue.Pop() : FromInjector(worker);
+    return runnable;
+  }
+
+  // Work accumulating locally through kYield wakes nobody; once per fairness
+  // interval a busy worker lends stealable work to a sleeper.
   void ShareLocalWork(Worker& worker) {
-    if (parking_.num_sleeping() == 0 || worker.queue.Size() < kMinStealSize) return;
+    if (parking_.num_sleeping() == 0) return;
+    if (worker.queue.Size() < kMinStealSize && worker.deque.Size() < kMinStealSize) return;
     std::atomic_thread_fence(std::memory_order_seq_cst);
     parking_.NotifyOne(worker.index, /*skip_start=*/true);
   }
@@ -268,7 +316,9 @@ class WorkStealingPoolImpl final : public WorkStealingPool {
     for (size_t k = 0; k < num_workers_; ++k) {
       const size_t victim = (start + k) % num_workers_;
       if (victim == worker.index) continue;
-      if (Runnable* runnable = workers_[victim].queue.Pop(kMinStealSize)) {
+      Runnable* runnable = workers_[victim].deque.Steal(kMinStealSize);
+      if (runnable == nullptr) runnable = workers_[victim].queue.Pop(kMinStealSize);
+      if (runnable != nullptr) {
         worker.steals.Increment();
         return runnable;
       }
@@ -281,7 +331,10 @@ class WorkStealingPoolImpl final : public WorkStealingPool {
   bool HasWork(const Worker& worker) const {
     if (injector_.MaybeNonEmptyOrClosed()) return true;
     for (size_t i = 0; i < num_workers_; ++i) {
-      if (i != worker.index && workers_[i].queue.Size() >= kMinStealSize) return true;
+      if (i == worker.index) continue;
+      if (workers_[i].deque.Size() >= kMinStealSize || workers_[i].queue.Size() >= kMinStealSize) {
+        return true;
+      }
     }
     return false;
   }

@@ -7,6 +7,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <atomic>
 #include <memory>
@@ -17,6 +18,7 @@
 
 #include <glog/logging.h>
 
+#include "base/build_config.h"
 #include "base/capture_log_sink.h"
 #include "executors/internal/pinning.h"
 #include "executors/internal/test_util.h"
@@ -93,6 +95,7 @@ TEST(WorkStealingPool, KeepsWakeRescheduledPartnerOnTheSameWorker) {
   EXPECT_EQ(std::count(pair.threads().begin(), pair.threads().end(), first), 100'000)
       << "the pair moved between workers";
   EXPECT_EQ(pool->stats().steals, 0u);
+  ASSERT_THAT(pool->Shutdown(), IsOk());
 }
 
 TEST(WorkStealingPool, StealsFromAWorkerThatIsBlocked) {
@@ -137,7 +140,8 @@ TEST(WorkStealingPool, StealsFromAWorkerThatIsBlocked) {
     return child_threads.size() == kChildren;
   }));
   // The first kStealable children ran while the parent's worker was blocked.
-  std::lock_guard<std::mutex> lock(mu);
+  // Join before the children (used by the tasks) go out of scope.
+  ASSERT_THAT(pool->Shutdown(), IsOk());
   for (int i = 0; i < kStealable; ++i) EXPECT_NE(child_threads[i], blocked_thread);
   EXPECT_GE(pool->stats().steals, static_cast<uint64_t>(kStealable));
 }
@@ -153,6 +157,7 @@ TEST(WorkStealingPool, InjectorWorkRunsWhileLocalWorkKeepsComing) {
   }
   pair.Stop();
   ASSERT_TRUE(pair.done().WaitFor());
+  ASSERT_THAT(pool->Shutdown(), IsOk());
 }
 
 TEST(WorkStealingPool, LocalQueueRunsWhileTheNextSlotKeepsBeingRefilled) {
@@ -172,6 +177,64 @@ TEST(WorkStealingPool, LocalQueueRunsWhileTheNextSlotKeepsBeingRefilled) {
   EXPECT_TRUE(yielded_ran.WaitFor()) << "local queue starved by the next slot";
   pair.Stop();
   ASSERT_TRUE(pair.done().WaitFor());
+  ASSERT_THAT(pool->Shutdown(), IsOk());
+}
+
+TEST(WorkStealingPool, OldDequeEntriesRunDespitePerpetualNextSlotChurn) {
+  auto pool = MakePool(1);
+  PingPong pair(*pool, 1 << 30);
+  CountDownLatch old_ran(2);
+  struct Old final : Runnable {
+    CountDownLatch* latch;
+    void Run() override { latch->CountDown(); }
+  } x, a;
+  x.latch = &old_ran;
+  a.latch = &old_ran;
+  ASSERT_THAT(pool->Execute([&] {
+    // x and then a are displaced into the deque; the pair then only ever swaps
+    // through the next slot, so the deque is never popped in the normal order.
+    CHECK(pool->Schedule(x, ScheduleHint::kWake).ok());
+    CHECK(pool->Schedule(a, ScheduleHint::kWake).ok());
+    CHECK(pool->Schedule(pair.start(), ScheduleHint::kWake).ok());
+  }),
+              IsOk());
+  EXPECT_TRUE(old_ran.WaitFor()) << "deque entries starved";
+  pair.Stop();
+  ASSERT_TRUE(pair.done().WaitFor());
+  ASSERT_THAT(pool->Shutdown(), IsOk());
+}
+
+TEST(WorkStealingPool, FullLocalQueuesSpillToTheInjectorAndEverythingRunsOnce) {
+  auto pool = MakePool(2);
+  // Far more than the deque (kWake) and the FIFO queue (kYield) hold.
+  constexpr int kPerHint = 5000;
+  struct Counted final : Runnable {
+    std::atomic<int>* runs;
+    CountDownLatch* done;
+    void Run() override {
+      runs->fetch_add(1);
+      done->CountDown();
+    }
+  };
+  std::vector<std::atomic<int>> runs(2 * kPerHint);
+  std::vector<Counted> tasks(2 * kPerHint);
+  CountDownLatch done(2 * kPerHint);
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    tasks[i].runs = &runs[i];
+    tasks[i].done = &done;
+  }
+  const uint64_t pops_before = pool->stats().injector_pops;
+  ASSERT_THAT(pool->Execute([&] {
+    for (int i = 0; i < kPerHint; ++i) {
+      CHECK(pool->Schedule(tasks[2 * i], ScheduleHint::kWake).ok());
+      CHECK(pool->Schedule(tasks[2 * i + 1], ScheduleHint::kYield).ok());
+    }
+  }),
+              IsOk());
+  ASSERT_TRUE(done.WaitFor());
+  ASSERT_THAT(pool->Shutdown(), IsOk());
+  for (size_t i = 0; i < runs.size(); ++i) ASSERT_EQ(runs[i].load(), 1) << "task " << i;
+  EXPECT_GT(pool->stats().injector_pops, pops_before + 1) << "nothing spilled to the injector";
 }
 
 TEST(WorkStealingPool, WakeRunsNextAndYieldGoesToTheBack) {
@@ -338,6 +401,40 @@ TEST(WorkStealingPool, IdleWorkersPark) {
   ASSERT_THAT(pool->Execute([&] { ran.CountDown(); }), IsOk());
   ASSERT_TRUE(ran.WaitFor());
   EXPECT_TRUE(executors_internal::WaitUntil([&] { return pool->stats().parks >= 2; }));
+}
+
+// --config=low_latency: default workers spin and never park; otherwise they park.
+TEST(WorkStealingPool, DefaultParkingFollowsTheLowLatencyConfig) {
+  PoolOptions options;
+  options.threads = 2;
+  auto pool = MakePool(options);
+  CountDownLatch ran(1);
+  ASSERT_THAT(pool->Execute([&] { ran.CountDown(); }), IsOk());
+  ASSERT_TRUE(ran.WaitFor());
+  if (kLowLatency) {
+    // A parking worker parks within microseconds of going idle.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(pool->stats().parks, 0u);
+  } else {
+    EXPECT_TRUE(executors_internal::WaitUntil([&] { return pool->stats().parks > 0; }));
+  }
+}
+
+// --config=thread_pinning: default workers are pinned, worker i to the i-th
+// available unit; otherwise they keep the process's affinity.
+TEST(WorkStealingPool, DefaultPinningFollowsTheThreadPinningConfig) {
+  const std::vector<int> available = executors_internal::AvailableCpus();
+  PoolOptions options;
+  options.threads = 2;
+  auto pool = MakePool(options);
+  const std::vector<std::vector<int>> affinity = AffinityPerWorker(*pool);
+  for (size_t i = 0; i < affinity.size(); ++i) {
+    if (kThreadPinning) {
+      EXPECT_EQ(affinity[i], std::vector<int>{available[i % available.size()]}) << "worker " << i;
+    } else {
+      EXPECT_EQ(affinity[i], available) << "worker " << i;
+    }
+  }
 }
 
 }  // namespace

@@ -33,6 +33,19 @@ void Injector::Push(Runnable& runnable) {
   Link(runnable);
 }
 
+void Injector::PushBatch(Runnable* const* runnables, size_t count) {
+  DCHECK_GT(count, 0u);
+  for (size_t i = 0; i + 1 < count; ++i) {
+    runnables[i]->next_in_queue_.store(runnables[i + 1], std::memory_order_relaxed);
+  }
+  Runnable* last = runnables[count - 1];
+  last->next_in_queue_.store(nullptr, std::memory_order_relaxed);
+  word_.fetch_add(count, std::memory_order_seq_cst);
+  Runnable* prev = head_.exchange(last, std::memory_order_acq_rel);
+  // Release: the links inside the batch are published with this store.
+  prev->next_in_queue_.store(runnables[0], std::memory_order_release);
+}
+
 Runnable* Injector::PopLocked() {
   Runnable* tail = tail_;
   Runnable* next = tail->next_in_queue_.load(std::memory_order_acquire);

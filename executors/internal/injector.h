@@ -24,6 +24,7 @@
 #define KOMPACT_EXECUTORS_INTERNAL_INJECTOR_H_
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "executors/executor.h"
@@ -49,6 +50,9 @@ class Injector {
   // An already accepted task (e.g. a worker's local queue overflowing): always
   // enqueued, even after Close(), and drained before the pool exits.
   void Push(Runnable& runnable);
+  // Push() for `count` (> 0) runnables at once, in order: one count update and
+  // one exchange for the whole batch.
+  void PushBatch(Runnable* const* runnables, size_t count);
 
   // Consumer lock: never blocks.
   bool TryLock() {

@@ -98,10 +98,19 @@ TEST(Injector, ManyProducersAndConsumersPassEveryPushExactlyOnce) {
     threads.emplace_back([&, p] {
       uint64_t done = 0;
       size_t n = 0;
+      int busy = 0;
       while (done < kPushesPerProducer) {
         Item& item = *items[p * kNodesPerProducer + n];
         n = (n + 1) % kNodesPerProducer;
-        if (item.queued.load(std::memory_order_acquire)) continue;
+        if (item.queued.load(std::memory_order_acquire)) {
+          // All of our nodes are in flight: give the consumers the core.
+          if (++busy == kNodesPerProducer) {
+            busy = 0;
+            std::this_thread::yield();
+          }
+          continue;
+        }
+        busy = 0;
         item.queued.store(true, std::memory_order_relaxed);
         ASSERT_EQ(injector.TryPush(item), Injector::PushResult::kAccepted);
         ++done;

@@ -30,7 +30,9 @@ TEST(ParkingLot, NotifyOneWakesASleeper) {
     EXPECT_TRUE(lot.Park(1, [] { return false; }));
     woke.CountDown();
   });
-  ASSERT_TRUE(WaitUntil([&] { return lot.num_sleeping() == 1; }));
+  // parks() counts just before the futex wait: the worker is SLEEPING then.
+  ASSERT_TRUE(WaitUntil([&] { return lot.parks(1) == 1; }));
+  EXPECT_EQ(lot.num_sleeping(), 1u);
   EXPECT_TRUE(lot.NotifyOne());
   EXPECT_TRUE(woke.WaitFor());
   sleeper.join();
@@ -45,7 +47,7 @@ TEST(ParkingLot, NotifyOneSkipsTheStartWhenAsked) {
     EXPECT_TRUE(lot.Park(0, [] { return false; }));
     woke.CountDown();
   });
-  ASSERT_TRUE(WaitUntil([&] { return lot.num_sleeping() == 1; }));
+  ASSERT_TRUE(WaitUntil([&] { return lot.parks(0) == 1; }));
   EXPECT_FALSE(lot.NotifyOne(/*start=*/0, /*skip_start=*/true)) << "woke the excluded worker";
   EXPECT_TRUE(lot.NotifyOne(/*start=*/1, /*skip_start=*/true));
   EXPECT_TRUE(woke.WaitFor());

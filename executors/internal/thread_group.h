@@ -18,6 +18,7 @@
 #include <mutex>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 
 namespace kompact::executors_internal {
@@ -50,7 +51,7 @@ class ThreadGroup {
   std::function<void(size_t)> body_;
   std::vector<pthread_t> threads_;  // written by Start only
   std::mutex join_mu_;
-  bool joined_ = false;  // guarded by join_mu_
+  bool joined_ ABSL_GUARDED_BY(join_mu_) = false;
 };
 
 }  // namespace kompact::executors_internal
