@@ -99,7 +99,11 @@ TEST(WorkStealingPool, KeepsWakeRescheduledPartnerOnTheSameWorker) {
 }
 
 TEST(WorkStealingPool, StealsFromAWorkerThatIsBlocked) {
-  auto pool = MakePool(2);
+  struct Child final : Runnable {
+    std::function<void()> body;
+    void Run() override { body(); }
+  };
+  std::vector<std::unique_ptr<Child>> children;
   constexpr int kChildren = 10;
   // The blocked worker keeps its next slot and its last queued task; the other
   // worker must steal the rest.
@@ -108,11 +112,6 @@ TEST(WorkStealingPool, StealsFromAWorkerThatIsBlocked) {
   std::mutex mu;
   std::vector<std::thread::id> child_threads;
   std::thread::id blocked_thread;
-  struct Child final : Runnable {
-    std::function<void()> body;
-    void Run() override { body(); }
-  };
-  std::vector<std::unique_ptr<Child>> children;
   for (int i = 0; i < kChildren; ++i) {
     auto child = std::make_unique<Child>();
     child->body = [&] {
@@ -126,6 +125,9 @@ TEST(WorkStealingPool, StealsFromAWorkerThatIsBlocked) {
   }
   bool all_stolen_ran = false;
   CountDownLatch parent_done(1);
+  // Created after everything its tasks use, so that an early return (a failed
+  // ASSERT) joins the workers before those are destroyed.
+  auto pool = MakePool(2);
   ASSERT_THAT(pool->Execute([&] {
     blocked_thread = std::this_thread::get_id();
     for (auto& child : children) CHECK(pool->Schedule(*child, ScheduleHint::kWake).ok());
