@@ -17,7 +17,8 @@
 // manual executor and timer of deterministic tests).
 //
 // Thread-safety: a builder is used by one thread. Build() may be called more than
-// once; each call creates a new system.
+// once (each call creates a new system), but custom executor and timer factories
+// are consumed by the first Build(); later ones use the built-in executor/timer.
 #ifndef KOMPACT_RUNTIME_KOMPACT_CONFIG_H_
 #define KOMPACT_RUNTIME_KOMPACT_CONFIG_H_
 
