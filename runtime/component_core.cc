@@ -96,7 +96,7 @@ void DropControlNode(ControlNode* node, const absl::Status& why) {
     runtime_internal::ComponentResumeContext::Cancel(*node->resumption, why);
   }
   if (node->done) std::move(node->done)(why);
-  delete node;
+  runtime_internal::DeleteNode(node);
 }
 
 absl::Status NotAcceptingError(const ComponentCore& c, std::string_view what) {
@@ -207,7 +207,7 @@ bool ComponentCore::EnqueueControl(ControlNode* node) {
 }
 
 void ComponentCore::SendLifecycle(ControlEvent event, absl::AnyInvocable<void(absl::Status) &&> done) {
-  auto* node = new ControlNode();
+  auto* node = runtime_internal::NewNode<ControlNode>();
   node->kind = ControlNode::Kind::kLifecycle;
   node->event = event;
   node->done = std::move(done);
@@ -217,7 +217,7 @@ void ComponentCore::SendLifecycle(ControlEvent event, absl::AnyInvocable<void(ab
                                 ? absl::OkStatus()  // already gone: the kill has happened
                                 : NotAcceptingError(*this, ControlEventName(event)));
     }
-    delete node;
+    runtime_internal::DeleteNode(node);
   }
 }
 
@@ -226,23 +226,23 @@ absl::Status ComponentCore::ScheduleResumption(Runnable& resumption, bool blocki
   if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) {
     return NotAcceptingError(*this, "task resumption");  // the task is cancelled
   }
-  auto* node = new ControlNode();
+  auto* node = runtime_internal::NewNode<ControlNode>();
   node->kind = ControlNode::Kind::kResume;
   node->blocking = blocking;
   node->resumption = &resumption;
   if (!EnqueueControl(node)) {
-    delete node;
+    runtime_internal::DeleteNode(node);
     return NotAcceptingError(*this, "task resumption");
   }
   return absl::OkStatus();
 }
 
 bool ComponentCore::RunOnOwnThread(absl::AnyInvocable<void(ComponentCore&) &&> fn) {
-  auto* node = new ControlNode();
+  auto* node = runtime_internal::NewNode<ControlNode>();
   node->kind = ControlNode::Kind::kApply;
   node->apply = std::move(fn);
   if (!EnqueueControl(node)) {
-    delete node;
+    runtime_internal::DeleteNode(node);
     return false;
   }
   return true;
@@ -329,7 +329,7 @@ void ComponentCore::Run() {
   LifecycleState state;
   for (;;) {
     const uint32_t seen_deferred = deferred;
-    const uint32_t control = RunControlEvents(stop, deferred);
+    const uint32_t control = control_.IsEmpty() ? 0 : RunControlEvents(stop, deferred);
     control_taken += control;
     state = lifecycle();
     const bool parks = (state == LifecycleState::kPassive || blocked_) &&
@@ -352,10 +352,14 @@ void ComponentCore::Run() {
     // Timers first, then messages up to their share, then port events round-robin,
     // then messages again until the budget is spent (FEATURES.md C5). The Process*
     // functions catch exceptions per handler, so counts are always exact.
-    uint32_t count = RunTimers(max_events, interrupt);
-    if (!interrupt.result && count < max_messages) count += ProcessMessages(max_messages - count, interrupt);
-    if (!interrupt.result && count < max_events) count += ProcessPortEvents(max_events - count, interrupt);
-    if (!interrupt.result && count < max_events) count += ProcessMessages(max_events - count, interrupt);
+    // The common case (no timer due) is two loads, not a call.
+    ComponentExtras* ex = extras_if_present();
+    uint32_t count = timers_.IsEmpty() && (ex == nullptr || ex->pending_timers == nullptr)
+                         ? 0
+                         : RunTimers(max_events, interrupt);
+    if (!interrupt.result && count < max_events) {
+      count += ProcessEvents(max_events - count, max_messages > count ? max_messages - count : 0, interrupt);
+    }
     taken += count;
     if (interrupt.result) {
       ApplyResult(std::move(*interrupt.result), nullptr);
@@ -394,7 +398,7 @@ uint32_t ComponentCore::RunControlEvents(bool& stop, uint32_t& deferred) {
       } catch (...) {
         KLOG(logger(), ERROR) << "control action: " << DescribeCurrentException();
       }
-      delete node;
+      runtime_internal::DeleteNode(node);
       continue;
     }
     if (node->kind == ControlNode::Kind::kResume) {
@@ -405,7 +409,7 @@ uint32_t ComponentCore::RunControlEvents(bool& stop, uint32_t& deferred) {
       }
       const bool blocking = node->blocking;
       Runnable* resumption = node->resumption;
-      delete node;
+      runtime_internal::DeleteNode(node);
       resumption->Run();  // resumes the task here; exceptions end in its join future
       if (blocking) {
         QueueNode* next = FinishBlockingIfDone(n, stop);
@@ -457,7 +461,7 @@ uint32_t ComponentCore::RunControlEvents(bool& stop, uint32_t& deferred) {
       if (result.kind() == HandlerResult::Kind::kBlockOn && event != ControlEvent::kKill) {
         // The transition completes when the task does (FEATURES.md C8).
         StartBlocking(std::move(result), event, std::move(node->done));
-        delete node;
+        runtime_internal::DeleteNode(node);
         continue;
       }
       if (ApplyResult(std::move(result), &event)) stop = true;
@@ -470,7 +474,7 @@ uint32_t ComponentCore::RunControlEvents(bool& stop, uint32_t& deferred) {
       }
     }
     if (node->done) std::move(node->done)(std::move(outcome));
-    delete node;
+    runtime_internal::DeleteNode(node);
   }
   return taken;
 }
@@ -557,8 +561,8 @@ uint32_t ComponentCore::AbortBlocking() {
 
 uint32_t ComponentCore::RunTimers(uint32_t max, RunInterrupt& interrupt) {
   ComponentExtras* extras = extras_if_present();
+  if (timers_.IsEmpty() && (extras == nullptr || extras->pending_timers == nullptr)) return 0;
   QueueNode* batch = timers_.TakeAll();
-  if (batch == nullptr && (extras == nullptr || extras->pending_timers == nullptr)) return 0;
   ComponentExtras& ex = this->extras();
   // Older leftovers first.
   if (ex.pending_timers != nullptr) {

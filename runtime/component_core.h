@@ -64,6 +64,7 @@ class DefinitionBase;
 template <typename C>
 class ComponentCell;
 class Supervisor;
+class ChildRegistry;
 struct ComponentExtras;
 
 // The state word layout (see the file comment).
@@ -229,10 +230,12 @@ class ComponentCore : public Runnable {
 
   // ---- implemented by ComponentCell<C> (own thread) -----------------------------------
   virtual HandlerResult InvokeLifecycle(ControlEvent event) = 0;
-  // Handle up to `max` actor messages / port events; stop early at a non-OK result
-  // (returned in `interrupt`). Return how many were handled.
-  virtual uint32_t ProcessMessages(uint32_t max, runtime_internal::RunInterrupt& interrupt) = 0;
-  virtual uint32_t ProcessPortEvents(uint32_t max, runtime_internal::RunInterrupt& interrupt) = 0;
+  // Handles messages and port events (FEATURES.md C5): `budget` events in all,
+  // of which up to `message_share` messages before the port events (then messages
+  // again if budget is left). Stops early at a non-OK result (returned in
+  // `interrupt`). Returns how many were handled.
+  virtual uint32_t ProcessEvents(uint32_t budget, uint32_t message_share,
+                                 runtime_internal::RunInterrupt& interrupt) = 0;
   // Destroy every queued message and port event without handling; return the count.
   virtual uint32_t DropQueuedEvents() = 0;
   virtual void DestroyDefinition() = 0;
@@ -257,6 +260,7 @@ class ComponentCore : public Runnable {
  private:
   friend class runtime_internal::SystemCore;
   friend class runtime_internal::Supervisor;
+  friend class runtime_internal::ChildRegistry;
   template <typename C>
   friend class runtime_internal::ComponentCell;
 
@@ -336,7 +340,7 @@ class ComponentCore : public Runnable {
   runtime_internal::SystemCore* system_;
   Executor* executor_;
   std::atomic<runtime_internal::ComponentExtras*> extras_{nullptr};
-  // Intrusive list of the supervisor's children (supervisor's thread only).
+  // Intrusive list of the system's supervised children (runtime/internal/child_registry.h).
   ComponentCore* supervision_prev_ = nullptr;
   ComponentCore* supervision_next_ = nullptr;
   uint16_t port_cursor_ = 0;  // own thread: round-robin resume position

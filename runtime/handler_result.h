@@ -61,9 +61,9 @@ class [[nodiscard]] HandlerResult {
       : kind_(handled == Handled::kOk ? Kind::kOk : Kind::kShutdown) {}
   // A non-OK status is a recoverable fault; an OK status is Handled::kOk.
   HandlerResult(absl::Status status)  // NOLINT: implicit, so handlers can return statuses
-      : kind_(status.ok() ? Kind::kOk : Kind::kError),
-        severity_(FaultSeverity::kRecoverable),
-        status_(std::move(status)) {}
+      : kind_(status.ok() ? Kind::kOk : Kind::kError) {
+    if (!status.ok()) rare_ = std::make_unique<Rare>(Rare{FaultSeverity::kRecoverable, std::move(status), nullptr});
+  }
 
   static HandlerResult Benign(absl::Status status) { return Error(std::move(status), FaultSeverity::kBenign); }
   static HandlerResult Recoverable(absl::Status status) {
@@ -76,28 +76,41 @@ class [[nodiscard]] HandlerResult {
   static HandlerResult Blocking(std::unique_ptr<runtime_internal::BlockingTask> task) {
     HandlerResult r(Handled::kOk);
     r.kind_ = Kind::kBlockOn;
-    r.task_ = std::move(task);
+    r.rare_ = std::make_unique<Rare>(Rare{FaultSeverity::kRecoverable, absl::OkStatus(), std::move(task)});
     return r;
   }
 
   Kind kind() const { return kind_; }
   bool ok() const { return kind_ == Kind::kOk; }
-  FaultSeverity severity() const { return severity_; }
-  const absl::Status& status() const { return status_; }
-  std::unique_ptr<runtime_internal::BlockingTask> TakeBlockingTask() { return std::move(task_); }
+  FaultSeverity severity() const { return rare_ ? rare_->severity : FaultSeverity::kRecoverable; }
+  // The error (OK unless kind() is kError).
+  const absl::Status& status() const { return rare_ ? rare_->status : OkStatusRef(); }
+  std::unique_ptr<runtime_internal::BlockingTask> TakeBlockingTask() {
+    return rare_ ? std::move(rare_->task) : nullptr;
+  }
 
  private:
+  // Everything but the kind lives out of line: the common result (kOk) is one
+  // byte and a null pointer, cheap to return from every handler.
+  struct Rare {
+    FaultSeverity severity;
+    absl::Status status;
+    std::unique_ptr<runtime_internal::BlockingTask> task;
+  };
+
   static HandlerResult Error(absl::Status status, FaultSeverity severity) {
     if (status.ok()) status = absl::UnknownError("handler reported an error with an OK status");
     HandlerResult r(std::move(status));
-    r.severity_ = severity;
+    r.rare_->severity = severity;
     return r;
+  }
+  static const absl::Status& OkStatusRef() {
+    static const absl::Status* const ok = new absl::Status();
+    return *ok;
   }
 
   Kind kind_;
-  FaultSeverity severity_ = FaultSeverity::kRecoverable;
-  absl::Status status_;
-  std::unique_ptr<runtime_internal::BlockingTask> task_;
+  std::unique_ptr<Rare> rare_;
 };
 
 }  // namespace kompact

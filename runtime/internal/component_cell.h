@@ -177,6 +177,14 @@ class ComponentCell final : public ComponentCore {
     return cell;
   }
 
+  // Cells come from the per-thread block pools (no malloc per component).
+  static void* operator new(size_t size) {
+    static_assert(alignof(C) <= 64, "component definitions aligned to more than 64 bytes are not supported");
+    DCHECK_EQ(size, sizeof(ComponentCell));
+    return AllocateNodeBlock<sizeof(ComponentCell)>();
+  }
+  static void operator delete(void* block) { FreeNodeBlock<sizeof(ComponentCell)>(block); }
+
   C& typed_definition() { return definition_; }
   DefinitionBase* definition() override { return &definition_; }
   std::string_view type_name() const override { return TypeName<C>(); }
@@ -207,7 +215,15 @@ class ComponentCell final : public ComponentCore {
     return Handled::kOk;
   }
 
-  uint32_t ProcessMessages(uint32_t max, RunInterrupt& interrupt) override {
+  uint32_t ProcessEvents(uint32_t budget, uint32_t message_share, RunInterrupt& interrupt) override {
+    uint32_t count = message_share > 0 ? ProcessMessages(message_share, interrupt) : 0;
+    if (!interrupt.result && count < budget) count += ProcessPortEvents(budget - count, interrupt);
+    if (!interrupt.result && count < budget) count += ProcessMessages(budget - count, interrupt);
+    return count;
+  }
+
+ private:
+  uint32_t ProcessMessages(uint32_t max, RunInterrupt& interrupt) {
     if constexpr (std::is_same_v<Message, Never>) {
       return 0;
     } else {
@@ -230,7 +246,7 @@ class ComponentCell final : public ComponentCore {
     }
   }
 
-  uint32_t ProcessPortEvents(uint32_t max, RunInterrupt& interrupt) override {
+  uint32_t ProcessPortEvents(uint32_t max, RunInterrupt& interrupt) {
     if constexpr (kNumPorts == 0) {
       return 0;
     } else {
@@ -253,6 +269,7 @@ class ComponentCell final : public ComponentCore {
     }
   }
 
+ protected:
   uint32_t DropQueuedEvents() override {
     uint32_t n = 0;
     if constexpr (!std::is_same_v<Message, Never>) {

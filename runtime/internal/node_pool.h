@@ -5,8 +5,9 @@
 // Blocks come in size classes of 32..512 bytes (64-byte aligned from 64 up, so
 // nodes do not share cache lines with nodes of other components); larger requests
 // go to operator new. A thread allocates from its own free list and frees into its
-// own free list (usually the consumer's); full batches of 256 blocks move between
-// threads through a global depot under a mutex taken once per batch.
+// own free list (usually the consumer's); when a list grows to 512 blocks, 256 of
+// them move to a global depot (a mutex taken once per 256 blocks), where threads
+// whose lists run dry take them back.
 //
 // Under AddressSanitizer every block is a separate operator new, so use-after-free
 // and leaks of nodes are still caught.
@@ -19,15 +20,17 @@
 #define KOMPACT_RUNTIME_INTERNAL_NODE_POOL_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <new>
 #include <utility>
 
+#include "absl/base/optimization.h"
 #include "base/build_config.h"
 
 namespace kompact::runtime_internal {
 
-inline constexpr size_t kNodeSizeClasses[] = {32, 64, 128, 256, 512};
-inline constexpr int kNumNodeSizeClasses = 5;
+inline constexpr size_t kNodeSizeClasses[] = {32, 64, 128, 192, 256, 384, 512};
+inline constexpr int kNumNodeSizeClasses = 7;
 inline constexpr bool kNodePoolEnabled = kSanitizer != Sanitizer::kAddress;
 
 // The size class index for `size`, or -1 if it is too large to pool.
@@ -38,8 +41,41 @@ constexpr int NodeSizeClass(size_t size) {
   return -1;
 }
 
-void* AllocatePooledBlock(int size_class);
-void FreePooledBlock(void* block, int size_class);
+// A free block: its first word links it into a list.
+struct FreeBlock {
+  FreeBlock* next;
+};
+
+// This thread's free lists (plain data: no TLS guard on the fast path). Blocks
+// move to and from other threads in batches through the depot (node_pool.cc).
+struct ThreadFreeLists {
+  FreeBlock* current[kNumNodeSizeClasses];
+  uint32_t count[kNumNodeSizeClasses];  // blocks in `current`
+};
+extern thread_local ThreadFreeLists tl_free_lists;
+
+// Slow paths (node_pool.cc): refill an empty list, hand a full one over.
+void* RefillAndAllocate(int size_class);
+void HandOverFullList(int size_class);
+
+inline void* AllocatePooledBlock(int size_class) {
+  ThreadFreeLists& lists = tl_free_lists;
+  FreeBlock* block = lists.current[size_class];
+  if (ABSL_PREDICT_FALSE(block == nullptr)) return RefillAndAllocate(size_class);
+  lists.current[size_class] = block->next;
+  --lists.count[size_class];
+  return block;
+}
+
+inline constexpr uint32_t kNodePoolBatch = 256;
+
+inline void FreePooledBlock(void* p, int size_class) {
+  ThreadFreeLists& lists = tl_free_lists;
+  auto* block = static_cast<FreeBlock*>(p);
+  block->next = lists.current[size_class];
+  lists.current[size_class] = block;
+  if (ABSL_PREDICT_FALSE(++lists.count[size_class] >= 2 * kNodePoolBatch)) HandOverFullList(size_class);
+}
 
 // Returns uninitialised storage for an object of `size` bytes (alignment up to 64).
 template <size_t kSize>

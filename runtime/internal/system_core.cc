@@ -52,18 +52,15 @@ void SystemCore::SendToSupervisor(SupervisorMessage message) {
 }
 
 void SystemCore::ComponentStarted(ComponentCore& component) {
-  if (!component.supervised_) return;
-  SendToSupervisor({SupervisorMessage::Kind::kStarted, StrongCoreRef(&component), std::nullopt, std::nullopt});
+  if (component.supervised_) children_.Add(component);
 }
 
 void SystemCore::ComponentStopped(ComponentCore& component) {
-  if (!component.supervised_) return;
-  SendToSupervisor({SupervisorMessage::Kind::kStopped, StrongCoreRef(&component), std::nullopt, std::nullopt});
+  // A stopped component stays supervised (it may be started again).
 }
 
 void SystemCore::ComponentKilled(ComponentCore& component) {
-  if (!component.supervised_) return;
-  SendToSupervisor({SupervisorMessage::Kind::kKilled, StrongCoreRef(&component), std::nullopt, std::nullopt});
+  if (component.supervised_) children_.Remove(component);
 }
 
 void SystemCore::ComponentFaulty(ComponentCore& component, FaultContext fault, bool supervised) {
@@ -77,8 +74,10 @@ void SystemCore::ComponentFaulty(ComponentCore& component, FaultContext fault, b
     std::lock_guard<std::mutex> lock(extras->recovery_mu);
     recovery = std::exchange(extras->recovery, std::nullopt);
   }
-  RecoveryHandler handler = recovery ? std::move (*recovery)(std::move(fault)) : DefaultRecovery(std::move(fault));
-  SendToSupervisor({SupervisorMessage::Kind::kFaulty, StrongCoreRef(&component), std::move(handler), std::nullopt});
+  RecoveryHandler handler = recovery ? std::move(*recovery)(std::move(fault)) : DefaultRecovery(std::move(fault));
+  StrongCoreRef keep(&component);  // for the supervisor's log line
+  children_.Remove(component);
+  SendToSupervisor({std::move(keep), std::move(handler)});
 }
 
 void SystemCore::Poison(const std::string& reason) {
@@ -149,10 +148,9 @@ absl::Status SystemCore::Shutdown(std::optional<Pump> pump) {
   }
   state_.store(State::kShuttingDown, std::memory_order_release);
   KLOG(logger_, DEBUG) << "shutting down system " << label();
-  // 1. Kill every supervised component; the supervisor answers when the last is gone.
-  auto [promise, future] = MakePromise<void>();
-  SendToSupervisor({SupervisorMessage::Kind::kShutdown, StrongCoreRef(), std::nullopt, std::move(promise)});
-  absl::Status children = AwaitStep(future, pump);
+  // 1. Kill every supervised component and wait until the last is gone.
+  Future<void> gone = children_.KillAll();
+  absl::Status children = AwaitStep(gone, pump);
   if (!children.ok()) KLOG(logger_, WARNING) << "supervisor shutdown: " << children;
   // 2. The system components.
   for (ComponentCore* c : {dead_letters_box_.get(), supervisor_.get()}) {
@@ -209,11 +207,9 @@ absl::Status SystemCore::StopThreads() {
   }
   // Joined now, freed with the system: components (which may outlive this) point to them.
   for (Executor* e : dedicated) status.Update(e->Shutdown());
-  // Nothing runs any more: drop the supervisor's references to its children, then
+  // Nothing runs any more: drop the references to supervised components, then
   // the system components themselves.
-  if (ComponentCore* supervisor = supervisor_.get()) {
-    static_cast<Supervisor*>(supervisor->definition())->ReleaseAllChildren();
-  }
+  children_.ReleaseAll();
   supervisor_.Reset();
   dead_letters_box_.Reset();
   return status;
