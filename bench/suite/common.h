@@ -109,7 +109,7 @@ class Stopwatch {
 inline double Millions(double count, double seconds) { return count / seconds / 1e6; }
 
 // kInternal "<workload>: wrong result: <what>" — a run whose answer is wrong.
-absl::Status WrongResult(const std::string& workload, const std::string& what);
+[[nodiscard]] absl::Status WrongResult(const std::string& workload, const std::string& what);
 
 }  // namespace kompact::bench
 
