@@ -43,9 +43,9 @@ class DedicatedThreadExecutorImpl final : public DedicatedThreadExecutor {
         1, [this](size_t) { ThreadMain(); }, "DedicatedThreadExecutor");
   }
 
-  absl::Status Schedule(Runnable& runnable, ScheduleHint hint) override {
+  bool TrySchedule(Runnable& runnable, ScheduleHint hint) override {
     if (IsWorkerThread()) {
-      if (injector_.closed()) return Refused();
+      if (injector_.closed()) return false;
       // Private FIFO: only this thread links and unlinks it.
       runnable.next_in_queue_.store(nullptr, std::memory_order_relaxed);
       if (local_tail_ == nullptr) {
@@ -54,19 +54,19 @@ class DedicatedThreadExecutorImpl final : public DedicatedThreadExecutor {
         local_tail_->next_in_queue_.store(&runnable, std::memory_order_relaxed);
       }
       local_tail_ = &runnable;
-      return absl::OkStatus();
+      return true;
     }
     switch (injector_.TryPush(runnable)) {
       case Injector::PushResult::kAccepted:
         parking_.NotifyOne();
-        return absl::OkStatus();
+        return true;
       case Injector::PushResult::kRefusedLastOut:
         parking_.NotifyAll();
         break;
       case Injector::PushResult::kRefused:
         break;
     }
-    return Refused();
+    return false;
   }
 
   absl::Status Shutdown() override {
@@ -95,7 +95,7 @@ class DedicatedThreadExecutorImpl final : public DedicatedThreadExecutor {
   Stats stats() const override { return Stats{tasks_run_.Get(), parking_.parks(0)}; }
 
  private:
-  static absl::Status Refused() {
+  absl::Status RefusalError() const override {
     return absl::FailedPreconditionError("DedicatedThreadExecutor is shut down: task refused");
   }
 

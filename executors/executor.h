@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "absl/base/optimization.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 
@@ -63,11 +64,20 @@ class Executor {
  public:
   virtual ~Executor() = default;
 
-  // Schedules `runnable` to Run() once. Lock-free and allocation-free on every
-  // built-in executor. Fails with kFailedPrecondition once shutdown has begun; the
-  // runnable is then not run and the caller keeps responsibility for it.
-  [[nodiscard]] virtual absl::Status Schedule(Runnable& runnable,
-                                              ScheduleHint hint = ScheduleHint::kWake) = 0;
+  // Schedules `runnable` to Run() once: the scheduling primitive, lock-free and
+  // allocation-free on every built-in executor. Returns false once shutdown has
+  // begun; the runnable is then not run and the caller keeps responsibility for it.
+  [[nodiscard]] virtual bool TrySchedule(Runnable& runnable, ScheduleHint hint) = 0;
+
+  // TrySchedule with the refusal explained: kFailedPrecondition (RefusalError()).
+  [[nodiscard]] absl::Status Schedule(Runnable& runnable, ScheduleHint hint = ScheduleHint::kWake) {
+    if (ABSL_PREDICT_TRUE(TrySchedule(runnable, hint))) return absl::OkStatus();
+    return RefusalError();
+  }
+  // What a refused submission is told; implementations name themselves.
+  virtual absl::Status RefusalError() const {
+    return absl::FailedPreconditionError("the executor is shut down: task refused");
+  }
 
   // Runs `task` once on a worker. Allocates one node. Same errors as Schedule
   // (the task is destroyed without running).

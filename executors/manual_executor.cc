@@ -16,11 +16,9 @@ ManualExecutor::~ManualExecutor() {
   (void)Shutdown();
 }
 
-absl::Status ManualExecutor::Schedule(Runnable& runnable, ScheduleHint /*hint*/) {
+bool ManualExecutor::TrySchedule(Runnable& runnable, ScheduleHint /*hint*/) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (shut_down_) {
-    return absl::FailedPreconditionError("ManualExecutor is shut down: task refused");
-  }
+  if (shut_down_) return false;
   runnable.next_in_queue_.store(nullptr, std::memory_order_relaxed);
   if (tail_ == nullptr) {
     head_ = &runnable;
@@ -29,7 +27,7 @@ absl::Status ManualExecutor::Schedule(Runnable& runnable, ScheduleHint /*hint*/)
   }
   tail_ = &runnable;
   ++size_;
-  return absl::OkStatus();
+  return true;
 }
 
 Runnable* ManualExecutor::PopFront() {

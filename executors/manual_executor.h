@@ -39,8 +39,10 @@ class ManualExecutor final : public Executor {
   ManualExecutor(const ManualExecutor&) = delete;
   ManualExecutor& operator=(const ManualExecutor&) = delete;
 
-  [[nodiscard]] absl::Status Schedule(Runnable& runnable,
-                                      ScheduleHint hint = ScheduleHint::kWake) override;
+  [[nodiscard]] bool TrySchedule(Runnable& runnable, ScheduleHint hint) override;
+  absl::Status RefusalError() const override {
+    return absl::FailedPreconditionError("ManualExecutor is shut down: task refused");
+  }
   [[nodiscard]] absl::Status Shutdown() override;
   void ShutdownAsync() override;
   void AwaitTermination() override {}

@@ -61,18 +61,22 @@ class SharedQueuePoolImpl final : public SharedQueuePool {
         "SharedQueuePool");
   }
 
-  absl::Status Schedule(Runnable& runnable, ScheduleHint hint) override {
+  bool TrySchedule(Runnable& runnable, ScheduleHint hint) override {
     switch (injector_.TryPush(runnable)) {
       case Injector::PushResult::kAccepted:
         // A yielding task of our own thread: that thread comes back for it.
         if (hint != ScheduleHint::kYield || !IsWorkerThread()) parking_.NotifyOne();
-        return absl::OkStatus();
+        return true;
       case Injector::PushResult::kRefusedLastOut:
         parking_.NotifyAll();
         break;
       case Injector::PushResult::kRefused:
         break;
     }
+    return false;
+  }
+
+  absl::Status RefusalError() const override {
     return absl::FailedPreconditionError("SharedQueuePool is shut down: task refused");
   }
 

@@ -93,10 +93,10 @@ class WorkStealingPoolImpl final : public WorkStealingPool {
         "WorkStealingPool");
   }
 
-  absl::Status Schedule(Runnable& runnable, ScheduleHint hint) override {
+  bool TrySchedule(Runnable& runnable, ScheduleHint hint) override {
     Worker* worker = current_worker;
     if (worker != nullptr && worker->pool == this) {
-      if (injector_.closed()) return Refused();
+      if (injector_.closed()) return false;
       if (hint == ScheduleHint::kWake) {
         Runnable* displaced = worker->next;
         worker->next = &runnable;
@@ -104,20 +104,20 @@ class WorkStealingPoolImpl final : public WorkStealingPool {
       } else {
         PushYielded(*worker, runnable);
       }
-      return absl::OkStatus();
+      return true;
     }
     switch (injector_.TryPush(runnable)) {
       case Injector::PushResult::kAccepted:
         // The count increment in TryPush was the seq_cst RMW ParkingLot needs.
         parking_.NotifyOne();
-        return absl::OkStatus();
+        return true;
       case Injector::PushResult::kRefusedLastOut:
         parking_.NotifyAll();
-        return Refused();
+        return false;
       case Injector::PushResult::kRefused:
         break;
     }
-    return Refused();
+    return false;
   }
 
   absl::Status Shutdown() override {
@@ -166,7 +166,7 @@ class WorkStealingPoolImpl final : public WorkStealingPool {
   }
 
  private:
-  static absl::Status Refused() {
+  absl::Status RefusalError() const override {
     return absl::FailedPreconditionError("WorkStealingPool is shut down: task refused");
   }
 

@@ -249,11 +249,14 @@ bool ComponentCore::RunOnOwnThread(absl::AnyInvocable<void(ComponentCore&) &&> f
 }
 
 void ComponentCore::Schedule(ScheduleHint hint) {
-  absl::Status status = executor_->Schedule(*this, hint);
-  if (ABSL_PREDICT_TRUE(status.ok())) return;
+  if (ABSL_PREDICT_TRUE(executor_->TrySchedule(*this, hint))) return;
+  ScheduleRefused();
+}
+
+void ComponentCore::ScheduleRefused() {
   // The executor is shut down: we own the component (it is busy), so act as
   // the consumer and drop everything; handlers never run again.
-  CORE_LOG(DEBUG) << "executor refused component " << id_ << ": " << status;
+  CORE_LOG(DEBUG) << "executor refused component " << id_ << ": " << executor_->RefusalError();
   CurrentComponentScope scope(this);
   for (;;) {
     UnparkWork();

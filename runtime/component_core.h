@@ -289,6 +289,7 @@ class ComponentCore : public Runnable {
   }
   void UndoEnqueue(uint64_t amount);
   void Schedule(ScheduleHint hint);
+  ABSL_ATTRIBUTE_NOINLINE void ScheduleRefused();
   // Ends a run: subtracts what it consumed (`work` units and `control` events)
   // with one atomic operation, which gives up ownership if nothing is left.
   // Destroys the definition if also unreferenced. True if work remains.

@@ -31,15 +31,15 @@ class TestThreadExecutor final : public Executor {
   }
   ~TestThreadExecutor() override { (void)Shutdown(); }
 
-  absl::Status Schedule(Runnable& runnable, ScheduleHint /*hint*/) override {
+  bool TrySchedule(Runnable& runnable, ScheduleHint /*hint*/) override {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (shutting_down_) return absl::FailedPreconditionError("TestThreadExecutor is shut down");
+      if (shutting_down_) return false;
       queue_.push_back(&runnable);
       ++scheduled_;
     }
     work_cv_.notify_one();
-    return absl::OkStatus();
+    return true;
   }
 
   absl::Status Shutdown() override {

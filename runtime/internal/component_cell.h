@@ -216,9 +216,14 @@ class ComponentCell final : public ComponentCore {
   }
 
   uint32_t ProcessEvents(uint32_t budget, uint32_t message_share, RunInterrupt& interrupt) override {
-    uint32_t count = message_share > 0 ? ProcessMessages(message_share, interrupt) : 0;
+    const uint32_t messages = message_share > 0 ? ProcessMessages(message_share, interrupt) : 0;
+    uint32_t count = messages;
     if (!interrupt.result && count < budget) count += ProcessPortEvents(budget - count, interrupt);
-    if (!interrupt.result && count < budget) count += ProcessMessages(budget - count, interrupt);
+    // Messages again only if the first pass stopped at its share (more may wait);
+    // one that arrived since is handled on the next run.
+    if (!interrupt.result && count < budget && (messages == message_share || message_share == 0)) {
+      count += ProcessMessages(budget - count, interrupt);
+    }
     return count;
   }
 
