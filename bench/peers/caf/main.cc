@@ -1,0 +1,96 @@
+// //bench/peers/caf:suite: the CAF peer suite's runner. Flags are the harness's
+// (bench/harness/harness.h) plus --threads=N (CAF scheduler workers, default 2,
+// as the Kompics suite runs its systems with 2 threads here).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "bench/harness/harness.h"
+#include "bench/peers/caf/workloads.h"
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+
+namespace kompact::bench::caf_peer {
+namespace {
+
+// fib(n) spawns ~2.6 * 1.618^n actors: --scale shrinks n by log_phi(1 / scale).
+int ScaledFibonacci(int n, double scale) {
+  const int scaled = n + static_cast<int>(std::lround(std::log(scale) / std::log((1 + std::sqrt(5.0)) / 2)));
+  return std::clamp(scaled, 3, n);
+}
+
+// Floyd-Warshall is cubic in the nodes: --scale shrinks them by its cube root,
+// keeping whole blocks and at least two blocks per dimension.
+int ScaledNodes(int nodes, int block_size, double scale) {
+  const int blocks = static_cast<int>(std::lround(nodes * std::cbrt(scale) / block_size));
+  return std::clamp(blocks, 2, nodes / block_size) * block_size;
+}
+
+// The workloads with the standard parameters of BENCHMARKS.md. `params` names
+// the standard values (as //bench:suite does), so rows pair up at any --scale.
+std::vector<Workload> MakeWorkloads(caf::actor_system& system, const Options& o) {
+  std::vector<Workload> w;
+  const int64_t pp_n = o.Scaled(1'000'000);
+  w.push_back({"PingPong", "actor", "n=1000000", "M rt/s", [&system, pp_n] { return RunPingPong(system, pp_n); }});
+  for (int64_t pipeline : {10, 500}) {
+    for (int pairs : {1, 2, 4}) {
+      w.push_back({"ThroughputPingPong", "actor", absl::StrCat("n=1000000 w=", pipeline, " p=", pairs), "M msg/s",
+                   [&system, pp_n, pipeline, pairs] { return RunThroughputPingPong(system, pp_n, pipeline, pairs); }});
+    }
+  }
+  const int64_t fan_in_n = o.Scaled(4'000'000, 8);
+  w.push_back({"FanIn", "actor", "senders=8 n=4000000", "M msg/s",
+               [&system, fan_in_n] { return RunFanIn(system, 8, fan_in_n); }});
+  const int64_t spawn_n = o.Scaled(100'000);
+  w.push_back({"Spawn", "actor", "n=100000", "k comp/s", [&system, spawn_n] { return RunSpawn(system, spawn_n); }});
+  w.push_back({"IdleMemory", "actor", "n=100000", "B/comp",
+               [&system, spawn_n] { return RunIdleMemory(system, spawn_n); }});
+  for (int n : {22, 25, 28}) {
+    const int fib_n = ScaledFibonacci(n, o.scale);
+    w.push_back({"Fibonacci", "actor", absl::StrCat("n=", n), "M comp/s",
+                 [&system, fib_n] { return RunFibonacci(system, fib_n); }});
+  }
+  const int64_t meetings = o.Scaled(200'000);
+  for (int chameneos : {2, 8, 32}) {
+    w.push_back({"Chameneos", "actor", absl::StrCat("c=", chameneos, " m=200000"), "M meet/s",
+                 [&system, chameneos, meetings] { return RunChameneos(system, chameneos, meetings); }});
+  }
+  for (auto [nodes, block] : {std::pair{128, 16}, std::pair{256, 32}, std::pair{512, 64}}) {
+    const int scaled_nodes = ScaledNodes(nodes, block, o.scale);
+    w.push_back({"AllPairsShortestPath", "actor", absl::StrCat("nodes=", nodes, " block=", block), "runs/s",
+                 [&system, scaled_nodes, block = block] { return RunAllPairsShortestPath(system, scaled_nodes, block); }});
+  }
+  return w;
+}
+
+int Main(int argc, char** argv) {
+  int threads = 2;
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (i > 0 && arg.rfind("--threads=", 0) == 0) {
+      if (!absl::SimpleAtoi(arg.substr(10), &threads) || threads < 1) {
+        std::fprintf(stderr, "%s: expected an integer >= 1\n", arg.c_str());
+        return 2;
+      }
+      continue;
+    }
+    args.push_back(argv[i]);
+  }
+  caf::actor_system_config config;
+  config.set("scheduler.max-threads", threads);
+  caf::actor_system system{config};
+  return RunSuite(static_cast<int>(args.size()), args.data(), "caf",
+                  [&system](const Options& o) { return MakeWorkloads(system, o); });
+}
+
+}  // namespace
+}  // namespace kompact::bench::caf_peer
+
+int main(int argc, char** argv) { return kompact::bench::caf_peer::Main(argc, argv); }
