@@ -1,7 +1,5 @@
 #include "bench/peers/caf/driver.h"
 
-#include <malloc.h>
-
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -17,9 +15,6 @@ absl::Status FromCafError(caf::actor_system& system, const caf::error& error, st
   return absl::InternalError(message);
 }
 
-void AwaitAllActorsDone(caf::actor_system& system) {
-  system.registry().await_running_count_equal(0);
-  malloc_trim(0);
-}
+void AwaitAllActorsDone(caf::actor_system& system) { system.registry().await_running_count_equal(0); }
 
 }  // namespace kompact::bench::caf_peer

@@ -25,11 +25,10 @@ inline constexpr caf::timespan kRunDeadline = std::chrono::minutes(5);
 // otherwise; the message names `what` and CAF's rendering of the error.
 absl::Status FromCafError(caf::actor_system& system, const caf::error& error, std::string_view what);
 
-// Blocks until every actor that is not hidden has terminated, then gives freed
-// heap memory back to the OS (malloc_trim) so that the peak RSS the harness
-// reports for the next workload is that workload's own (FanIn's unbounded
-// mailboxes otherwise leave hundreds of MiB resident). Call it with no
-// scoped_actor of the caller alive unless that one is hidden.
+// Blocks until every actor that is not hidden has terminated. Call it with no
+// scoped_actor of the caller alive unless that one is hidden. (Freed memory is
+// not trimmed: a trimmed heap makes the next run pay page faults again, which
+// our suite does not do either.)
 void AwaitAllActorsDone(caf::actor_system& system);
 
 // Wall-clock time of the measured phase.

@@ -37,7 +37,8 @@ namespace kompact::bench::caf_peer {
 [[nodiscard]] absl::StatusOr<double> RunSpawn(caf::actor_system& system, int64_t actors);
 
 // Spawns `actors` actors and waits until all are initialised (started) and idle;
-// returns the heap growth per actor in bytes (mallinfo2 uordblks delta / actors).
+// returns the heap growth per actor in bytes (mallinfo2 uordblks + hblkhd delta /
+// actors; resident set growth where the allocator does not report, e.g. ASan).
 [[nodiscard]] absl::StatusOr<double> RunIdleMemory(caf::actor_system& system, int64_t actors);
 
 // fib(n) by recursive actor creation: each actor for n > 2 spawns two children
