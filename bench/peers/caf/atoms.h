@@ -14,8 +14,11 @@ using done_atom = caf::atom_constant<caf::atom("done")>;
 // (Throughput)PingPong.
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using pong_atom = caf::atom_constant<caf::atom("pong")>;
-// FanIn: one message from a sender to the receiver.
+// FanIn: one message from a sender to the receiver; the senders (to the
+// receiver, for acks); credits back to a sender (bounded variant).
 using item_atom = caf::atom_constant<caf::atom("item")>;
+using sources_atom = caf::atom_constant<caf::atom("sources")>;
+using credit_atom = caf::atom_constant<caf::atom("credit")>;
 // Spawn: the one message each spawned actor receives.
 using hello_atom = caf::atom_constant<caf::atom("hello")>;
 // Fibonacci: request fib(n) / respond with a value.

@@ -19,17 +19,11 @@
 namespace kompact::bench::caf_peer {
 namespace {
 
-// fib(n) spawns ~2.6 * 1.618^n actors: --scale shrinks n by log_phi(1 / scale).
+// fib(n) spawns ~2.6 * 1.618^n actors: --scale shrinks n by log_phi(1 / scale)
+// (as //bench:suite does).
 int ScaledFibonacci(int n, double scale) {
-  const int scaled = n + static_cast<int>(std::lround(std::log(scale) / std::log((1 + std::sqrt(5.0)) / 2)));
-  return std::clamp(scaled, 3, n);
-}
-
-// Floyd-Warshall is cubic in the nodes: --scale shrinks them by its cube root,
-// keeping whole blocks and at least two blocks per dimension.
-int ScaledNodes(int nodes, int block_size, double scale) {
-  const int blocks = static_cast<int>(std::lround(nodes * std::cbrt(scale) / block_size));
-  return std::clamp(blocks, 2, nodes / block_size) * block_size;
+  const double phi = (1.0 + std::sqrt(5.0)) / 2.0;
+  return std::max(3, n + static_cast<int>(std::floor(std::log(scale) / std::log(phi) + 1e-9)));
 }
 
 // The workloads with the standard parameters of BENCHMARKS.md. `params` names
@@ -45,10 +39,12 @@ std::vector<Workload> MakeWorkloads(caf::actor_system& system, const Options& o)
     }
   }
   const int64_t fan_in_n = o.Scaled(4'000'000, 8);
-  w.push_back({"FanIn", "actor", "senders=8 n=4000000", "M msg/s",
-               [&system, fan_in_n] { return RunFanIn(system, 8, fan_in_n); }});
+  w.push_back({"FanIn", "actor", "n=4000000 senders=8", "M msg/s",
+               [&system, fan_in_n] { return RunFanIn(system, 8, fan_in_n, /*window=*/0); }});
+  w.push_back({"FanIn", "actor", "n=4000000 senders=8 window=1000", "M msg/s",
+               [&system, fan_in_n] { return RunFanIn(system, 8, fan_in_n, /*window=*/1000); }});
   const int64_t spawn_n = o.Scaled(100'000);
-  w.push_back({"Spawn", "actor", "n=100000", "k comp/s", [&system, spawn_n] { return RunSpawn(system, spawn_n); }});
+  w.push_back({"Spawn", "actor", "n=100000", "M comp/s", [&system, spawn_n] { return RunSpawn(system, spawn_n); }});
   w.push_back({"IdleMemory", "actor", "n=100000", "B/comp",
                [&system, spawn_n] { return RunIdleMemory(system, spawn_n); }});
   for (int n : {22, 25, 28}) {
@@ -58,13 +54,14 @@ std::vector<Workload> MakeWorkloads(caf::actor_system& system, const Options& o)
   }
   const int64_t meetings = o.Scaled(200'000);
   for (int chameneos : {2, 8, 32}) {
-    w.push_back({"Chameneos", "actor", absl::StrCat("c=", chameneos, " m=200000"), "M meet/s",
+    w.push_back({"Chameneos", "actor", absl::StrCat("creatures=", chameneos, " meetings=200000"), "M meet/s",
                  [&system, chameneos, meetings] { return RunChameneos(system, chameneos, meetings); }});
   }
-  for (auto [nodes, block] : {std::pair{128, 16}, std::pair{256, 32}, std::pair{512, 64}}) {
-    const int scaled_nodes = ScaledNodes(nodes, block, o.scale);
-    w.push_back({"AllPairsShortestPath", "actor", absl::StrCat("nodes=", nodes, " block=", block), "runs/s",
-                 [&system, scaled_nodes, block = block] { return RunAllPairsShortestPath(system, scaled_nodes, block); }});
+  // 8 x 8 blocks; --scale shrinks the blocks (the work grows with nodes^3).
+  for (int block : {16, 32, 64}) {
+    const int scaled_block = std::max(2, static_cast<int>(std::lround(block * std::cbrt(std::min(1.0, o.scale)))));
+    w.push_back({"AllPairsShortestPath", "actor", absl::StrCat("nodes=", 8 * block, " block=", block), "runs/s",
+                 [&system, scaled_block] { return RunAllPairsShortestPath(system, 8 * scaled_block, scaled_block); }});
   }
   return w;
 }

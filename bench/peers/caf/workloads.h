@@ -27,13 +27,16 @@ namespace kompact::bench::caf_peer {
 [[nodiscard]] absl::StatusOr<double> RunThroughputPingPong(caf::actor_system& system, int64_t messages_per_pair,
                                                            int64_t pipeline, int pairs);
 
-// `senders` actors each send their share of `messages` (as fast as they can, no
-// flow control) to one receiver. Returns million messages per second.
-[[nodiscard]] absl::StatusOr<double> RunFanIn(caf::actor_system& system, int senders, int64_t messages);
+// `senders` actors each send their share of `messages` to one receiver: as fast
+// as they can if `window` is 0, else with credit-based flow control (at most
+// `window` unacknowledged messages per sender). Returns million messages per
+// second.
+[[nodiscard]] absl::StatusOr<double> RunFanIn(caf::actor_system& system, int senders, int64_t messages,
+                                              int64_t window);
 
 // Spawns `actors` actors from the harness thread; each receives one message and
-// quits. Timed until the last one has handled its message. Returns thousand
-// actors per second.
+// quits. Timed until every one has terminated. Returns million actors per
+// second.
 [[nodiscard]] absl::StatusOr<double> RunSpawn(caf::actor_system& system, int64_t actors);
 
 // Spawns `actors` actors and waits until all are initialised (started) and idle;
