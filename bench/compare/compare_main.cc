@@ -207,7 +207,7 @@ int Main(int argc, char** argv) {
           failed = true;
           continue;
         }
-        int rows = 0;
+        int rows = 0, row_errors = 0;
         for (absl::string_view line : absl::StrSplit(output->out, '\n', absl::SkipEmpty())) {
           absl::StatusOr<Row> row = ParseJsonRow(AsStd(line));
           if (!row.ok()) {
@@ -215,13 +215,14 @@ int Main(int argc, char** argv) {
             failed = true;
             continue;
           }
-          failed |= !row->error.empty();
+          row_errors += row->error.empty() ? 0 : 1;
           comparator.Add(*row);
           ++rows;
         }
-        // Exit code 2 with no rows: the suite has no such workload (e.g. CAF has
-        // no component style); that shows as an unpaired row, not a failure.
-        if (output->exit_code != 0 && !(output->exit_code == 2 && rows == 0)) {
+        failed |= row_errors > 0;
+        // A failed row explains the exit code itself. Exit code 2 with no rows:
+        // the suite has no such workload, which shows as an unpaired row.
+        if (output->exit_code != 0 && row_errors == 0 && !(output->exit_code == 2 && rows == 0)) {
           comparator.AddFailure(framework, name, absl::StrCat("exited with ", output->exit_code));
           failed = true;
         }

@@ -39,9 +39,9 @@ std::vector<Workload> MakeWorkloads(caf::actor_system& system, const Options& o)
     }
   }
   const int64_t fan_in_n = o.Scaled(4'000'000, 8);
-  w.push_back({"FanIn", "actor", "n=4000000 senders=8", "M msg/s",
+  w.push_back({"FanIn", "actor", "n=4000000 s=8", "M msg/s",
                [&system, fan_in_n] { return RunFanIn(system, 8, fan_in_n, /*window=*/0); }});
-  w.push_back({"FanIn", "actor", "n=4000000 senders=8 window=1000", "M msg/s",
+  w.push_back({"FanIn", "actor", "n=4000000 s=8 w=1000", "M msg/s",
                [&system, fan_in_n] { return RunFanIn(system, 8, fan_in_n, /*window=*/1000); }});
   const int64_t spawn_n = o.Scaled(100'000);
   w.push_back({"Spawn", "actor", "n=100000", "M comp/s", [&system, spawn_n] { return RunSpawn(system, spawn_n); }});
@@ -54,7 +54,7 @@ std::vector<Workload> MakeWorkloads(caf::actor_system& system, const Options& o)
   }
   const int64_t meetings = o.Scaled(200'000);
   for (int chameneos : {2, 8, 32}) {
-    w.push_back({"Chameneos", "actor", absl::StrCat("creatures=", chameneos, " meetings=200000"), "M meet/s",
+    w.push_back({"Chameneos", "actor", absl::StrCat("c=", chameneos, " n=200000"), "M meet/s",
                  [&system, chameneos, meetings] { return RunChameneos(system, chameneos, meetings); }});
   }
   // 8 x 8 blocks; --scale shrinks the blocks (the work grows with nodes^3).
