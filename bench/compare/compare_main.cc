@@ -21,8 +21,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -237,6 +239,8 @@ int Main(int argc, char** argv) {
       absl::StrCat(absl::FormatTime("%Y-%m-%d %H:%M %Z", absl::Now(), absl::LocalTimeZone()), "; ",
                    MachineDescription(), "; ", flags->rounds, " rounds",
                    flags->passthrough.empty() ? "" : absl::StrCat(", ", absl::StrJoin(flags->passthrough, " ")));
+  std::error_code ignored;  // a missing directory shows as a failed write below
+  std::filesystem::create_directories(std::filesystem::path(svg_path).parent_path(), ignored);
   std::ofstream svg(svg_path);
   svg << RenderSvg(comparisons, subtitle);
   svg.close();
