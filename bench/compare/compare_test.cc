@@ -128,6 +128,7 @@ TEST(RenderSvg, DrawsOneBarPerPairedComparisonWithEscapedLabels) {
   EXPECT_THAT(svg, HasSubstr("Weird&lt;&amp;&gt;"));
   EXPECT_THAT(svg, HasSubstr("2026-01-01 &amp; a machine"));
   EXPECT_THAT(svg, Not(HasSubstr("Unpaired")));
+  EXPECT_THAT(svg, HasSubstr("Not shown (unpaired or failed): 1 row(s)"));
   // The 1x axis and the bars: one background rect plus one per paired row.
   size_t rects = 0;
   for (size_t at = svg.find("<rect"); at != std::string::npos; at = svg.find("<rect", at + 1)) ++rects;
