@@ -193,11 +193,15 @@ struct ToMallPort {
 class PortMall : public ComponentDefinition<PortMall> {
  public:
   PortMall(int64_t creatures, int64_t meetings, std::shared_ptr<Latch> done)
-      : logic_(creatures, meetings, std::move(done)) {}
+      : logic_(creatures, meetings, std::move(done)), creatures_(creatures) {}
   HandlerResult Handle(Meet meet) {
+    // Exit goes to every creature at once, over the port, once all of them are
+    // back at the mall. (Kompact's version broadcasts at the first Meet after the
+    // last meeting; a creature can then see Exit before a Change still on its way
+    // to it — port events and actor messages are not ordered with each other —
+    // and report one meeting too few.)
     logic_.OnMeet(std::move(meet), [this](ActorRefStrong<CreatureMessage>) {
-      if (!sent_exit_) port_.Trigger(Exit{});  // to every creature at once
-      sent_exit_ = true;
+      if (++back_ == creatures_) port_.Trigger(Exit{});
     });
     return Handled::kOk;
   }
@@ -212,7 +216,8 @@ class PortMall : public ComponentDefinition<PortMall> {
   [[no_unique_address]] Tracked tracked_;
   ProvidedPort<MallPort> port_;
   MallLogic logic_;
-  bool sent_exit_ = false;
+  const int64_t creatures_;
+  int64_t back_ = 0;  // creatures that asked for a meeting after the last one
 };
 
 class PortCreature : public ComponentDefinition<PortCreature>, public Actor<CreatureMessage> {

@@ -8,8 +8,9 @@
 //
 //   actor  everything is actor messages (creatures hold the mall's ref)
 //   mixed  creatures reach the mall through a port (requests Meet / MeetingCount,
-//          indication Exit broadcast to all); creatures talk to each other with
-//          actor messages, as in Kompact's mixed version
+//          indication Exit broadcast to all once every creature is back at the
+//          mall); creatures talk to each other with actor messages, as in
+//          Kompact's mixed version
 //
 // Thread-safety: the workloads run on the suite's driver thread.
 #ifndef KOMPACT_BENCH_SUITE_CHAMENEOS_H_
