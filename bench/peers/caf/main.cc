@@ -39,10 +39,12 @@ std::vector<Workload> MakeWorkloads(caf::actor_system& system, const Options& o)
     }
   }
   const int64_t fan_in_n = o.Scaled(4'000'000, 8);
-  w.push_back({"FanIn", "actor", "n=4000000 s=8", "M msg/s",
-               [&system, fan_in_n] { return RunFanIn(system, 8, fan_in_n, /*window=*/0); }});
+  // Bounded first (as //bench:suite): the unbounded run leaves its mailbox peak
+  // resident in the heap, which would show as the bounded row's peak RSS.
   w.push_back({"FanIn", "actor", "n=4000000 s=8 w=1000", "M msg/s",
                [&system, fan_in_n] { return RunFanIn(system, 8, fan_in_n, /*window=*/1000); }});
+  w.push_back({"FanIn", "actor", "n=4000000 s=8", "M msg/s",
+               [&system, fan_in_n] { return RunFanIn(system, 8, fan_in_n, /*window=*/0); }});
   const int64_t spawn_n = o.Scaled(100'000);
   w.push_back({"Spawn", "actor", "n=100000", "M comp/s", [&system, spawn_n] { return RunSpawn(system, spawn_n); }});
   w.push_back({"IdleMemory", "actor", "n=100000", "B/comp",
