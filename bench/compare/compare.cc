@@ -326,7 +326,7 @@ std::string RenderSvg(const std::vector<Comparison>& comparisons, std::string_vi
                           "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%s\"/>\n"
                           "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%sx</text>\n",
                           tx, top - 8, tx, chart_bottom, t == 1 ? "#000" : "#ddd", t == 1 ? "1.5" : "1", tx, top - 14,
-                          FormatValue(t));
+                          absl::StrFormat("%g", t));
   }
   int y = top;
   for (const Comparison* c : rows) {
