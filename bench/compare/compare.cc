@@ -65,12 +65,12 @@ class FlatJsonReader {
     return pos_ == text_.size() ? absl::OkStatus() : Error("trailing characters");
   }
   absl::Status Error(std::string_view what) const {
-    return absl::InvalidArgumentError(absl::StrCat("not a suite JSON row (", AsAbsl(what), " at offset ", pos_,
-                                                   "): ", AsAbsl(text_.substr(0, 200))));
+    return absl::InvalidArgumentError(absl::StrCat("not a suite JSON row (", AsAbsl(what), " at offset ",
+                                                   pos_, "): ", AsAbsl(text_.substr(0, 200))));
   }
   void SkipSpace() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\r' ||
-                                   text_[pos_] == '\n')) {
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\r' || text_[pos_] == '\n')) {
       ++pos_;
     }
   }
@@ -93,9 +93,15 @@ class FlatJsonReader {
       if (pos_ >= text_.size()) break;
       const char e = text_[pos_++];
       switch (e) {
-        case 'n': out.push_back('\n'); break;
-        case 't': out.push_back('\t'); break;
-        case 'r': out.push_back('\r'); break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
         case 'u': {  // ASCII only; anything else becomes '?'
           if (pos_ + 4 > text_.size()) return Error("short \\u escape");
           const long code = std::strtol(std::string(text_.substr(pos_, 4)).c_str(), nullptr, 16);
@@ -103,7 +109,8 @@ class FlatJsonReader {
           pos_ += 4;
           break;
         }
-        default: out.push_back(e);  // \" \\ \/
+        default:
+          out.push_back(e);  // \" \\ \/
       }
     }
     return Error("unterminated string");
@@ -117,11 +124,20 @@ std::string XmlEscape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -156,16 +172,26 @@ absl::StatusOr<Row> ParseJsonRow(std::string_view line) {
         bad_key = key;
       }
     };
-    if (key == "framework") row.framework = value;
-    else if (key == "workload") row.name = value;
-    else if (key == "style") row.style = value;
-    else if (key == "params") row.params = value;
-    else if (key == "unit") row.unit = value;
-    else if (key == "error") row.error = value;
-    else if (key == "median") number(row.median);
-    else if (key == "min") number(row.min);
-    else if (key == "max") number(row.max);
-    else if (key == "peak_rss_mib") number(row.peak_rss_mib);
+    if (key == "framework")
+      row.framework = value;
+    else if (key == "workload")
+      row.name = value;
+    else if (key == "style")
+      row.style = value;
+    else if (key == "params")
+      row.params = value;
+    else if (key == "unit")
+      row.unit = value;
+    else if (key == "error")
+      row.error = value;
+    else if (key == "median")
+      number(row.median);
+    else if (key == "min")
+      number(row.min);
+    else if (key == "max")
+      number(row.max);
+    else if (key == "peak_rss_mib")
+      number(row.peak_rss_mib);
     else if (key == "runs") {
       double runs = 0;
       number(runs);
@@ -174,7 +200,8 @@ absl::StatusOr<Row> ParseJsonRow(std::string_view line) {
   });
   if (!status.ok()) return status;
   if (bad_number) {
-    return absl::InvalidArgumentError(absl::StrCat("suite JSON row: '", bad_key, "' is not a number: ", AsAbsl(line)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("suite JSON row: '", bad_key, "' is not a number: ", AsAbsl(line)));
   }
   for (const char* key : {"framework", "workload", "style", "params", "unit", "runs", "median"}) {
     if (seen.count(key) == 0) {
@@ -234,8 +261,11 @@ std::vector<Comparison> Comparator::Comparisons() const {
   };
   for (const auto& key : ours_order_) {
     const Side& ours = ours_.at(key);
-    Comparison c{std::get<0>(key), std::get<1>(key), std::get<2>(key), ours.unit, ours.medians, {},
-                 ours.peak_rss_mib, 0, ours.errors};
+    Comparison c{std::get<0>(key),  std::get<1>(key),
+                 std::get<2>(key),  ours.unit,
+                 ours.medians,      {},
+                 ours.peak_rss_mib, 0,
+                 ours.errors};
     auto caf = caf_.find({c.name, c.params});
     if (caf != caf_.end()) {
       matched.insert(caf->first);
@@ -243,7 +273,8 @@ std::vector<Comparison> Comparator::Comparisons() const {
       c.caf_peak_rss_mib = caf->second.peak_rss_mib;
       c.errors.insert(c.errors.end(), caf->second.errors.begin(), caf->second.errors.end());
       if (caf->second.unit != c.unit) {
-        c.errors.push_back(absl::StrCat("units differ: kompact '", c.unit, "', caf '", caf->second.unit, "'"));
+        c.errors.push_back(
+            absl::StrCat("units differ: kompact '", c.unit, "', caf '", caf->second.unit, "'"));
         c.caf.clear();  // not comparable
       }
     }
@@ -261,23 +292,27 @@ std::vector<Comparison> Comparator::Comparisons() const {
 }
 
 std::string FormatTable(const std::vector<Comparison>& comparisons) {
-  std::string out = absl::StrFormat("%-22s %-9s %-24s %-9s %10s %10s %9s %-15s %8s %8s\n", "workload", "style",
-                                    "params", "unit", "kompact", "caf", "ours/caf", "better", "k MiB", "caf MiB");
+  std::string out =
+      absl::StrFormat("%-22s %-9s %-24s %-9s %10s %10s %9s %-15s %8s %8s\n", "workload", "style", "params",
+                      "unit", "kompact", "caf", "ours/caf", "better", "k MiB", "caf MiB");
   std::vector<std::string> notes;
   for (const Comparison& c : comparisons) {
     const std::string ours = c.ours.empty() ? "-" : FormatValue(c.OursMedian());
     const std::string caf = c.caf.empty() ? "-" : FormatValue(c.CafMedian());
     const std::string ratio = c.paired() ? absl::StrFormat("%.2f", c.Ratio()) : "-";
-    out += absl::StrFormat("%-22s %-9s %-24s %-9s %10s %10s %9s %-15s %8.1f %8.1f\n", c.name, c.style, c.params,
-                           c.unit, ours, caf, ratio, Verdict(c), c.ours_peak_rss_mib, c.caf_peak_rss_mib);
-    for (const std::string& e : c.errors) notes.push_back(absl::StrCat(c.name, "/", c.style, " ", c.params, ": ", e));
+    out +=
+        absl::StrFormat("%-22s %-9s %-24s %-9s %10s %10s %9s %-15s %8.1f %8.1f\n", c.name, c.style, c.params,
+                        c.unit, ours, caf, ratio, Verdict(c), c.ours_peak_rss_mib, c.caf_peak_rss_mib);
+    for (const std::string& e : c.errors)
+      notes.push_back(absl::StrCat(c.name, "/", c.style, " ", c.params, ": ", e));
     if (!c.paired() && c.errors.empty()) {
       notes.push_back(absl::StrCat(c.name, "/", c.style, " ", c.params, ": no ",
                                    c.ours.empty() ? "kompact" : "caf", " row with these params"));
     }
   }
-  out += "ours/caf: ratio of the medians (median over rounds of each round's median); 'better' inverts it for\n"
-         "memory (B/...), where lower is better.\n";
+  out +=
+      "ours/caf: ratio of the medians (median over rounds of each round's median); 'better' inverts it for\n"
+      "memory (B/...), where lower is better.\n";
   for (const std::string& n : notes) absl::StrAppend(&out, "note: ", n, "\n");
   return out;
 }
@@ -303,7 +338,8 @@ std::string RenderSvg(const std::vector<Comparison>& comparisons, std::string_vi
   }
   // Labels are right-aligned against the chart: ~7 px per character at 12 px.
   size_t longest = 20;
-  for (const Comparison* c : rows) longest = std::max(longest, c->name.size() + c->style.size() + c->params.size() + 2);
+  for (const Comparison* c : rows)
+    longest = std::max(longest, c->name.size() + c->style.size() + c->params.size() + 2);
   const int label_width = 16 + 7 * static_cast<int>(longest);
   const int chart_width = 520, right_margin = 100, top = 78, row_height = 24;
   const int width = label_width + chart_width + right_margin;
@@ -322,40 +358,42 @@ std::string RenderSvg(const std::vector<Comparison>& comparisons, std::string_vi
   const int chart_bottom = top + static_cast<int>(rows.size()) * row_height;
   for (double t : ticks) {
     const double tx = x(t);
-    absl::StrAppendFormat(&svg,
-                          "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%s\"/>\n"
-                          "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%sx</text>\n",
-                          tx, top - 8, tx, chart_bottom, t == 1 ? "#000" : "#ddd", t == 1 ? "1.5" : "1", tx, top - 14,
-                          absl::StrFormat("%g", t));
+    absl::StrAppendFormat(
+        &svg,
+        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%s\"/>\n"
+        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%sx</text>\n",
+        tx, top - 8, tx, chart_bottom, t == 1 ? "#000" : "#ddd", t == 1 ? "1.5" : "1", tx, top - 14,
+        absl::StrFormat("%g", t));
   }
   int y = top;
   for (const Comparison* c : rows) {
     const double a = c->Advantage();
     const double x1 = x(1), xa = x(a);
     const bool win = a >= 1;
-    absl::StrAppendFormat(&svg,
-                          "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n"
-                          "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s: kompact %s, "
-                          "caf %s %s</title></rect>\n"
-                          "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>\n",
-                          label_width - 8, y + 16,
-                          XmlEscape(absl::StrCat(c->name, "/", c->style, " ", c->params)), std::min(x1, xa), y + 4,
-                          std::max(std::abs(xa - x1), 1.0), row_height - 8, win ? "#2e7d32" : "#c62828",
-                          XmlEscape(c->name), FormatValue(c->OursMedian()), FormatValue(c->CafMedian()),
-                          XmlEscape(c->unit), win ? xa + 4 : xa - 4, y + 16, win ? "start" : "end",
-                          XmlEscape(absl::StrFormat("%.2fx%s", a, c->lower_is_better() ? " (memory)" : "")));
+    absl::StrAppendFormat(
+        &svg,
+        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n"
+        "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s: kompact %s, "
+        "caf %s %s</title></rect>\n"
+        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>\n",
+        label_width - 8, y + 16, XmlEscape(absl::StrCat(c->name, "/", c->style, " ", c->params)),
+        std::min(x1, xa), y + 4, std::max(std::abs(xa - x1), 1.0), row_height - 8,
+        win ? "#2e7d32" : "#c62828", XmlEscape(c->name), FormatValue(c->OursMedian()),
+        FormatValue(c->CafMedian()), XmlEscape(c->unit), win ? xa + 4 : xa - 4, y + 16, win ? "start" : "end",
+        XmlEscape(absl::StrFormat("%.2fx%s", a, c->lower_is_better() ? " (memory)" : "")));
     y += row_height;
   }
-  absl::StrAppendFormat(&svg,
-                        "<text x=\"12\" y=\"%d\" fill=\"#555\">Green: kompact-cpp better by the factor shown; red: CAF "
-                        "better. Rates: kompact-cpp / CAF; memory (B/comp): CAF / kompact-cpp.</text>\n"
-                        "<text x=\"12\" y=\"%d\" fill=\"#555\">Medians over alternating rounds (A B A B ...); "
-                        "generated by //bench:compare.%s</text>\n",
-                        chart_bottom + 30, chart_bottom + 48,
-                        rows.size() == comparisons.size()
-                            ? ""
-                            : absl::StrCat(" Not shown (unpaired or failed): ", comparisons.size() - rows.size(),
-                                           " row(s), see the table."));
+  absl::StrAppendFormat(
+      &svg,
+      "<text x=\"12\" y=\"%d\" fill=\"#555\">Green: kompact-cpp better by the factor shown; red: CAF "
+      "better. Rates: kompact-cpp / CAF; memory (B/comp): CAF / kompact-cpp.</text>\n"
+      "<text x=\"12\" y=\"%d\" fill=\"#555\">Medians over alternating rounds (A B A B ...); "
+      "generated by //bench:compare.%s</text>\n",
+      chart_bottom + 30, chart_bottom + 48,
+      rows.size() == comparisons.size()
+          ? ""
+          : absl::StrCat(" Not shown (unpaired or failed): ", comparisons.size() - rows.size(),
+                         " row(s), see the table."));
   if (rows.empty()) {
     absl::StrAppendFormat(&svg, "<text x=\"12\" y=\"%d\">no paired rows</text>\n", top + 16);
   }

@@ -73,9 +73,10 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
     } else if (key == "--svg") {
       f.svg = value;
     } else {
-      return absl::InvalidArgumentError(absl::StrCat("unknown argument '", arg,
-                                                     "' (known: --ours= --caf= --workloads= --rounds= --runs= "
-                                                     "--warmup= --scale= --threads= --svg=)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown argument '", arg,
+                       "' (known: --ours= --caf= --workloads= --rounds= --runs= "
+                       "--warmup= --scale= --threads= --svg=)"));
     }
   }
   if (f.ours.empty() || f.caf.empty()) return absl::InvalidArgumentError("--ours= and --caf= are required");
@@ -146,7 +147,8 @@ absl::StatusOr<std::vector<std::string>> ListNames(const Flags& flags) {
 }
 
 std::string DefaultSvgPath() {
-  if (const char* ws = std::getenv("BUILD_WORKSPACE_DIRECTORY")) return absl::StrCat(ws, "/bench/results/compare.svg");
+  if (const char* ws = std::getenv("BUILD_WORKSPACE_DIRECTORY"))
+    return absl::StrCat(ws, "/bench/results/compare.svg");
   if (const char* out = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) return absl::StrCat(out, "/compare.svg");
   return "compare.svg";
 }
@@ -202,7 +204,8 @@ int Main(int argc, char** argv) {
         const std::string framework(ours ? kOurs : kCaf);
         std::vector<std::string> args = {"--json", absl::StrCat("--workloads=", ours ? ours_filter : name)};
         args.insert(args.end(), flags->passthrough.begin(), flags->passthrough.end());
-        std::fprintf(stderr, "[compare] %s round %d/%d: %s\n", name.c_str(), round, flags->rounds, framework.c_str());
+        std::fprintf(stderr, "[compare] %s round %d/%d: %s\n", name.c_str(), round, flags->rounds,
+                     framework.c_str());
         absl::StatusOr<Output> output = Run(binary, args);
         if (!output.ok()) {
           comparator.AddFailure(framework, name, AsStd(output.status().message()));
@@ -235,10 +238,10 @@ int Main(int argc, char** argv) {
   const std::vector<Comparison> comparisons = comparator.Comparisons();
   std::printf("%s", FormatTable(comparisons).c_str());
   const std::string svg_path = flags->svg.empty() ? DefaultSvgPath() : flags->svg;
-  const std::string subtitle =
-      absl::StrCat(absl::FormatTime("%Y-%m-%d %H:%M %Z", absl::Now(), absl::LocalTimeZone()), "; ",
-                   MachineDescription(), "; ", flags->rounds, " rounds",
-                   flags->passthrough.empty() ? "" : absl::StrCat(", ", absl::StrJoin(flags->passthrough, " ")));
+  const std::string subtitle = absl::StrCat(
+      absl::FormatTime("%Y-%m-%d %H:%M %Z", absl::Now(), absl::LocalTimeZone()), "; ", MachineDescription(),
+      "; ", flags->rounds, " rounds",
+      flags->passthrough.empty() ? "" : absl::StrCat(", ", absl::StrJoin(flags->passthrough, " ")));
   std::error_code ignored;  // a missing directory shows as a failed write below
   std::filesystem::create_directories(std::filesystem::path(svg_path).parent_path(), ignored);
   std::ofstream svg(svg_path);

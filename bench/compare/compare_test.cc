@@ -17,12 +17,17 @@ using ::testing::Not;
 
 Row MakeRow(std::string framework, std::string name, std::string style, std::string params, std::string unit,
             double median, double peak = 1, std::string error = "") {
-  return Row{framework, name, style, params, unit, error.empty() ? 5 : 0, median, median, median, peak, error};
+  return Row{framework, name,   style,  params, unit, error.empty() ? 5 : 0,
+             median,    median, median, peak,   error};
 }
 
 TEST(ParseJsonRow, ReadsWhatTheHarnessWrites) {
-  const Row row{"caf", "Throughput\"PingPong\\", "actor", "n=1000000 w=500 p=1", "M msg/s", 5, 3.96, 3.5, 4.25,
-                123.5, "INTERNAL: x"};
+  const Row row{"caf",        "Throughput\"PingPong\\",
+                "actor",      "n=1000000 w=500 p=1",
+                "M msg/s",    5,
+                3.96,         3.5,
+                4.25,         123.5,
+                "INTERNAL: x"};
   ASSERT_OK_AND_ASSIGN(Row parsed, ParseJsonRow(FormatJson(row)));
   EXPECT_EQ(parsed.framework, "caf");
   EXPECT_EQ(parsed.name, row.name);
@@ -39,7 +44,8 @@ TEST(ParseJsonRow, ReadsWhatTheHarnessWrites) {
 
 TEST(ParseJsonRow, RejectsOtherLinesAndMissingFields) {
   EXPECT_THAT(ParseJsonRow("suite    workload   style"), StatusIs(absl::StatusCode::kInvalidArgument, "'{'"));
-  EXPECT_THAT(ParseJsonRow("{\"framework\":\"caf\"}"), StatusIs(absl::StatusCode::kInvalidArgument, "workload"));
+  EXPECT_THAT(ParseJsonRow("{\"framework\":\"caf\"}"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "workload"));
   EXPECT_THAT(ParseJsonRow("{\"framework\":\"caf\",\"median\":\"fast\"}"),
               StatusIs(absl::StatusCode::kInvalidArgument, "median"));
   EXPECT_THAT(ParseJsonRow("{\"framework\":\"caf\""), StatusIs(absl::StatusCode::kInvalidArgument));
@@ -47,8 +53,10 @@ TEST(ParseJsonRow, RejectsOtherLinesAndMissingFields) {
 
 TEST(Comparator, PairsEachOfOurStylesWithCafsActorRowAndTakesMediansOverRounds) {
   Comparator c;
-  for (double v : {10.0, 14.0, 12.0}) c.Add(MakeRow("kompact", "PingPong", "actor", "n=1000000", "M rt/s", v));
-  for (double v : {9.0, 8.0, 7.0}) c.Add(MakeRow("kompact", "PingPong", "component", "n=1000000", "M rt/s", v, 40));
+  for (double v : {10.0, 14.0, 12.0})
+    c.Add(MakeRow("kompact", "PingPong", "actor", "n=1000000", "M rt/s", v));
+  for (double v : {9.0, 8.0, 7.0})
+    c.Add(MakeRow("kompact", "PingPong", "component", "n=1000000", "M rt/s", v, 40));
   for (double v : {1.0, 2.0, 1.5}) c.Add(MakeRow("caf", "PingPong", "actor", "n=1000000", "M rt/s", v, 30));
   const std::vector<Comparison> all = c.Comparisons();
   ASSERT_EQ(all.size(), 2u);

@@ -178,7 +178,9 @@ const Problem& ProblemFor(int nodes) {
     Graph graph = GenerateGraph(nodes);
     Graph solution = graph;
     FloydWarshall(solution);
-    it = problems->emplace(nodes, Problem{std::make_shared<const Graph>(std::move(graph)), std::move(solution)}).first;
+    it = problems
+             ->emplace(nodes, Problem{std::make_shared<const Graph>(std::move(graph)), std::move(solution)})
+             .first;
   }
   return it->second;
 }
@@ -187,8 +189,9 @@ const Problem& ProblemFor(int nodes) {
 
 absl::StatusOr<double> RunAllPairsShortestPath(caf::actor_system& system, int nodes, int block_size) {
   if (block_size < 1 || nodes % block_size != 0 || nodes / block_size < 2) {
-    return absl::InvalidArgumentError(absl::StrCat("AllPairsShortestPath: ", nodes, " nodes, block size ", block_size,
-                                                   ": need at least two blocks per dimension and no remainder"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("AllPairsShortestPath: ", nodes, " nodes, block size ", block_size,
+                     ": need at least two blocks per dimension and no remainder"));
   }
   const Problem& problem = ProblemFor(nodes);
   absl::Status status;

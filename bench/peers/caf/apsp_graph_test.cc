@@ -15,8 +15,10 @@ TEST(ApspGraph, GenerationIsDeterministicWithZeroDiagonalAndSomeMissingEdges) {
   for (int i = 0; i < 40; ++i) {
     EXPECT_EQ(a.at(i, i), 0.0);
     for (int j = 0; j < 40; ++j) {
-      if (std::isinf(a.at(i, j))) ++missing;
-      else EXPECT_LT(a.at(i, j), 5.0 + 1e-9);
+      if (std::isinf(a.at(i, j)))
+        ++missing;
+      else
+        EXPECT_LT(a.at(i, j), 5.0 + 1e-9);
     }
   }
   // Half the weights are cut off; the diagonal never is.

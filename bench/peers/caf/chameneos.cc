@@ -100,7 +100,8 @@ caf::behavior Creature(caf::stateful_actor<CreatureState>* self, caf::actor mall
 }  // namespace
 
 absl::StatusOr<double> RunChameneos(caf::actor_system& system, int chameneos, int64_t meetings) {
-  if (chameneos < 2) return absl::InvalidArgumentError(absl::StrCat("Chameneos: ", chameneos, " creatures (< 2)"));
+  if (chameneos < 2)
+    return absl::InvalidArgumentError(absl::StrCat("Chameneos: ", chameneos, " creatures (< 2)"));
   absl::Status status;
   double seconds = 0;
   {

@@ -31,8 +31,8 @@ struct ReceiverState {
   caf::actor driver;
 };
 
-caf::behavior Receiver(caf::stateful_actor<ReceiverState>* self, int64_t expected, int senders, int64_t window,
-                       caf::actor driver) {
+caf::behavior Receiver(caf::stateful_actor<ReceiverState>* self, int64_t expected, int senders,
+                       int64_t window, caf::actor driver) {
   ReceiverState& s = self->state;
   s.expected = expected;
   s.ack = window > 0 ? std::max<int64_t>(1, window / 10) : 0;
@@ -45,7 +45,8 @@ caf::behavior Receiver(caf::stateful_actor<ReceiverState>* self, int64_t expecte
         int64_t& next = s.next_seq[static_cast<size_t>(source)];
         if (seq != next) ++s.out_of_order;
         ++next;
-        if (s.ack > 0 && next % s.ack == 0) self->send(s.sources[static_cast<size_t>(source)], credit_atom::value, s.ack);
+        if (s.ack > 0 && next % s.ack == 0)
+          self->send(s.sources[static_cast<size_t>(source)], credit_atom::value, s.ack);
         if (++s.received == s.expected) self->send(s.driver, done_atom::value, s.received, s.out_of_order);
       },
   };
@@ -67,8 +68,8 @@ void SendItems(caf::stateful_actor<SenderState>* self, int64_t k) {
   s.credits -= k;
 }
 
-caf::behavior Sender(caf::stateful_actor<SenderState>* self, caf::actor receiver, int64_t index, int64_t count,
-                     int64_t window) {
+caf::behavior Sender(caf::stateful_actor<SenderState>* self, caf::actor receiver, int64_t index,
+                     int64_t count, int64_t window) {
   SenderState& s = self->state;
   s.receiver = std::move(receiver);
   s.index = index;
@@ -118,11 +119,12 @@ absl::StatusOr<double> RunFanIn(caf::actor_system& system, int senders, int64_t 
         [&](done_atom, int64_t received, int64_t out_of_order) {
           seconds = stopwatch.Seconds();
           if (received != messages || out_of_order != 0) {
-            status = absl::InternalError(
-                absl::StrCat("FanIn: received ", received, " of ", messages, ", ", out_of_order, " out of order"));
+            status = absl::InternalError(absl::StrCat("FanIn: received ", received, " of ", messages, ", ",
+                                                      out_of_order, " out of order"));
           }
         },
-        caf::after(kRunDeadline) >> [&] { status = absl::DeadlineExceededError("FanIn: not done within the deadline"); });
+        caf::after(kRunDeadline) >>
+            [&] { status = absl::DeadlineExceededError("FanIn: not done within the deadline"); });
     driver->send_exit(receiver, caf::exit_reason::user_shutdown);
     for (const caf::actor& sender : sender_actors) driver->send_exit(sender, caf::exit_reason::user_shutdown);
   }

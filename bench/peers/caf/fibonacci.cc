@@ -67,7 +67,8 @@ absl::StatusOr<double> RunFibonacci(caf::actor_system& system, int n) {
         .receive(
             [&](value_atom, uint64_t value) {
               if (value != Fib(n)) {
-                status = absl::InternalError(absl::StrCat("Fibonacci: fib(", n, ") = ", value, ", expected ", Fib(n)));
+                status = absl::InternalError(
+                    absl::StrCat("Fibonacci: fib(", n, ") = ", value, ", expected ", Fib(n)));
               }
             },
             [&](caf::error& error) { status = FromCafError(system, error, "Fibonacci"); });

@@ -3,9 +3,8 @@
 // as the Kompics suite runs its systems with 2 threads here).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <utility>
 #include <string>
 #include <vector>
 
@@ -31,11 +30,14 @@ int ScaledFibonacci(int n, double scale) {
 std::vector<Workload> MakeWorkloads(caf::actor_system& system, const Options& o) {
   std::vector<Workload> w;
   const int64_t pp_n = o.Scaled(1'000'000);
-  w.push_back({"PingPong", "actor", "n=1000000", "M rt/s", [&system, pp_n] { return RunPingPong(system, pp_n); }});
+  w.push_back(
+      {"PingPong", "actor", "n=1000000", "M rt/s", [&system, pp_n] { return RunPingPong(system, pp_n); }});
   for (int64_t pipeline : {10, 500}) {
     for (int pairs : {1, 2, 4}) {
-      w.push_back({"ThroughputPingPong", "actor", absl::StrCat("n=1000000 w=", pipeline, " p=", pairs), "M msg/s",
-                   [&system, pp_n, pipeline, pairs] { return RunThroughputPingPong(system, pp_n, pipeline, pairs); }});
+      w.push_back({"ThroughputPingPong", "actor", absl::StrCat("n=1000000 w=", pipeline, " p=", pairs),
+                   "M msg/s", [&system, pp_n, pipeline, pairs] {
+                     return RunThroughputPingPong(system, pp_n, pipeline, pairs);
+                   }});
     }
   }
   const int64_t fan_in_n = o.Scaled(4'000'000, 8);
@@ -46,7 +48,8 @@ std::vector<Workload> MakeWorkloads(caf::actor_system& system, const Options& o)
   w.push_back({"FanIn", "actor", "n=4000000 s=8", "M msg/s",
                [&system, fan_in_n] { return RunFanIn(system, 8, fan_in_n, /*window=*/0); }});
   const int64_t spawn_n = o.Scaled(100'000);
-  w.push_back({"Spawn", "actor", "n=100000", "M comp/s", [&system, spawn_n] { return RunSpawn(system, spawn_n); }});
+  w.push_back(
+      {"Spawn", "actor", "n=100000", "M comp/s", [&system, spawn_n] { return RunSpawn(system, spawn_n); }});
   w.push_back({"IdleMemory", "actor", "n=100000", "B/comp",
                [&system, spawn_n] { return RunIdleMemory(system, spawn_n); }});
   for (int n : {22, 25, 28}) {
@@ -61,9 +64,12 @@ std::vector<Workload> MakeWorkloads(caf::actor_system& system, const Options& o)
   }
   // 8 x 8 blocks; --scale shrinks the blocks (the work grows with nodes^3).
   for (int block : {16, 32, 64}) {
-    const int scaled_block = std::max(2, static_cast<int>(std::lround(block * std::cbrt(std::min(1.0, o.scale)))));
-    w.push_back({"AllPairsShortestPath", "actor", absl::StrCat("nodes=", 8 * block, " block=", block), "runs/s",
-                 [&system, scaled_block] { return RunAllPairsShortestPath(system, 8 * scaled_block, scaled_block); }});
+    const int scaled_block =
+        std::max(2, static_cast<int>(std::lround(block * std::cbrt(std::min(1.0, o.scale)))));
+    w.push_back({"AllPairsShortestPath", "actor", absl::StrCat("nodes=", 8 * block, " block=", block),
+                 "runs/s", [&system, scaled_block] {
+                   return RunAllPairsShortestPath(system, 8 * scaled_block, scaled_block);
+                 }});
   }
   return w;
 }
@@ -82,10 +88,12 @@ int Main(int argc, char** argv) {
     }
     args.push_back(argv[i]);
   }
+  const int args_count = static_cast<int>(args.size());
+  args.push_back(nullptr);  // argv convention
   caf::actor_system_config config;
   config.set("scheduler.max-threads", threads);
   caf::actor_system system{config};
-  return RunSuite(static_cast<int>(args.size()), args.data(), "caf",
+  return RunSuite(args_count, args.data(), "caf",
                   [&system](const Options& o) { return MakeWorkloads(system, o); });
 }
 

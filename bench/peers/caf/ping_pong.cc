@@ -22,7 +22,9 @@ namespace {
 caf::behavior Ponger(caf::event_based_actor* /*self*/) {
   return {
       [](ping_atom) { return pong_atom::value; },
-      [](ping_atom, int64_t index) -> caf::result<pong_atom, int64_t> { return {pong_atom::value, index}; },
+      [](ping_atom, int64_t index) -> caf::result<pong_atom, int64_t> {
+        return {pong_atom::value, index};
+      },
   };
 }
 
@@ -32,7 +34,7 @@ struct PingerState {
   int64_t pipeline = 1;  // pings in flight at most
   int64_t sent = 0;
   int64_t received = 0;
-  int64_t out_of_order = 0;  // pongs whose index was not the next expected one
+  int64_t out_of_order = 0;    // pongs whose index was not the next expected one
   caf::response_promise done;  // to the driver, with `received` and `out_of_order`
 };
 
@@ -69,7 +71,8 @@ caf::behavior PipelinedPinger(caf::stateful_actor<PingerState>* self, caf::actor
       [self](run_atom) {
         PingerState& s = self->state;
         s.done = self->make_response_promise();
-        for (int64_t i = 0; i < s.pipeline && s.sent < s.count; ++i) self->send(s.ponger, ping_atom::value, s.sent++);
+        for (int64_t i = 0; i < s.pipeline && s.sent < s.count; ++i)
+          self->send(s.ponger, ping_atom::value, s.sent++);
       },
       [self](pong_atom, int64_t index) {
         PingerState& s = self->state;
@@ -104,8 +107,8 @@ absl::StatusOr<double> RunPairs(caf::actor_system& system, int64_t count, int64_
       driver->receive(
           [&](done_atom, int64_t pongs, int64_t out_of_order) {
             if (pongs != count || out_of_order != 0) {
-              status = absl::InternalError(
-                  absl::StrCat("a pinger got ", pongs, " pongs, expected ", count, "; ", out_of_order, " out of order"));
+              status = absl::InternalError(absl::StrCat("a pinger got ", pongs, " pongs, expected ", count,
+                                                        "; ", out_of_order, " out of order"));
             }
           },
           caf::after(kRunDeadline) >>
@@ -132,7 +135,8 @@ absl::StatusOr<double> RunPingPong(caf::actor_system& system, int64_t round_trip
 
 absl::StatusOr<double> RunThroughputPingPong(caf::actor_system& system, int64_t messages_per_pair,
                                              int64_t pipeline, int pairs) {
-  if (pipeline < 1) return absl::InvalidArgumentError(absl::StrCat("ThroughputPingPong: pipeline ", pipeline));
+  if (pipeline < 1)
+    return absl::InvalidArgumentError(absl::StrCat("ThroughputPingPong: pipeline ", pipeline));
   absl::StatusOr<double> seconds = RunPairs(system, messages_per_pair, pipeline, pairs);
   if (!seconds.ok()) return seconds.status();
   return 2.0 * static_cast<double>(messages_per_pair) * pairs / *seconds / 1e6;

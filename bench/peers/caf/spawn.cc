@@ -1,6 +1,6 @@
-// Spawn (create + start + one message + quit, timed until all are gone) and IdleMemory (heap bytes
-// per started, idle actor). Actors are spawned from the harness thread with
-// actor_system::spawn, CAF's API for code outside actors.
+// Spawn (create + start + one message + quit, timed until all are gone) and
+// IdleMemory (heap bytes per started, idle actor). Actors are spawned from the
+// harness thread with actor_system::spawn, CAF's API for code outside actors.
 #include <malloc.h>
 #include <unistd.h>
 
@@ -112,8 +112,8 @@ absl::StatusOr<double> RunIdleMemory(caf::actor_system& system, int64_t actors) 
   handles.clear();
   AwaitAllActorsDone(system);
   if (!all_started) {
-    return absl::DeadlineExceededError(
-        absl::StrCat("IdleMemory: ", started.remaining(), " of ", actors, " actors not started within the deadline"));
+    return absl::DeadlineExceededError(absl::StrCat("IdleMemory: ", started.remaining(), " of ", actors,
+                                                    " actors not started within the deadline"));
   }
   return static_cast<double>(after - before) / static_cast<double>(actors);
 }

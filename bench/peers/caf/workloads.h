@@ -24,8 +24,9 @@ namespace kompact::bench::caf_peer {
 // `pairs` pinger/ponger pairs; each pinger sends `messages_per_pair` pings keeping
 // at most `pipeline` of them in flight. Returns million messages (pings + pongs)
 // per second.
-[[nodiscard]] absl::StatusOr<double> RunThroughputPingPong(caf::actor_system& system, int64_t messages_per_pair,
-                                                           int64_t pipeline, int pairs);
+[[nodiscard]] absl::StatusOr<double> RunThroughputPingPong(caf::actor_system& system,
+                                                           int64_t messages_per_pair, int64_t pipeline,
+                                                           int pairs);
 
 // `senders` actors each send their share of `messages` to one receiver: as fast
 // as they can if `window` is 0, else with credit-based flow control (at most
@@ -57,7 +58,8 @@ namespace kompact::bench::caf_peer {
 // Block-parallel Floyd-Warshall over a generated `nodes`-node graph, one actor per
 // `block_size` x `block_size` block. Returns runs (graphs solved) per second; the
 // result is compared with a sequential Floyd-Warshall.
-[[nodiscard]] absl::StatusOr<double> RunAllPairsShortestPath(caf::actor_system& system, int nodes, int block_size);
+[[nodiscard]] absl::StatusOr<double> RunAllPairsShortestPath(caf::actor_system& system, int nodes,
+                                                             int block_size);
 
 }  // namespace kompact::bench::caf_peer
 
