@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "benchmark/benchmark.h"
 #include "bench/micro/fixtures.h"
+#include "benchmark/benchmark.h"
 #include "executors/future.h"
 #include "executors/task.h"
 #include "runtime/actor_ref.h"
@@ -38,8 +38,8 @@ class Responder : public ComponentDefinition<Responder>, public Actor<Query> {
 
 void SetCounters(benchmark::State& state, int64_t asks) {
   state.SetItemsProcessed(asks);
-  state.counters["per_ask"] =
-      benchmark::Counter(static_cast<double>(asks), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["per_ask"] = benchmark::Counter(static_cast<double>(asks),
+                                                 benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void BM_AskSingleThread(benchmark::State& state) {

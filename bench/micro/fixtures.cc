@@ -11,7 +11,8 @@ namespace kompact::bench {
 std::unique_ptr<testing::DeterministicSystem> MakeDeterministicSystem() {
   KompactConfig config;
   config.SetConfigValue(config_keys::kLogLevel, std::string("warning"));
-  absl::StatusOr<std::unique_ptr<testing::DeterministicSystem>> sim = testing::DeterministicSystem::Create(config);
+  absl::StatusOr<std::unique_ptr<testing::DeterministicSystem>> sim =
+      testing::DeterministicSystem::Create(config);
   CHECK(sim.ok()) << sim.status();
   return std::move(sim).value();
 }

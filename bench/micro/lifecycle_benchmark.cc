@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "benchmark/benchmark.h"
 #include "bench/micro/fixtures.h"
+#include "benchmark/benchmark.h"
 
 namespace kompact::bench {
 namespace {
@@ -23,8 +23,8 @@ class Plain : public ComponentDefinition<Plain> {};
 
 void SetCounters(benchmark::State& state, int64_t components) {
   state.SetItemsProcessed(components);
-  state.counters["per_component"] = benchmark::Counter(static_cast<double>(components),
-                                                       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["per_component"] = benchmark::Counter(
+      static_cast<double>(components), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void BM_CreateDestroyPassive(benchmark::State& state) {

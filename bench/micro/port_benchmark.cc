@@ -14,8 +14,8 @@
 #include <memory>
 #include <vector>
 
-#include "benchmark/benchmark.h"
 #include "bench/micro/fixtures.h"
+#include "benchmark/benchmark.h"
 #include "glog/logging.h"
 #include "runtime/channel.h"
 
@@ -24,8 +24,8 @@ namespace {
 
 void SetCounters(benchmark::State& state, int64_t events) {
   state.SetItemsProcessed(events);
-  state.counters["per_event"] =
-      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["per_event"] = benchmark::Counter(static_cast<double>(events),
+                                                   benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void BM_TriggerFromOutside(benchmark::State& state) {

@@ -13,8 +13,8 @@
 #include <cstdint>
 #include <utility>
 
-#include "benchmark/benchmark.h"
 #include "bench/micro/fixtures.h"
+#include "benchmark/benchmark.h"
 #include "executors/future.h"
 #include "runtime/actor_ref.h"
 
@@ -111,9 +111,10 @@ void BM_TellCrossThread(benchmark::State& state) {
     state.PauseTiming();
     auto [promise, done] = MakePromise<void>();
     const int64_t target = sent + kCrossBatch;
-    if (!counter.OnDefinition([target, p = std::move(promise)](BatchCounter& c) mutable {
-                  c.Expect(target, std::move(p));
-                })
+    if (!counter
+             .OnDefinition([target, p = std::move(promise)](BatchCounter& c) mutable {
+               c.Expect(target, std::move(p));
+             })
              .Wait()
              .ok()) {
       state.SkipWithError("OnDefinition failed");

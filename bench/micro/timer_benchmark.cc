@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "benchmark/benchmark.h"
 #include "bench/micro/fixtures.h"
+#include "benchmark/benchmark.h"
 #include "runtime/actor_ref.h"
 
 namespace kompact::bench {
@@ -35,8 +35,8 @@ class TimerUser : public ComponentDefinition<TimerUser>, public Actor<TimerMessa
     if (auto* batch = std::get_if<Ask<TimerBatch, int64_t>>(&message)) {
       int64_t ok = 0;
       for (int64_t i = 0; i < batch->request().count; ++i) {
-        absl::StatusOr<TimerId> id =
-            ScheduleOnce(absl::Seconds(60), [](TimerUser&, TimerId) -> HandlerResult { return Handled::kOk; });
+        absl::StatusOr<TimerId> id = ScheduleOnce(
+            absl::Seconds(60), [](TimerUser&, TimerId) -> HandlerResult { return Handled::kOk; });
         if (!id.ok()) continue;
         ++ok;
         if (batch->request().cancel) {
@@ -80,8 +80,8 @@ void RunTimerBatches(benchmark::State& state, bool cancel) {
     }
   }
   state.SetItemsProcessed(timers);
-  state.counters["per_timer"] =
-      benchmark::Counter(static_cast<double>(timers), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["per_timer"] = benchmark::Counter(static_cast<double>(timers),
+                                                   benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   (void)system.Shutdown();
 }
 

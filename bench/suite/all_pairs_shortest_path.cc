@@ -263,13 +263,15 @@ class PortManager : public ComponentDefinition<PortManager> {
                                components.back().GetRequiredPort<ManagerPort>());
       KOMPACT_RETURN_IF_ERROR(ConnectPorts(port_.Share(), to_manager).status());
       KOMPACT_ASSIGN_OR_RETURN(RequiredPortRef<BlockPort> in, components.back().GetRequiredPort<BlockPort>());
-      KOMPACT_ASSIGN_OR_RETURN(ProvidedPortRef<BlockPort> out, components.back().GetProvidedPort<BlockPort>());
+      KOMPACT_ASSIGN_OR_RETURN(ProvidedPortRef<BlockPort> out,
+                               components.back().GetProvidedPort<BlockPort>());
       inputs.push_back(std::move(in));
       outputs.push_back(std::move(out));
     }
     for (const BlockPtr& b : blocks) {
       absl::Status connected = absl::OkStatus();
-      ForEachNeighbour(*b, [&](int64_t id) { connected.Update(ConnectPorts(outputs[id], inputs[b->id]).status()); });
+      ForEachNeighbour(
+          *b, [&](int64_t id) { connected.Update(ConnectPorts(outputs[id], inputs[b->id]).status()); });
       KOMPACT_RETURN_IF_ERROR(connected);
     }
     for (const auto& c : components) sys.Start(c);  // after the connections (control events keep their order)
@@ -288,9 +290,11 @@ class PortManager : public ComponentDefinition<PortManager> {
 absl::StatusOr<double> Check(const std::shared_ptr<RunState>& state, const Graph& expected, double seconds) {
   if (state->result.distance != expected.distance) {
     int64_t wrong = 0;
-    for (size_t i = 0; i < expected.distance.size(); ++i) wrong += state->result.distance[i] != expected.distance[i];
-    return WrongResult("AllPairsShortestPath", absl::StrCat(wrong, " of ", expected.distance.size(),
-                                                            " distances differ from sequential Floyd-Warshall"));
+    for (size_t i = 0; i < expected.distance.size(); ++i)
+      wrong += state->result.distance[i] != expected.distance[i];
+    return WrongResult("AllPairsShortestPath",
+                       absl::StrCat(wrong, " of ", expected.distance.size(),
+                                    " distances differ from sequential Floyd-Warshall"));
   }
   return 1.0 / seconds;
 }

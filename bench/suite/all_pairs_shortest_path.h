@@ -35,7 +35,7 @@ class AllPairsShortestPath {
 
  private:
   // The graph and its expected result, computed on first use (not timed).
-  absl::Status Prepare();
+  [[nodiscard]] absl::Status Prepare();
 
   const int64_t nodes_;
   const int64_t block_size_;

@@ -68,7 +68,8 @@ Graph Assemble(const std::vector<std::shared_ptr<const Block>>& blocks) {
 }
 
 std::shared_ptr<const Block> FloydWarshallPhase(const Block& current,
-                                               const std::vector<std::shared_ptr<const Block>>& blocks, int64_t k) {
+                                                const std::vector<std::shared_ptr<const Block>>& blocks,
+                                                int64_t k) {
   const int64_t size = current.size;
   const int64_t kb = k / size;  // the block row/column holding node k
   const int64_t kl = k % size;

@@ -56,7 +56,8 @@ Graph Assemble(const std::vector<std::shared_ptr<const Block>>& blocks);
 // block in current's block row and block column, its result of phase k-1
 // (current itself included). Returns the new block.
 std::shared_ptr<const Block> FloydWarshallPhase(const Block& current,
-                                               const std::vector<std::shared_ptr<const Block>>& blocks, int64_t k);
+                                                const std::vector<std::shared_ptr<const Block>>& blocks,
+                                                int64_t k);
 
 }  // namespace kompact::bench
 

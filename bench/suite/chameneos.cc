@@ -143,7 +143,8 @@ struct ToMallRef {
 
 class Mall : public ComponentDefinition<Mall>, public Actor<MallMessage> {
  public:
-  Mall(int64_t creatures, int64_t meetings, std::shared_ptr<Latch> done) : logic_(creatures, meetings, std::move(done)) {}
+  Mall(int64_t creatures, int64_t meetings, std::shared_ptr<Latch> done)
+      : logic_(creatures, meetings, std::move(done)) {}
   HandlerResult ReceiveLocal(MallMessage message) {
     if (Meet* meet = std::get_if<Meet>(&message)) {
       logic_.OnMeet(std::move(*meet), [](ActorRefStrong<CreatureMessage> c) { c.Tell(Exit{}); });
@@ -244,7 +245,8 @@ class PortCreature : public ComponentDefinition<PortCreature>, public Actor<Crea
 };
 
 template <typename MallT>
-absl::StatusOr<double> Finish(const KompactSystem& system, Component<MallT> mall, int64_t meetings, double seconds) {
+absl::StatusOr<double> Finish(const KompactSystem& system, Component<MallT> mall, int64_t meetings,
+                              double seconds) {
   KOMPACT_ASSIGN_OR_RETURN(std::string problems,
                            mall.OnDefinition([](MallT& m) { return m.Problems(); }).WaitFor(kWaitLimit));
   KOMPACT_RETURN_IF_ERROR(Teardown(system, std::move(mall)));  // the creatures killed themselves
@@ -259,7 +261,8 @@ absl::StatusOr<double> RunActorChameneos(const KompactSystem& system, int64_t cr
   Component<Mall> mall = system.Create<Mall>(creatures, meetings, done);
   KOMPACT_RETURN_IF_ERROR(StartAll(system, {mall}));
   std::vector<Component<Creature>> all;
-  for (int64_t i = 0; i < creatures; ++i) all.push_back(system.Create<Creature>(ChameneosColourFor(i), mall.actor_ref()));
+  for (int64_t i = 0; i < creatures; ++i)
+    all.push_back(system.Create<Creature>(ChameneosColourFor(i), mall.actor_ref()));
 
   Stopwatch timer;
   for (auto& c : all) system.Start(c);

@@ -31,6 +31,7 @@ absl::Status Latch::Wait(absl::Duration limit) {
 
 namespace {
 std::atomic<int64_t> live{0};
+std::atomic<int64_t> leaked{0};  // alive after a failed run; not waited for
 std::atomic<int64_t> created_total{0};
 std::mutex live_mu;
 std::condition_variable live_cv;
@@ -42,11 +43,15 @@ void LiveComponents::Add() {
 }
 
 void LiveComponents::Remove() {
-  if (live.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+  if (live.fetch_sub(1, std::memory_order_acq_rel) - 1 <= leaked.load(std::memory_order_relaxed)) {
     // Notify under the lock so a waiter between its check and its wait cannot miss it.
     std::lock_guard<std::mutex> lock(live_mu);
     live_cv.notify_all();
   }
+}
+
+void LiveComponents::ForgetLeaked() {
+  leaked.store(live.load(std::memory_order_acquire), std::memory_order_relaxed);
 }
 
 int64_t LiveComponents::count() { return live.load(std::memory_order_acquire); }
@@ -54,11 +59,11 @@ int64_t LiveComponents::created() { return created_total.load(std::memory_order_
 
 absl::Status LiveComponents::AwaitNone(absl::Duration limit) {
   std::unique_lock<std::mutex> lock(live_mu);
-  if (live_cv.wait_for(lock, absl::ToChronoNanoseconds(limit),
-                       [] { return live.load(std::memory_order_acquire) == 0; })) {
-    return absl::OkStatus();
-  }
-  return absl::DeadlineExceededError(absl::StrCat(count(), " components still alive after ",
+  const auto done = [] {
+    return live.load(std::memory_order_acquire) <= leaked.load(std::memory_order_relaxed);
+  };
+  if (live_cv.wait_for(lock, absl::ToChronoNanoseconds(limit), done)) return absl::OkStatus();
+  return absl::DeadlineExceededError(absl::StrCat(count() - leaked.load(), " components still alive after ",
                                                   absl::FormatDuration(limit), " (teardown did not finish)"));
 }
 

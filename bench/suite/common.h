@@ -57,9 +57,13 @@ class LiveComponents {
   static int64_t count();
   // Definitions constructed since the process started.
   static int64_t created();
-  // Blocks until no tracked definition is alive; kDeadlineExceeded saying how
-  // many are left after `limit`.
+  // Blocks until no tracked definition is alive (apart from those a failed run
+  // left behind, see ForgetLeaked); kDeadlineExceeded saying how many are left
+  // after `limit`.
   [[nodiscard]] static absl::Status AwaitNone(absl::Duration limit = kWaitLimit);
+  // After a failed run: the components alive now are not waited for any more,
+  // so one failure does not make every later run time out in its teardown.
+  static void ForgetLeaked();
 
  private:
   friend struct Tracked;
@@ -109,7 +113,7 @@ class Stopwatch {
 inline double Millions(double count, double seconds) { return count / seconds / 1e6; }
 
 // kInternal "<workload>: wrong result: <what>" — a run whose answer is wrong.
-absl::Status WrongResult(const std::string& workload, const std::string& what);
+[[nodiscard]] absl::Status WrongResult(const std::string& workload, const std::string& what);
 
 }  // namespace kompact::bench
 

@@ -49,7 +49,8 @@ class SinkLogic {
   // Empty if all was well.
   std::string Problems() const {
     if (received_ == total_ && out_of_order_ == 0) return "";
-    return absl::StrCat("received ", received_, " of ", total_, " messages, ", out_of_order_, " out of order");
+    return absl::StrCat("received ", received_, " of ", total_, " messages, ", out_of_order_,
+                        " out of order");
   }
 
  private:
@@ -65,7 +66,9 @@ class SinkLogic {
 class Sink : public ComponentDefinition<Sink>, public Actor<Data> {
  public:
   Sink(const FanInParams& params, std::shared_ptr<Latch> done)
-      : logic_(params, std::move(done)), ack_(std::max<int64_t>(1, params.window / 10)), bounded_(params.window > 0) {}
+      : logic_(params, std::move(done)),
+        ack_(std::max<int64_t>(1, params.window / 10)),
+        bounded_(params.window > 0) {}
 
   // Bounded variant: where to send credits back.
   void SetSources(std::vector<ActorRef<SourceMessage>> sources) { sources_ = std::move(sources); }
@@ -154,8 +157,8 @@ class PortSource : public ComponentDefinition<PortSource> {
 };
 
 template <typename SinkT>
-absl::StatusOr<double> Finish(const KompactSystem& system, Component<SinkT> sink, std::vector<AnyComponent> sources,
-                              const FanInParams& params, double seconds) {
+absl::StatusOr<double> Finish(const KompactSystem& system, Component<SinkT> sink,
+                              std::vector<AnyComponent> sources, const FanInParams& params, double seconds) {
   KOMPACT_ASSIGN_OR_RETURN(std::string problems,
                            sink.OnDefinition([](SinkT& s) { return s.Problems(); }).WaitFor(kWaitLimit));
   sources.push_back(std::move(sink));

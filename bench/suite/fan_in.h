@@ -29,7 +29,8 @@ struct FanInParams {
 
 // One run each; returns M messages/s.
 [[nodiscard]] absl::StatusOr<double> RunActorFanIn(const KompactSystem& system, const FanInParams& params);
-[[nodiscard]] absl::StatusOr<double> RunComponentFanIn(const KompactSystem& system, const FanInParams& params);
+[[nodiscard]] absl::StatusOr<double> RunComponentFanIn(const KompactSystem& system,
+                                                       const FanInParams& params);
 
 }  // namespace kompact::bench
 

@@ -101,8 +101,9 @@ absl::StatusOr<double> RunFibonacci(const KompactSystem& system, int n) {
   const int64_t components = 2 * static_cast<int64_t>(Fibonacci(n)) - 1;
   const int64_t created = LiveComponents::created() - created_before;
   if (*value != Fibonacci(n) || created != components) {
-    return WrongResult("Fibonacci", absl::StrCat("fib(", n, ") = ", *value, " with ", created,
-                                                 " components, expected ", Fibonacci(n), " with ", components));
+    return WrongResult("Fibonacci",
+                       absl::StrCat("fib(", n, ") = ", *value, " with ", created, " components, expected ",
+                                    Fibonacci(n), " with ", components));
   }
   return Millions(static_cast<double>(components), seconds);
 }

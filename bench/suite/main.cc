@@ -57,7 +57,8 @@ bool TakeSystemFlags(int& argc, char** argv, SystemFlags& flags) {
 }
 
 // Wraps every run to print the pool's counters for it.
-void AddExecutorStats(const kompact::KompactSystem& system, std::vector<kompact::bench::Workload>& workloads) {
+void AddExecutorStats(const kompact::KompactSystem& system,
+                      std::vector<kompact::bench::Workload>& workloads) {
   auto* pool = dynamic_cast<kompact::WorkStealingPool*>(&system.executor());
   if (pool == nullptr) {
     std::fprintf(stderr, "--executor_stats: the executor is not a work-stealing pool; ignored\n");
@@ -98,11 +99,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cannot build the system: %s\n", std::string(system.status().message()).c_str());
     return 2;
   }
-  const int code = kompact::bench::RunSuite(argc, argv, "kompact", [&](const kompact::bench::Options& options) {
-    std::vector<kompact::bench::Workload> workloads = kompact::bench::SuiteWorkloads(*system, options);
-    if (flags.executor_stats) AddExecutorStats(*system, workloads);
-    return workloads;
-  });
+  const int code =
+      kompact::bench::RunSuite(argc, argv, "kompact", [&](const kompact::bench::Options& options) {
+        std::vector<kompact::bench::Workload> workloads = kompact::bench::SuiteWorkloads(*system, options);
+        if (flags.executor_stats) AddExecutorStats(*system, workloads);
+        return workloads;
+      });
   const absl::Status shutdown = system->Shutdown();
   if (!shutdown.ok()) {
     std::fprintf(stderr, "system shutdown failed: %s\n", std::string(shutdown.message()).c_str());

@@ -28,7 +28,8 @@ struct Counts {
 
 absl::StatusOr<double> Check(double seconds, int64_t n, const Counts& counts) {
   if (counts.pings != n || counts.pongs != n) {
-    return WrongResult("PingPong", absl::StrCat(counts.pings, " pings and ", counts.pongs, " pongs, expected ", n));
+    return WrongResult("PingPong",
+                       absl::StrCat(counts.pings, " pings and ", counts.pongs, " pongs, expected ", n));
   }
   return Millions(static_cast<double>(n), seconds);
 }
@@ -128,8 +129,10 @@ class PortPinger : public ComponentDefinition<PortPinger> {
 template <typename PingerT, typename PongerT>
 absl::StatusOr<Counts> ReadCounts(const Component<PingerT>& pinger, const Component<PongerT>& ponger) {
   Counts counts;
-  KOMPACT_ASSIGN_OR_RETURN(counts.pongs, pinger.OnDefinition([](PingerT& p) { return p.pongs(); }).WaitFor(kWaitLimit));
-  KOMPACT_ASSIGN_OR_RETURN(counts.pings, ponger.OnDefinition([](PongerT& p) { return p.pings(); }).WaitFor(kWaitLimit));
+  KOMPACT_ASSIGN_OR_RETURN(counts.pongs,
+                           pinger.OnDefinition([](PingerT& p) { return p.pongs(); }).WaitFor(kWaitLimit));
+  KOMPACT_ASSIGN_OR_RETURN(counts.pings,
+                           ponger.OnDefinition([](PongerT& p) { return p.pings(); }).WaitFor(kWaitLimit));
   return counts;
 }
 

@@ -62,7 +62,8 @@ absl::StatusOr<double> RunSpawn(int64_t n, SpawnOne&& spawn_one) {
 
   const int64_t created = LiveComponents::created() - created_before;
   if (created != n || handled.load() != n) {
-    return WrongResult("Spawn", absl::StrCat(created, " created and ", handled.load(), " messages handled, expected ", n));
+    return WrongResult(
+        "Spawn", absl::StrCat(created, " created and ", handled.load(), " messages handled, expected ", n));
   }
   return Millions(static_cast<double>(n), seconds);
 }

@@ -4,10 +4,12 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "bench/suite/all_pairs_shortest_path.h"
 #include "bench/suite/chameneos.h"
+#include "bench/suite/common.h"
 #include "bench/suite/fan_in.h"
 #include "bench/suite/fibonacci.h"
 #include "bench/suite/pingpong.h"
@@ -23,7 +25,8 @@ std::vector<Workload> SuiteWorkloads(const KompactSystem& system, const Options&
   // PingPong: n round trips.
   const int64_t pp_n = o.Scaled(1'000'000);
   w.push_back({"PingPong", "actor", "n=1000000", "M rt/s", [s, pp_n] { return RunActorPingPong(s, pp_n); }});
-  w.push_back({"PingPong", "component", "n=1000000", "M rt/s", [s, pp_n] { return RunComponentPingPong(s, pp_n); }});
+  w.push_back(
+      {"PingPong", "component", "n=1000000", "M rt/s", [s, pp_n] { return RunComponentPingPong(s, pp_n); }});
 
   // ThroughputPingPong: n per pair, W in flight, P pairs.
   for (const char* style : {"actor", "component"}) {
@@ -31,8 +34,8 @@ std::vector<Workload> SuiteWorkloads(const KompactSystem& system, const Options&
       for (int64_t pairs : {1, 2, 4}) {
         const ThroughputPingPongParams p{o.Scaled(1'000'000), pipeline, pairs};
         const bool actor = std::string(style) == "actor";
-        w.push_back({"ThroughputPingPong", style, absl::StrCat("n=1000000 w=", pipeline, " p=", pairs), "M msg/s",
-                     [s, p, actor] {
+        w.push_back({"ThroughputPingPong", style, absl::StrCat("n=1000000 w=", pipeline, " p=", pairs),
+                     "M msg/s", [s, p, actor] {
                        return actor ? RunActorThroughputPingPong(s, p) : RunComponentThroughputPingPong(s, p);
                      }});
       }
@@ -48,20 +51,24 @@ std::vector<Workload> SuiteWorkloads(const KompactSystem& system, const Options&
   w.push_back({"FanIn", "actor", "n=4000000 s=8 w=1000", "M msg/s",
                [s, bounded] { return RunActorFanIn(s, bounded); }});
   w.push_back({"FanIn", "actor", "n=4000000 s=8", "M msg/s", [s, fan] { return RunActorFanIn(s, fan); }});
-  w.push_back({"FanIn", "component", "n=4000000 s=8", "M msg/s", [s, fan] { return RunComponentFanIn(s, fan); }});
+  w.push_back(
+      {"FanIn", "component", "n=4000000 s=8", "M msg/s", [s, fan] { return RunComponentFanIn(s, fan); }});
 
   // Spawn: create + start + one message + die; IdleMemory: bytes per idle component.
   const int64_t spawn_n = o.Scaled(100'000);
   w.push_back({"Spawn", "actor", "n=100000", "M comp/s", [s, spawn_n] { return RunActorSpawn(s, spawn_n); }});
-  w.push_back({"Spawn", "component", "n=100000", "M comp/s", [s, spawn_n] { return RunComponentSpawn(s, spawn_n); }});
-  w.push_back({"IdleMemory", "actor", "n=100000", "B/comp", [s, spawn_n] { return RunIdleMemory(s, spawn_n, true); }});
   w.push_back(
-      {"IdleMemory", "component", "n=100000", "B/comp", [s, spawn_n] { return RunIdleMemory(s, spawn_n, false); }});
+      {"Spawn", "component", "n=100000", "M comp/s", [s, spawn_n] { return RunComponentSpawn(s, spawn_n); }});
+  w.push_back({"IdleMemory", "actor", "n=100000", "B/comp",
+               [s, spawn_n] { return RunIdleMemory(s, spawn_n, true); }});
+  w.push_back({"IdleMemory", "component", "n=100000", "B/comp",
+               [s, spawn_n] { return RunIdleMemory(s, spawn_n, false); }});
 
   // Fibonacci: recursive creation (actor only, as in Kompact's suite).
   for (int n : {22, 25, 28}) {
     const int scaled = ScaledFibonacciN(n, o.scale);
-    w.push_back({"Fibonacci", "actor", absl::StrCat("n=", n), "M comp/s", [s, scaled] { return RunFibonacci(s, scaled); }});
+    w.push_back({"Fibonacci", "actor", absl::StrCat("n=", n), "M comp/s",
+                 [s, scaled] { return RunFibonacci(s, scaled); }});
   }
 
   // Chameneos: creatures meeting at a mall.
@@ -76,11 +83,22 @@ std::vector<Workload> SuiteWorkloads(const KompactSystem& system, const Options&
 
   // AllPairsShortestPath: 8 x 8 blocks; --scale shrinks the blocks (work ~ nodes^3).
   for (int64_t block : {16, 32, 64}) {
-    const int64_t scaled_block = std::max<int64_t>(2, std::llround(block * std::cbrt(std::min(1.0, o.scale))));
+    const int64_t scaled_block =
+        std::max<int64_t>(2, std::llround(block * std::cbrt(std::min(1.0, o.scale))));
     auto apsp = std::make_shared<AllPairsShortestPath>(8 * scaled_block, scaled_block);
     const std::string params = absl::StrCat("nodes=", 8 * block, " block=", block);
     w.push_back({"AllPairsShortestPath", "actor", params, "runs/s", [s, apsp] { return apsp->RunActor(s); }});
-    w.push_back({"AllPairsShortestPath", "component", params, "runs/s", [s, apsp] { return apsp->RunComponent(s); }});
+    w.push_back(
+        {"AllPairsShortestPath", "component", params, "runs/s", [s, apsp] { return apsp->RunComponent(s); }});
+  }
+
+  // A failed run may leave components behind; later runs must not wait for them.
+  for (Workload& workload : w) {
+    workload.run = [run = std::move(workload.run)]() -> absl::StatusOr<double> {
+      absl::StatusOr<double> result = run();
+      if (!result.ok()) LiveComponents::ForgetLeaked();
+      return result;
+    };
   }
   return w;
 }

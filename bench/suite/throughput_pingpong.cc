@@ -80,7 +80,8 @@ class Ponger : public ComponentDefinition<Ponger>, public Actor<PingMessage> {
 
 class Pinger : public ComponentDefinition<Pinger>, public Actor<PingerMessage> {
  public:
-  Pinger(const ThroughputPingPongParams& params, std::shared_ptr<Latch> done, const ActorRef<PingMessage>& ponger)
+  Pinger(const ThroughputPingPongParams& params, std::shared_ptr<Latch> done,
+         const ActorRef<PingMessage>& ponger)
       : logic_(params, std::move(done)), ponger_(ponger.Hold()) {}
 
   HandlerResult ReceiveLocal(PingerMessage message) {
@@ -122,7 +123,8 @@ class PortPonger : public ComponentDefinition<PortPonger> {
 
 class PortPinger : public ComponentDefinition<PortPinger> {
  public:
-  PortPinger(const ThroughputPingPongParams& params, std::shared_ptr<Latch> done) : logic_(params, std::move(done)) {}
+  PortPinger(const ThroughputPingPongParams& params, std::shared_ptr<Latch> done)
+      : logic_(params, std::move(done)) {}
 
   HandlerResult OnStart() override {
     logic_.Start([this](int64_t index) { port_.Trigger(Ping{index}); });
@@ -145,19 +147,19 @@ class PortPinger : public ComponentDefinition<PortPinger> {
 // turns the time into M msg/s.
 template <typename PingerT, typename PongerT>
 absl::StatusOr<double> Finish(const KompactSystem& system, std::vector<Component<PingerT>>& pingers,
-                              std::vector<Component<PongerT>>& pongers, const ThroughputPingPongParams& params,
-                              double seconds) {
+                              std::vector<Component<PongerT>>& pongers,
+                              const ThroughputPingPongParams& params, double seconds) {
   absl::Status wrong = absl::OkStatus();
   const int64_t n = params.messages_per_pair;
   for (size_t i = 0; i < pingers.size(); ++i) {
-    KOMPACT_ASSIGN_OR_RETURN(PingerStats s,
-                             pingers[i].OnDefinition([](PingerT& p) { return p.stats(); }).WaitFor(kWaitLimit));
-    KOMPACT_ASSIGN_OR_RETURN(int64_t pings,
-                             pongers[i].OnDefinition([](PongerT& p) { return p.pings(); }).WaitFor(kWaitLimit));
+    KOMPACT_ASSIGN_OR_RETURN(
+        PingerStats s, pingers[i].OnDefinition([](PingerT& p) { return p.stats(); }).WaitFor(kWaitLimit));
+    KOMPACT_ASSIGN_OR_RETURN(
+        int64_t pings, pongers[i].OnDefinition([](PongerT& p) { return p.pings(); }).WaitFor(kWaitLimit));
     if (s.sent != n || s.received != n || pings != n || s.out_of_order != 0) {
       wrong = WrongResult("ThroughputPingPong",
-                          absl::StrCat("pair ", i, ": sent ", s.sent, ", ponged ", pings, ", received ", s.received,
-                                       " (", s.out_of_order, " out of order), expected ", n));
+                          absl::StrCat("pair ", i, ": sent ", s.sent, ", ponged ", pings, ", received ",
+                                       s.received, " (", s.out_of_order, " out of order), expected ", n));
     }
   }
   std::vector<AnyComponent> all;

@@ -1,7 +1,7 @@
 // The small pure helpers of the suite's workloads.
-#include "gtest/gtest.h"
 #include "bench/suite/chameneos.h"
 #include "bench/suite/fibonacci.h"
+#include "gtest/gtest.h"
 
 namespace kompact::bench {
 namespace {
