@@ -246,6 +246,9 @@ class ComponentCore : public Runnable {
   // if `provided`, else a RequiredPort<P>*), or nullptr. Any thread; the pointer
   // is valid while the definition lives.
   virtual void* FindPort(const std::type_info& port_type, bool provided) = 0;
+  // Whether path-addressed messages can be queued here (the definition has
+  // ReceiveNetwork or is a NetworkActor; runtime/network_actor.h). Any thread.
+  virtual bool ReceivesNetworkMessages() const = 0;
 
  protected:
 

@@ -53,6 +53,7 @@
 
 namespace kompact {
 
+class ActorPath;
 class KompactSystem;
 
 // Tags selecting the port a handler is for (see the file comment).
@@ -107,6 +108,8 @@ class DefinitionBase {
   // The system's configuration (user keys included; see base/config.h).
   const Config& config() const;
   const Uuid& id() const { return core_->id(); }
+  // This component's unique actor path (registered or not; runtime/actor_path.h).
+  ActorPath actor_path() const;
   // Kills this component once the current handler returns (lazily, through a Kill
   // control event).
   void Suicide() { core_->RequestSuicide(); }
