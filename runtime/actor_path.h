@@ -248,7 +248,7 @@ class ActorPath {
     std::vector<std::string> names;
     std::vector<uint64_t> hashes;
   };
-  ActorPath(const SystemPath& system, const Uuid& id) : system_(system), id_(id) {}
+  ActorPath(const SystemPath& system, const Uuid& id) : system_(system), named_(false), id_(id) {}
   ActorPath(const SystemPath& system, std::shared_ptr<const Segments> segments)
       : system_(system), named_(true), segments_(std::move(segments)) {}
   static ActorPath MakeNamed(const SystemPath& system, std::vector<std::string> segments);
