@@ -1,5 +1,6 @@
 #include "routing/actor_store.h"
 
+#include <cstring>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -26,8 +27,27 @@ using routing_internal::Version;
 
 namespace {
 
+// Segments are short: an inline compare beats a call to memcmp on the lookup path.
+inline bool SameBytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  size_t n = a.size();
+  for (; n >= 8; n -= 8, p += 8, q += 8) {
+    uint64_t x;
+    uint64_t y;
+    std::memcpy(&x, p, 8);
+    std::memcpy(&y, q, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; --n, ++p, ++q) {
+    if (*p != *q) return false;
+  }
+  return true;
+}
+
 auto SegmentIs(std::string_view segment) {
-  return [segment](const ChildEntry& e) { return e.node->segment == segment; };
+  return [segment](const ChildEntry& e) { return SameBytes(e.node->segment, segment); };
 }
 auto IdIs(const Uuid& id) {
   return [id](const IdEntry& e) { return e.id == id; };

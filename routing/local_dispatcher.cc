@@ -10,7 +10,7 @@
 
 namespace kompact {
 
-void DeliverLocally(const ActorStore& store, const DispatcherContext& context, NetMessage message) {
+void DeliverLocally(const ActorStore& store, const DispatcherContext& context, NetMessage&& message) {
   const ActorPath& to = message.receiver();
   if (ABSL_PREDICT_FALSE(to.is_dead_letter_path())) {
     context.DeadLetter(message, "sent to the dead-letter path");
@@ -96,7 +96,7 @@ absl::Status LocalDispatcher::Deregister(const ActorPath& path) {
   return store_->Remove(path);
 }
 
-void LocalDispatcher::Deliver(NetMessage message) {
+void LocalDispatcher::Deliver(NetMessage&& message) {
   if (ABSL_PREDICT_FALSE(message.receiver().system() != system_path_)) {
     context_.DeadLetter(message,
                         "the receiver is on another system; the local dispatcher delivers only inside its own (a "

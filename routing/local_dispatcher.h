@@ -31,7 +31,7 @@ namespace kompact {
 // receiver's system is not checked): to the registered component, or routed over a
 // group, or a dead letter (nothing registered, an unusable marker, an empty group,
 // the dead-letter path). Lock-free.
-void DeliverLocally(const ActorStore& store, const DispatcherContext& context, NetMessage message);
+void DeliverLocally(const ActorStore& store, const DispatcherContext& context, NetMessage&& message);
 
 class LocalDispatcher final : public Dispatcher {
  public:
@@ -48,7 +48,7 @@ class LocalDispatcher final : public Dispatcher {
   absl::StatusOr<ActorPath> SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy, std::string_view path,
                                              bool update) override;
   absl::Status Deregister(const ActorPath& path) override;
-  void Deliver(NetMessage message) override;
+  void Deliver(NetMessage&& message) override;
   void Shutdown() override;
 
   const ActorStore& store() const { return *store_; }

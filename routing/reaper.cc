@@ -28,8 +28,10 @@ absl::StatusOr<ReaperOptions> ReaperOptions::FromConfig(const Config& config) {
   KOMPACT_ASSIGN_OR_RETURN(o.initial_interval, config.Get(config_keys::kReaperInitialInterval));
   KOMPACT_ASSIGN_OR_RETURN(o.min_interval, config.Get(config_keys::kReaperMinInterval));
   KOMPACT_ASSIGN_OR_RETURN(o.max_interval, config.Get(config_keys::kReaperMaxInterval));
-  KOMPACT_ASSIGN_OR_RETURN(std::string algorithm, config.Get(config_keys::kReaperAlgorithm));
-  o.algorithm = algorithm == "mimd" ? Algorithm::kMimd : Algorithm::kAimd;
+  // (Not ASSIGN_OR_RETURN into a std::string: GCC 12 -O2 warns maybe-uninitialized.)
+  const absl::StatusOr<std::string> algorithm = config.Get(config_keys::kReaperAlgorithm);
+  if (!algorithm.ok()) return algorithm.status();
+  o.algorithm = *algorithm == "mimd" ? Algorithm::kMimd : Algorithm::kAimd;
   KOMPACT_ASSIGN_OR_RETURN(o.additive_increase, config.Get(config_keys::kReaperAdditiveIncrease));
   KOMPACT_ASSIGN_OR_RETURN(o.multiplicative_increase, config.Get(config_keys::kReaperMultiplicativeIncrease));
   KOMPACT_ASSIGN_OR_RETURN(o.decrease_divisor, config.Get(config_keys::kReaperDecreaseDivisor));

@@ -131,15 +131,6 @@ absl::StatusOr<SystemPath> ParseSystemPrefix(std::string_view text, std::string_
 
 // ---- hashing ---------------------------------------------------------------------------------
 
-uint64_t StableHashMix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
 uint64_t StableHashBytes(std::string_view bytes) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   size_t n = bytes.size();
@@ -215,13 +206,14 @@ absl::StatusOr<SystemPath> SystemPath::Parse(std::string_view text) {
 }
 
 void SystemPath::AppendTo(std::string& out) const {
-  absl::StrAppend(&out, AsAbsl(TransportName(transport_)), "://");
-  if (address_.is_v4()) {
-    absl::StrAppend(&out, address_.ToString());
+  absl::StrAppend(&out, AsAbsl(TransportName(transport())), "://");
+  const IpAddress address = this->address();
+  if (address.is_v4()) {
+    absl::StrAppend(&out, address.ToString());
   } else {
-    absl::StrAppend(&out, "[", address_.ToString(), "]");
+    absl::StrAppend(&out, "[", address.ToString(), "]");
   }
-  absl::StrAppend(&out, ":", port_);
+  absl::StrAppend(&out, ":", port());
 }
 
 std::string SystemPath::ToString() const {
@@ -230,10 +222,30 @@ std::string SystemPath::ToString() const {
   return out;
 }
 
+IpAddress SystemPath::address() const {
+  std::array<uint8_t, 16> bytes{};
+  for (int i = 0; i < 8; ++i) {
+    bytes[static_cast<size_t>(i)] = static_cast<uint8_t>(address_[0] >> (8 * i));
+    bytes[static_cast<size_t>(8 + i)] = static_cast<uint8_t>(address_[1] >> (8 * i));
+  }
+  if (static_cast<IpAddress::Family>((meta_ >> 24) & 0xFF) == IpAddress::Family::kV4) {
+    return IpAddress::V4(bytes[0], bytes[1], bytes[2], bytes[3]);
+  }
+  return IpAddress::V6(bytes);
+}
+
+std::strong_ordering operator<=>(const SystemPath& a, const SystemPath& b) {
+  if (auto c = a.transport() <=> b.transport(); c != 0) return c;
+  if (auto c = a.address() <=> b.address(); c != 0) return c;
+  return a.port() <=> b.port();
+}
+
 uint64_t SystemPath::StableHash() const {
-  uint64_t h = StableHashMix(static_cast<uint64_t>(transport_) << 40 | static_cast<uint64_t>(address_.family()) << 32 |
-                             port_);
-  const std::span<const uint8_t> b = address_.bytes();
+  // Independent of the in-memory layout: transport, family, port, address bytes.
+  const IpAddress address = this->address();
+  uint64_t h = StableHashMix(static_cast<uint64_t>(transport()) << 40 |
+                             static_cast<uint64_t>(address.family()) << 32 | port());
+  const std::span<const uint8_t> b = address.bytes();
   return StableHashMix(h ^ StableHashBytes(std::string_view(reinterpret_cast<const char*>(b.data()), b.size())));
 }
 
@@ -243,10 +255,6 @@ absl::StatusOr<ActorPath> SystemPath::Named(std::string_view relative) const {
   return ActorPath::Named(*this, SplitPath(relative));
 }
 
-ActorPath SystemPath::DeadLetters() const {
-  absl::StatusOr<ActorPath> path = ActorPath::Named(*this, {});
-  return *std::move(path);  // no segments: always valid
-}
 
 std::ostream& operator<<(std::ostream& os, const SystemPath& path) { return os << path.ToString(); }
 
@@ -274,12 +282,8 @@ absl::Status ValidateInsertPath(std::span<const std::string> segments) {
 // ---- ActorPath ----------------------------------------------------------------------------------
 
 ActorPath ActorPath::MakeNamed(const SystemPath& system, std::vector<std::string> segments) {
-  if (segments.empty()) return ActorPath(system, std::shared_ptr<const Segments>());
-  auto s = std::make_shared<Segments>();
-  s->hashes.reserve(segments.size());
-  for (const std::string& name : segments) s->hashes.push_back(PathSegmentHash(name));
-  s->names = std::move(segments);
-  return ActorPath(system, std::shared_ptr<const Segments>(std::move(s)));
+  if (segments.empty()) return ActorPath(system, SegmentsRef());
+  return ActorPath(system, SegmentsRef(Segments::Make(std::move(segments))));
 }
 
 absl::StatusOr<ActorPath> ActorPath::Named(const SystemPath& system, std::vector<std::string> segments) {
@@ -307,14 +311,24 @@ absl::StatusOr<ActorPath> ActorPath::Parse(std::string_view text) {
   return MakeNamed(*system, std::move(segments));
 }
 
-std::span<const std::string> ActorPath::segments() const {
-  if (!segments_) return {};
-  return segments_->names;
+ActorPath::Segments* ActorPath::Segments::Make(std::vector<std::string> names) {
+  static_assert(alignof(std::string) <= alignof(uint64_t) && sizeof(Segments) % alignof(uint64_t) == 0);
+  const size_t n = names.size();
+  void* mem = ::operator new(sizeof(Segments) + n * (sizeof(uint64_t) + sizeof(std::string)));
+  auto* s = ::new (mem) Segments();
+  s->count = static_cast<uint32_t>(n);
+  for (size_t i = 0; i < n; ++i) {
+    s->hashes()[i] = PathSegmentHash(names[i]);
+    ::new (&s->names()[i]) std::string(std::move(names[i]));
+  }
+  return s;
 }
 
-std::span<const uint64_t> ActorPath::segment_hashes() const {
-  if (!segments_) return {};
-  return segments_->hashes;
+void ActorPath::Segments::Release(Segments* s) {
+  if (s->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  for (uint32_t i = 0; i < s->count; ++i) s->names()[i].~basic_string();
+  s->~Segments();
+  ::operator delete(static_cast<void*>(s));
 }
 
 char ActorPath::routing_marker() const {

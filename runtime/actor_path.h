@@ -31,9 +31,11 @@
 #define KOMPACT_RUNTIME_ACTOR_PATH_H_
 
 #include <array>
+#include <atomic>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -94,7 +96,7 @@ class IpAddress {
   // otherwise.
   [[nodiscard]] static absl::StatusOr<IpAddress> Parse(std::string_view text);
 
-  Family family() const { return family_; }
+  constexpr Family family() const { return family_; }
   bool is_v4() const { return family_ == Family::kV4; }
   // 4 bytes for IPv4, 16 for IPv6, network order.
   std::span<const uint8_t> bytes() const { return {bytes_.data(), is_v4() ? 4u : 16u}; }
@@ -105,6 +107,7 @@ class IpAddress {
   friend std::strong_ordering operator<=>(const IpAddress&, const IpAddress&) = default;
 
  private:
+  friend class SystemPath;
   std::array<uint8_t, 16> bytes_{};  // unused bytes are zero
   Family family_ = Family::kV4;
 };
@@ -115,14 +118,16 @@ class SystemPath {
   // local://127.0.0.1:0, the local dispatcher's address.
   constexpr SystemPath() = default;
   constexpr SystemPath(Transport transport, IpAddress address, uint16_t port)
-      : address_(address), port_(port), transport_(transport) {}
+      : address_{Word(address, 0), Word(address, 8)},
+        meta_(static_cast<uint64_t>(port) | static_cast<uint64_t>(transport) << 16 |
+              static_cast<uint64_t>(address.family()) << 24) {}
 
   // "tcp://1.2.3.4:8080", "udp://[::1]:9000"; nothing may follow the port.
   [[nodiscard]] static absl::StatusOr<SystemPath> Parse(std::string_view text);
 
-  Transport transport() const { return transport_; }
-  const IpAddress& address() const { return address_; }
-  uint16_t port() const { return port_; }
+  Transport transport() const { return static_cast<Transport>((meta_ >> 16) & 0xFF); }
+  IpAddress address() const;
+  uint16_t port() const { return static_cast<uint16_t>(meta_ & 0xFFFF); }
   std::string ToString() const;
   void AppendTo(std::string& out) const;
 
@@ -132,10 +137,13 @@ class SystemPath {
   // for an invalid lookup path (the error names the segment).
   [[nodiscard]] absl::StatusOr<ActorPath> Named(std::string_view relative) const;
   // The system's dead-letter path (a named path without segments).
-  ActorPath DeadLetters() const;
+  inline ActorPath DeadLetters() const;
 
-  friend bool operator==(const SystemPath&, const SystemPath&) = default;
-  friend std::strong_ordering operator<=>(const SystemPath&, const SystemPath&) = default;
+  // Three word compares (this is on the delivery path).
+  friend bool operator==(const SystemPath& a, const SystemPath& b) {
+    return a.meta_ == b.meta_ && a.address_[0] == b.address_[0] && a.address_[1] == b.address_[1];
+  }
+  friend std::strong_ordering operator<=>(const SystemPath& a, const SystemPath& b);
   template <typename H>
   friend H AbslHashValue(H h, const SystemPath& p) {
     return H::combine(std::move(h), p.StableHash());
@@ -144,9 +152,16 @@ class SystemPath {
   uint64_t StableHash() const;
 
  private:
-  IpAddress address_;
-  uint16_t port_ = 0;
-  Transport transport_ = Transport::kLocal;
+  // Packed into whole words, so that copies and compares are word moves (no
+  // store-forwarding stalls on freshly built paths): the 16 address bytes, then
+  // port | transport << 16 | family << 24.
+  static constexpr uint64_t Word(const IpAddress& a, int offset) {
+    uint64_t w = 0;
+    for (int i = 7; i >= 0; --i) w = (w << 8) | a.bytes_[static_cast<size_t>(offset + i)];
+    return w;
+  }
+  uint64_t address_[2] = {Word(IpAddress(), 0), 0};
+  uint64_t meta_ = static_cast<uint64_t>(IpAddress::Family::kV4) << 24;
 };
 
 std::ostream& operator<<(std::ostream& os, const SystemPath& path);
@@ -156,7 +171,14 @@ std::ostream& operator<<(std::ostream& os, const SystemPath& path);
 // Stable 64-bit hashing (the same value in every process and run, unlike
 // absl::Hash): of bytes, and a mixer for integers.
 uint64_t StableHashBytes(std::string_view bytes);
-uint64_t StableHashMix(uint64_t value);
+inline uint64_t StableHashMix(uint64_t x) {  // murmur3's fmix64
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
 // The hash of a path segment used by lookup tables.
 inline uint64_t PathSegmentHash(std::string_view segment) { return StableHashBytes(segment); }
 
@@ -182,18 +204,27 @@ class ActorPath {
   // A named path from segments, validated as a lookup path.
   [[nodiscard]] static absl::StatusOr<ActorPath> Named(const SystemPath& system, std::vector<std::string> segments);
   static ActorPath Unique(const SystemPath& system, const Uuid& id) { return ActorPath(system, id); }
+  // The named path without segments: `system`'s dead-letter path.
+  static ActorPath DeadLetterPath(const SystemPath& system) {
+    return ActorPath(system, SegmentsRef());
+  }
 
-  bool is_unique() const { return !named_; }
-  bool is_named() const { return named_; }
+  bool is_unique() const { return named_ == 0; }
+  bool is_named() const { return named_ != 0; }
   const SystemPath& system() const { return system_; }
   // The component id of a unique path (the nil id for a named path).
   const Uuid& id() const { return id_; }
   // The segments of a named path (empty for a unique path).
-  std::span<const std::string> segments() const;
+  std::span<const std::string> segments() const {
+    return segments_ ? std::span<const std::string>(segments_->names(), segments_->count)
+                     : std::span<const std::string>();
+  }
   // PathSegmentHash of each segment, precomputed.
-  std::span<const uint64_t> segment_hashes() const;
+  std::span<const uint64_t> segment_hashes() const {
+    return segments_ ? std::span<const uint64_t>(segments_->hashes(), segments_->count) : std::span<const uint64_t>();
+  }
   // A named path without segments: a system's dead-letter path.
-  bool is_dead_letter_path() const { return named_ && segments().empty(); }
+  bool is_dead_letter_path() const { return named_ != 0 && segments_ == nullptr; }
   // The marker ('*' or '?') if the last segment is one, else '\0'.
   char routing_marker() const;
 
@@ -244,19 +275,52 @@ class ActorPath {
   PathSender Via(const PathSender& via) const;
 
  private:
+  // One allocation per named path, shared by its copies (reference counted): the
+  // count, the segment hashes, then the segments (short ones inline), so a lookup
+  // touches one block.
   struct Segments {
-    std::vector<std::string> names;
-    std::vector<uint64_t> hashes;
+    std::atomic<uint32_t> refs{1};
+    uint32_t count = 0;
+    uint64_t* hashes() { return reinterpret_cast<uint64_t*>(this + 1); }
+    const uint64_t* hashes() const { return reinterpret_cast<const uint64_t*>(this + 1); }
+    std::string* names() { return reinterpret_cast<std::string*>(hashes() + count); }
+    const std::string* names() const { return reinterpret_cast<const std::string*>(hashes() + count); }
+    static Segments* Make(std::vector<std::string> names);
+    static void Release(Segments* s);
   };
-  ActorPath(const SystemPath& system, const Uuid& id) : system_(system), named_(false), id_(id) {}
-  ActorPath(const SystemPath& system, std::shared_ptr<const Segments> segments)
-      : system_(system), named_(true), segments_(std::move(segments)) {}
+  class SegmentsRef {
+   public:
+    SegmentsRef() = default;
+    explicit SegmentsRef(Segments* s) : s_(s) {}
+    SegmentsRef(const SegmentsRef& o) : s_(o.s_) {
+      if (s_ != nullptr) s_->refs.fetch_add(1, std::memory_order_relaxed);
+    }
+    SegmentsRef(SegmentsRef&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+    SegmentsRef& operator=(SegmentsRef o) noexcept {
+      std::swap(s_, o.s_);
+      return *this;
+    }
+    ~SegmentsRef() {
+      if (s_ != nullptr) Segments::Release(s_);
+    }
+    const Segments* operator->() const { return s_; }
+    const Segments* get() const { return s_; }
+    explicit operator bool() const { return s_ != nullptr; }
+    friend bool operator==(const SegmentsRef& a, const SegmentsRef& b) { return a.s_ == b.s_; }
+    friend bool operator==(const SegmentsRef& a, std::nullptr_t) { return a.s_ == nullptr; }
+
+   private:
+    Segments* s_ = nullptr;
+  };
+  ActorPath(const SystemPath& system, const Uuid& id) : system_(system), named_(0), id_(id) {}
+  ActorPath(const SystemPath& system, SegmentsRef segments)
+      : system_(system), named_(1), segments_(std::move(segments)) {}
   static ActorPath MakeNamed(const SystemPath& system, std::vector<std::string> segments);
 
   SystemPath system_;
-  bool named_ = true;
+  uint64_t named_ = 1;  // a bool in a whole word (see SystemPath)
   Uuid id_;
-  std::shared_ptr<const Segments> segments_;  // null: no segments
+  SegmentsRef segments_;  // null: no segments
 };
 
 std::ostream& operator<<(std::ostream& os, const ActorPath& path);
@@ -312,6 +376,8 @@ class PathSender {
   ActorPath path_;
   runtime_internal::SystemCore* system_;
 };
+
+ActorPath SystemPath::DeadLetters() const { return ActorPath::DeadLetterPath(*this); }
 
 namespace runtime_internal {
 // Builds the NetMessage (sender from `from`, receiver `to`) and hands it to the

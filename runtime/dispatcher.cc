@@ -41,7 +41,7 @@ const std::string& DispatcherContext::label() const { return core_->label(); }
 Timer& DispatcherContext::timer() const { return core_->timer(); }
 Executor& DispatcherContext::executor() const { return core_->executor(); }
 
-bool DispatcherContext::DeliverTo(ComponentCore& component, NetMessage message) const {
+bool DispatcherContext::DeliverTo(ComponentCore& component, NetMessage&& message) const {
   if (ABSL_PREDICT_TRUE(runtime_internal::TryEnqueueNetwork(component, message))) return true;
   core_->DeadLetter([&](std::string& what, std::string& why) {
     DescribeMessage(message, what);

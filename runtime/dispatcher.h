@@ -63,7 +63,7 @@ class DispatcherContext {
   // If the component no longer accepts events, counts a dead letter and returns
   // false. Lock-free; the component's memory must be alive (a table entry's weak
   // reference keeps it).
-  bool DeliverTo(ComponentCore& component, NetMessage message) const;
+  bool DeliverTo(ComponentCore& component, NetMessage&& message) const;
   // Counts `message` as a dead letter; `why` ("no actor registered at this path") is
   // logged with its sender, receiver and type, rate-limited.
   void DeadLetter(const NetMessage& message, std::string_view why) const;
@@ -100,9 +100,9 @@ class Dispatcher {
   [[nodiscard]] virtual absl::Status Deregister(const ActorPath& path) = 0;
 
   // ---- delivery (P5, S5, N7) ---------------------------------------------------------
-  // Delivers `message` to message.receiver() on the calling thread; what cannot be
-  // delivered becomes a dead letter.
-  virtual void Deliver(NetMessage message) = 0;
+  // Delivers `message` (consumed) to message.receiver() on the calling thread;
+  // what cannot be delivered becomes a dead letter.
+  virtual void Deliver(NetMessage&& message) = 0;
 
   // Called once at system shutdown, when no component runs any more: drop every
   // registration and stop background work. Later Deliver calls are dead letters.

@@ -48,7 +48,7 @@ absl::StatusOr<Dispatcher*> RegistrationDispatcher(SystemCore* core, ComponentCo
   return dispatcher;
 }
 
-void Dispatch(SystemCore* core, NetMessage message) {
+void Dispatch(SystemCore* core, NetMessage&& message) {
   Dispatcher* dispatcher = core->dispatcher();
   if (ABSL_PREDICT_FALSE(dispatcher == nullptr)) {
     DispatcherContext(core).DeadLetter(message, kNoDispatcherError);

@@ -44,7 +44,7 @@ struct IdEntry {
   Uuid id;
   Target* target;
 };
-inline uint64_t IdHash(const Uuid& id) { return StableHashMix(id.high() ^ StableHashMix(id.low())); }
+inline uint64_t IdHash(const Uuid& id) { return StableHashMix(id.high() ^ (id.low() * 0x9E3779B97F4A7C15ULL)); }
 struct IdTraits {
   static uint64_t Hash(const IdEntry& e) { return IdHash(e.id); }
   static bool SameKey(const IdEntry& a, const IdEntry& b) { return a.id == b.id; }
