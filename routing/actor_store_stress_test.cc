@@ -29,7 +29,7 @@ using Kind = LookupResult::Kind;
 constexpr int kComponents = 16;
 constexpr int kStable = 64;
 constexpr int kToggled = 64;
-constexpr int kWriteRounds = 6000;
+constexpr int kWriteRounds = 20000;
 constexpr int kWriters = 2;
 constexpr int kReaders = 3;
 

@@ -71,9 +71,11 @@ class Access {
   static HandlerResult ReceiveNetwork(C& c, NetMessage&& m) {
     return c.ReceiveNetwork(std::move(m));
   }
-  template <typename C, typename M>
-  static HandlerResult Receive(C& c, std::optional<ActorPath>&& sender, M&& m) {
-    return c.Receive(std::move(sender), std::forward<M>(m));
+  // `sender` is std::nullopt or an ActorPath (constructing the parameter directly
+  // avoids a GCC maybe-uninitialized false positive on moved std::optionals).
+  template <typename C, typename S, typename M>
+  static HandlerResult Receive(C& c, S&& sender, M&& m) {
+    return c.Receive(std::forward<S>(sender), std::forward<M>(m));
   }
   template <typename C>
   static HandlerResult OnError(C& c, absl::Status&& e) {
@@ -273,7 +275,7 @@ class ComponentCell final : public ComponentCore {
             if constexpr (Access::kHasReceiveLocal<C, Message>) {
               result = Access::ReceiveLocal(definition_, std::move(local->message));
             } else {  // a network actor: local messages have no sender
-              result = Access::Receive(definition_, std::optional<ActorPath>(), std::move(local->message));
+              result = Access::Receive(definition_, std::nullopt, std::move(local->message));
             }
           } catch (...) {
             result = CurrentExceptionResult();
@@ -355,7 +357,7 @@ class ComponentCell final : public ComponentCore {
             AsAbsl(TypeName<Message>()), ")"));
       } else {
         absl::StatusOr<Message> value = message.data().template TryDeserialiseUnchecked<Message, D>();
-        if (value.ok()) return Access::Receive(definition_, std::optional<ActorPath>(message.TakeSender()), *std::move(value));
+        if (value.ok()) return Access::Receive(definition_, message.TakeSender(), *std::move(value));
         error = value.status();
       }
       if constexpr (Access::kHasOnError<C>) {
