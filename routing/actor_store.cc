@@ -21,6 +21,8 @@ using routing_internal::IdEntry;
 using routing_internal::IdHash;
 using routing_internal::IdMap;
 using routing_internal::MemberList;
+using routing_internal::NamedEntry;
+using routing_internal::NamedIndex;
 using routing_internal::Target;
 using routing_internal::TrieNode;
 using routing_internal::Version;
@@ -61,7 +63,8 @@ std::vector<uint64_t> HashesOf(std::span<const std::string> path) {
 }
 
 // The node at `path` in the trie under `root`, or nullptr.
-const TrieNode* FindNode(const TrieNode* root, std::span<const std::string> path, std::span<const uint64_t> hashes) {
+const TrieNode* FindNode(const TrieNode* root, std::span<const std::string> path,
+                         std::span<const uint64_t> hashes) {
   const TrieNode* node = root;
   for (size_t i = 0; i < path.size() && node != nullptr; ++i) {
     const ChildEntry* e = ChildMap::Find(node->children, hashes[i], SegmentIs(path[i]));
@@ -100,13 +103,16 @@ std::string Describe(std::span<const std::string> path) { return absl::StrJoin(p
 // Frees a whole (unpublished or unreachable) tree immediately.
 void DeleteTrie(TrieNode* node) {
   ChildMap::ForEach(node->children, [](const ChildEntry& e) { DeleteTrie(e.node); });
-  ChildMap::ForEachNode(node->children, [](const ChildMap::Node* n) { ChildMap::Free(const_cast<ChildMap::Node*>(n)); });
+  ChildMap::ForEachNode(node->children,
+                        [](const ChildMap::Node* n) { ChildMap::Free(const_cast<ChildMap::Node*>(n)); });
   delete node->target;
   delete node;
 }
 
 void DeleteVersion(const Version* v) {
   DeleteTrie(v->root);
+  NamedIndex::ForEachNode(
+      v->named, [](const NamedIndex::Node* n) { NamedIndex::Free(const_cast<NamedIndex::Node*>(n)); });
   IdMap::ForEach(v->ids, [](const IdEntry& e) { delete e.target; });
   IdMap::ForEachNode(v->ids, [](const IdMap::Node* n) { IdMap::Free(const_cast<IdMap::Node*>(n)); });
   delete v;
@@ -128,12 +134,19 @@ class ActorStore::Batch {
   Version& next() { return next_; }
   Editor& editor() { return editor_; }
 
-  // `node` made writable in this batch (a copy if it is published).
+  // `node` made writable in this batch (a copy if it is published; the index then
+  // points at the copy).
   TrieNode* Writable(TrieNode* node) {
     if (node->batch == editor_.batch) return node;
     auto* copy = new TrieNode(*node, editor_.batch);
     editor_.retired->Retire(node);
+    if (copy->target != nullptr || copy->policy != nullptr) Index(copy);
     return copy;
+  }
+  // Adds or replaces the index entry of `node` (which has a value and its path).
+  void Index(TrieNode* node) {
+    std::optional<NamedEntry> replaced;
+    next_.named = NamedIndex::Assign(next_.named, NamedEntry{node->full_hash, node}, editor_, replaced);
   }
   // `node`, removed from the working tree.
   void Dispose(TrieNode* node) {
@@ -157,14 +170,15 @@ class ActorStore::Batch {
       const ChildEntry* e = ChildMap::Find(parent->children, hashes[i], SegmentIs(path[i]));
       TrieNode* child;
       if (e == nullptr) {
-        child = new TrieNode(path[i], hashes[i], editor_.batch);
+        child = new TrieNode(path[i], hashes[i], parent->full_hash, editor_.batch);
         ++parent->child_count;
       } else {
         child = Writable(e->node);
       }
       if (e == nullptr || child != e->node) {
         std::optional<ChildEntry> replaced;
-        parent->children = ChildMap::Assign(parent->children, ChildEntry{hashes[i], child}, editor_, replaced);
+        parent->children =
+            ChildMap::Assign(parent->children, ChildEntry{hashes[i], child}, editor_, replaced);
       }
       chain.push_back(child);
     }
@@ -174,13 +188,19 @@ class ActorStore::Batch {
   // Clears the value at the end of `chain` and prunes nodes left empty.
   void ClearValue(std::vector<TrieNode*>& chain) {
     TrieNode* node = chain.back();
+    std::optional<NamedEntry> unindexed;
+    next_.named = NamedIndex::Erase(
+        next_.named, node->full_hash, [node](const NamedEntry& e) { return e.node == node; }, editor_,
+        unindexed);
     if (node->target != nullptr) Retire(std::exchange(node->target, nullptr));
     node->policy.reset();
+    node->path = ActorPath();
     --next_.named_count;
     for (size_t i = chain.size() - 1; i > 0 && chain[i]->empty(); --i) {
       TrieNode* parent = chain[i - 1];
       std::optional<ChildEntry> erased;
-      parent->children = ChildMap::Erase(parent->children, chain[i]->hash, SegmentIs(chain[i]->segment), editor_, erased);
+      parent->children =
+          ChildMap::Erase(parent->children, chain[i]->hash, SegmentIs(chain[i]->segment), editor_, erased);
       --parent->child_count;
       Dispose(chain[i]);
     }
@@ -191,7 +211,10 @@ class ActorStore::Batch {
   void Commit() {
     if (committed_) return;
     committed_ = true;
-    if (next_.root == store_.current()->root && next_.ids == store_.current()->ids) return;  // no change
+    if (next_.root == store_.current()->root && next_.ids == store_.current()->ids &&
+        next_.named == store_.current()->named) {
+      return;  // no change
+    }
     const Version* old = store_.current_.exchange(new Version(next_), std::memory_order_seq_cst);
     editor_.retired->Retire(const_cast<Version*>(old));
     editor_.retired->Seal();
@@ -207,7 +230,7 @@ class ActorStore::Batch {
 
 ActorStore::ActorStore() {
   auto* v = new Version();
-  v->root = new TrieNode("", PathSegmentHash(""), 0);
+  v->root = new TrieNode(/*batch=*/0);
   current_.store(v, std::memory_order_seq_cst);
 }
 
@@ -229,60 +252,67 @@ absl::Status ActorStore::InsertUnique(ComponentCore& component) {
   KOMPACT_RETURN_IF_ERROR(CheckOpen());
   if (const IdEntry* e = IdMap::Find(current()->ids, IdHash(id), IdIs(id))) {
     if (e->target->core() == &component) return absl::OkStatus();
-    return absl::AlreadyExistsError(absl::StrCat("id ", id.ToString(), " is already registered to another component"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("id ", id.ToString(), " is already registered to another component"));
   }
   Batch batch(*this);
   std::optional<IdEntry> replaced;
-  batch.next().ids = IdMap::Assign(batch.next().ids, IdEntry{id, new Target(&component)}, batch.editor(), replaced);
+  batch.next().ids =
+      IdMap::Assign(batch.next().ids, IdEntry{id, new Target(&component)}, batch.editor(), replaced);
   ++batch.next().id_count;
   return absl::OkStatus();
 }
 
-absl::Status ActorStore::InsertNamed(std::span<const std::string> path, ComponentCore& component, bool update) {
+absl::Status ActorStore::InsertNamed(std::span<const std::string> path, ComponentCore& component,
+                                     bool update) {
   KOMPACT_RETURN_IF_ERROR(ValidateInsertPath(path));
-  const std::vector<uint64_t> hashes = HashesOf(path);
-  std::lock_guard<std::mutex> lock(mu_);
-  KOMPACT_RETURN_IF_ERROR(CheckOpen());
-  const TrieNode* existing = FindNode(current()->root, path, hashes);
-  const bool occupied = existing != nullptr && (existing->target != nullptr || existing->policy != nullptr);
-  if (occupied && !update) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "path \"", Describe(path), "\" is already registered to ",
-        existing->target != nullptr
-            ? absl::StrCat("component ", existing->target->core()->id().ToString(), " (",
-                           AsAbsl(existing->target->core()->type_name()), ")")
-            : absl::StrCat("a ", AsAbsl(existing->policy->name()), " routing policy")));
-  }
-  Batch batch(*this);
-  std::vector<TrieNode*> chain = batch.WritableChain(path, hashes);
-  TrieNode* node = chain.back();
-  if (node->target != nullptr) batch.Retire(node->target);
-  node->target = new Target(&component);
-  node->policy.reset();
-  if (!occupied) ++batch.next().named_count;
-  return absl::OkStatus();
+  return InsertNamed(*ActorPath::Named(SystemPath(), std::vector<std::string>(path.begin(), path.end())),
+                     component, update);
 }
 
-absl::Status ActorStore::InsertPolicy(std::span<const std::string> path, std::shared_ptr<const RoutingPolicy> policy,
-                                      bool update) {
+absl::Status ActorStore::InsertPolicy(std::span<const std::string> path,
+                                      std::shared_ptr<const RoutingPolicy> policy, bool update) {
   KOMPACT_RETURN_IF_ERROR(ValidateInsertPath(path));
+  return InsertPolicy(*ActorPath::Named(SystemPath(), std::vector<std::string>(path.begin(), path.end())),
+                      std::move(policy), update);
+}
+
+absl::Status ActorStore::InsertNamed(const ActorPath& path, ComponentCore& component, bool update) {
+  return InsertValue(path, &component, nullptr, update);
+}
+
+absl::Status ActorStore::InsertPolicy(const ActorPath& path, std::shared_ptr<const RoutingPolicy> policy,
+                                      bool update) {
   if (policy == nullptr) return absl::InvalidArgumentError("null routing policy");
-  const std::vector<uint64_t> hashes = HashesOf(path);
+  return InsertValue(path, nullptr, std::move(policy), update);
+}
+
+absl::Status ActorStore::InsertValue(const ActorPath& path, ComponentCore* component,
+                                     std::shared_ptr<const RoutingPolicy> policy, bool update) {
+  if (!path.is_named()) return absl::InvalidArgumentError("only named paths have aliases");
+  const std::span<const std::string> segments = path.segments();
+  KOMPACT_RETURN_IF_ERROR(ValidateInsertPath(segments));
   std::lock_guard<std::mutex> lock(mu_);
   KOMPACT_RETURN_IF_ERROR(CheckOpen());
-  const TrieNode* existing = FindNode(current()->root, path, hashes);
+  const TrieNode* existing = FindNode(current()->root, segments, path.segment_hashes());
   const bool occupied = existing != nullptr && (existing->target != nullptr || existing->policy != nullptr);
   if (occupied && !update) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "path \"", Describe(path), "\" is already registered to ",
-        existing->target != nullptr ? absl::StrCat("component ", existing->target->core()->id().ToString())
-                                    : absl::StrCat("a ", AsAbsl(existing->policy->name()), " routing policy")));
+    return absl::AlreadyExistsError(
+        absl::StrCat("path \"", Describe(segments), "\" is already registered to ",
+                     existing->target != nullptr
+                         ? absl::StrCat("component ", existing->target->core()->id().ToString(), " (",
+                                        AsAbsl(existing->target->core()->type_name()), ")")
+                         : absl::StrCat("a ", AsAbsl(existing->policy->name()), " routing policy")));
   }
   Batch batch(*this);
-  std::vector<TrieNode*> chain = batch.WritableChain(path, hashes);
+  std::vector<TrieNode*> chain = batch.WritableChain(segments, path.segment_hashes());
   TrieNode* node = chain.back();
   if (node->target != nullptr) batch.Retire(std::exchange(node->target, nullptr));
+  node->policy.reset();
+  if (component != nullptr) node->target = new Target(component);
   node->policy = std::move(policy);
+  node->path = path;
+  batch.Index(node);
   if (!occupied) ++batch.next().named_count;
   return absl::OkStatus();
 }
@@ -303,11 +333,12 @@ absl::Status ActorStore::Remove(const ActorPath& path) {
   }
   std::span<const std::string> segments = path.segments();
   if (path.routing_marker() != '\0') {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot deregister ", path.ToString(), ": a path with a routing marker is never registered"));
+    return absl::InvalidArgumentError(absl::StrCat("cannot deregister ", path.ToString(),
+                                                   ": a path with a routing marker is never registered"));
   }
   const TrieNode* existing = FindNode(current()->root, segments, path.segment_hashes());
-  if (segments.empty() || existing == nullptr || (existing->target == nullptr && existing->policy == nullptr)) {
+  if (segments.empty() || existing == nullptr ||
+      (existing->target == nullptr && existing->policy == nullptr)) {
     return absl::NotFoundError(absl::StrCat("nothing is registered at ", path.ToString()));
   }
   Batch batch(*this);
@@ -378,12 +409,14 @@ void ActorStore::ClearLocked() {
     retired_.Retire(node);
   };
   retire_trie(retire_trie, v->root);
-  IdMap::ForEach(v->ids, [&](const IdEntry& e) { retired_.Retire(e.target); });
-  IdMap::ForEachNode(v->ids, [&](const IdMap::Node* n) {
-    retired_.Retire(const_cast<IdMap::Node*>(n), &IdMap::FreeVoid);
+  NamedIndex::ForEachNode(v->named, [&](const NamedIndex::Node* n) {
+    retired_.Retire(const_cast<NamedIndex::Node*>(n), &NamedIndex::FreeVoid);
   });
+  IdMap::ForEach(v->ids, [&](const IdEntry& e) { retired_.Retire(e.target); });
+  IdMap::ForEachNode(
+      v->ids, [&](const IdMap::Node* n) { retired_.Retire(const_cast<IdMap::Node*>(n), &IdMap::FreeVoid); });
   batch.next() = Version();
-  batch.next().root = new TrieNode("", PathSegmentHash(""), batch.editor().batch);
+  batch.next().root = new TrieNode(batch.editor().batch);
 }
 
 // ---- readers --------------------------------------------------------------------------------
@@ -399,15 +432,31 @@ LookupResult ActorStore::Lookup(const ActorPath& path, const ReadGuard&) const {
     }
     return result;
   }
-  const std::span<const std::string> segments = path.segments();
   const std::span<const uint64_t> hashes = path.segment_hashes();
   const char marker = path.routing_marker();
-  const size_t depth = segments.size() - (marker != '\0' ? 1 : 0);
-  const TrieNode* node = v->root;
-  for (size_t i = 0; i < depth; ++i) {
-    const ChildEntry* e = ChildMap::Find(node->children, hashes[i], SegmentIs(segments[i]));
-    if (e == nullptr) return result;
-    node = e->node;
+  const size_t depth = hashes.size() - (marker != '\0' ? 1 : 0);
+  // The node with a value at the path (without its marker), through the index.
+  uint64_t full_hash = path.segments_hash();
+  if (marker != '\0') {
+    full_hash = kEmptySegmentsHash;
+    for (size_t i = 0; i < depth; ++i) full_hash = CombineSegmentHash(full_hash, hashes[i]);
+  }
+  const NamedEntry* indexed = NamedIndex::Find(
+      v->named, full_hash, [&](const NamedEntry& e) { return path.SegmentsEqual(e.node->path, depth); });
+  const TrieNode* node;
+  if (indexed != nullptr) {
+    node = indexed->node;
+  } else if (marker == '\0') {
+    return result;  // nothing registered here
+  } else {
+    // A marker on a node without a value: walk the trie to find it (implicit routes).
+    const std::span<const std::string> segments = path.segments();
+    node = v->root;
+    for (size_t i = 0; i < depth; ++i) {
+      const ChildEntry* e = ChildMap::Find(node->children, hashes[i], SegmentIs(segments[i]));
+      if (e == nullptr) return result;
+      node = e->node;
+    }
   }
   if (node->target != nullptr) {
     if (marker != '\0') {
@@ -450,7 +499,8 @@ LookupResult ActorStore::Lookup(const ActorPath& path, const ReadGuard&) const {
 
 void ActorStore::ForEachNamed(
     const ReadGuard&,
-    absl::FunctionRef<void(std::span<const std::string_view>, ComponentCore*, const RoutingPolicy*)> f) const {
+    absl::FunctionRef<void(std::span<const std::string_view>, ComponentCore*, const RoutingPolicy*)> f)
+    const {
   std::vector<std::string_view> stack;
   auto walk = [&](auto& self, const TrieNode* node) -> void {
     ChildMap::ForEach(node->children, [&](const ChildEntry& e) {
@@ -465,7 +515,8 @@ void ActorStore::ForEachNamed(
   walk(walk, current()->root);
 }
 
-void ActorStore::ForEachUnique(const ReadGuard&, absl::FunctionRef<void(const Uuid&, ComponentCore*)> f) const {
+void ActorStore::ForEachUnique(const ReadGuard&,
+                               absl::FunctionRef<void(const Uuid&, ComponentCore*)> f) const {
   IdMap::ForEach(current()->ids, [&](const IdEntry& e) { f(e.id, e.target->core()); });
 }
 

@@ -87,9 +87,15 @@ class ActorStore {
   [[nodiscard]] absl::Status InsertUnique(ComponentCore& component);
   // Registers `component` at `path` (ValidateInsertPath). kAlreadyExists if a
   // component or policy is there, unless `update` (then it is replaced).
-  [[nodiscard]] absl::Status InsertNamed(std::span<const std::string> path, ComponentCore& component, bool update);
+  [[nodiscard]] absl::Status InsertNamed(std::span<const std::string> path, ComponentCore& component,
+                                         bool update);
   // Sets the routing policy of `path`; same rules as InsertNamed.
-  [[nodiscard]] absl::Status InsertPolicy(std::span<const std::string> path, std::shared_ptr<const RoutingPolicy> policy,
+  [[nodiscard]] absl::Status InsertPolicy(std::span<const std::string> path,
+                                          std::shared_ptr<const RoutingPolicy> policy, bool update);
+  // The same for a named path (its system is not looked at). The table keeps a copy:
+  // lookups of paths that share its segments (copies of it) compare in constant time.
+  [[nodiscard]] absl::Status InsertNamed(const ActorPath& path, ComponentCore& component, bool update);
+  [[nodiscard]] absl::Status InsertPolicy(const ActorPath& path, std::shared_ptr<const RoutingPolicy> policy,
                                           bool update);
   // Removes the entry of a unique path, or the component/policy at exactly a named
   // path (nodes below stay). kNotFound if there is none; the path's system is not
@@ -108,8 +114,9 @@ class ActorStore {
   // ---- readers ------------------------------------------------------------------------
   LookupResult Lookup(const ActorPath& path, const ReadGuard& guard) const;
   // Every named entry, depth first: f(segments, component or nullptr, policy or nullptr).
-  void ForEachNamed(const ReadGuard& guard,
-                    absl::FunctionRef<void(std::span<const std::string_view>, ComponentCore*, const RoutingPolicy*)> f)
+  void ForEachNamed(
+      const ReadGuard& guard,
+      absl::FunctionRef<void(std::span<const std::string_view>, ComponentCore*, const RoutingPolicy*)> f)
       const;
   // Every unique entry: f(id, component).
   void ForEachUnique(const ReadGuard& guard, absl::FunctionRef<void(const Uuid&, ComponentCore*)> f) const;
@@ -123,12 +130,14 @@ class ActorStore {
   class Batch;
   const routing_internal::Version* current() const { return current_.load(std::memory_order_seq_cst); }
   absl::Status CheckOpen() const;  // mu_ held
-  void ClearLocked();              // mu_ held
+  absl::Status InsertValue(const ActorPath& path, ComponentCore* component,
+                           std::shared_ptr<const RoutingPolicy> policy, bool update);
+  void ClearLocked();  // mu_ held
 
-  mutable std::mutex mu_;  // serialises writers
-  uint64_t next_batch_ = 1;                             // guarded by mu_
-  bool closed_ = false;                                 // guarded by mu_
-  routing_internal::RetireList retired_;                // guarded by mu_
+  mutable std::mutex mu_;                 // serialises writers
+  uint64_t next_batch_ = 1;               // guarded by mu_
+  bool closed_ = false;                   // guarded by mu_
+  routing_internal::RetireList retired_;  // guarded by mu_
   std::atomic<const routing_internal::Version*> current_;
 };
 

@@ -75,7 +75,8 @@ TEST(ActorStoreStress, LookupsWhileWritersChangeTheTable) {
         if (s.kind != Kind::kActor || s.actor != components[i % kComponents].core()) failures.fetch_add(1);
         const int t = static_cast<int>(rng() % kToggled);
         LookupResult x = store.Lookup(toggled[t], guard);
-        if (x.kind != Kind::kNone && (x.kind != Kind::kActor || x.actor != components[t % kComponents].core())) {
+        if (x.kind != Kind::kNone &&
+            (x.kind != Kind::kActor || x.actor != components[t % kComponents].core())) {
           failures.fetch_add(1);
         }
         LookupResult g = store.Lookup(pool, guard);

@@ -61,10 +61,10 @@ class ActorStoreTest : public ::testing::Test {
   std::set<std::string> Named() {
     std::set<std::string> out;
     ActorStore::ReadGuard guard;
-    store_.ForEachNamed(guard, [&](std::span<const std::string_view> path, ComponentCore* core,
-                                   const RoutingPolicy* policy) {
-      out.insert(absl::StrCat(Join(path), core != nullptr ? "=c" : "=p"));
-    });
+    store_.ForEachNamed(
+        guard, [&](std::span<const std::string_view> path, ComponentCore* core, const RoutingPolicy* policy) {
+          out.insert(absl::StrCat(Join(path), core != nullptr ? "=c" : "=p"));
+        });
     return out;
   }
 
@@ -127,7 +127,8 @@ TEST_F(ActorStoreTest, DuplicateAliasIsAlreadyExistsUnlessUpdating) {
   EXPECT_EQ(Find("svc").kind, Kind::kGroup);
   EXPECT_THAT(store_.InsertNamed(Segments("a/*"), c(0), false),
               StatusIs(absl::StatusCode::kInvalidArgument, "routing marker"));
-  EXPECT_THAT(store_.InsertNamed({}, c(0), false), StatusIs(absl::StatusCode::kInvalidArgument, "empty path"));
+  EXPECT_THAT(store_.InsertNamed(std::vector<std::string>{}, c(0), false),
+              StatusIs(absl::StatusCode::kInvalidArgument, "empty path"));
 }
 
 TEST_F(ActorStoreTest, UniqueEntries) {
@@ -165,9 +166,8 @@ TEST_F(ActorStoreTest, IteratesEveryEntryAfterManyRandomChanges) {
   }
   std::map<std::string, ComponentCore*> seen;
   ActorStore::ReadGuard guard;
-  store_.ForEachNamed(guard, [&](std::span<const std::string_view> path, ComponentCore* core, const RoutingPolicy*) {
-    seen[Join(path)] = core;
-  });
+  store_.ForEachNamed(guard, [&](std::span<const std::string_view> path, ComponentCore* core,
+                                 const RoutingPolicy*) { seen[Join(path)] = core; });
   ASSERT_EQ(seen.size(), reference.size());
   for (const auto& [path, who] : reference) {
     EXPECT_EQ(seen[path], &c(who)) << path;

@@ -55,7 +55,8 @@ class Model {
     Editor ed{batch, retired_};
     std::optional<E> erased;
     Node* before = root_;
-    root_ = H::Erase(root_, Hash(key), [key](const E& e) { return e.key == key; }, ed, erased);
+    root_ = H::Erase(
+        root_, Hash(key), [key](const E& e) { return e.key == key; }, ed, erased);
     const bool present = reference_.erase(key) == 1;
     EXPECT_EQ(erased.has_value(), present) << key;
     if (!present) {
@@ -69,7 +70,8 @@ class Model {
       EXPECT_EQ(e->value, v);
     }
     std::map<uint64_t, uint64_t> seen;
-    H::ForEach(root_, [&](const E& e) { EXPECT_TRUE(seen.emplace(e.key, e.value).second) << "twice: " << e.key; });
+    H::ForEach(root_,
+               [&](const E& e) { EXPECT_TRUE(seen.emplace(e.key, e.value).second) << "twice: " << e.key; });
     EXPECT_EQ(seen, reference_);
   }
   bool Contains(uint64_t key) const {

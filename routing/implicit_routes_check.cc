@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
   }
   const int expected = std::atoi(argv[1]);
   std::printf("KOMPACT_IMPLICIT_ROUTES = %d (expected %d)\n", KOMPACT_IMPLICIT_ROUTES, expected);
-  if (KOMPACT_IMPLICIT_ROUTES != expected) return Fail("the build flag did not reach routing/routing_config.h");
+  if (KOMPACT_IMPLICIT_ROUTES != expected)
+    return Fail("the build flag did not reach routing/routing_config.h");
 
   auto sim = testing::DeterministicSystem::Create().value();
   KompactSystem& system = sim->system();
@@ -39,8 +40,10 @@ int main(int argc, char** argv) {
   Component<routing_testing::Recorder> b = system.Create<routing_testing::Recorder>(inbox, 1);
   system.Start(a);
   system.Start(b);
-  if (!system.RegisterByAlias(a, "implicit/a").Wait().ok() || !system.RegisterByAlias(b, "implicit/b").Wait().ok() ||
-      !system.RegisterByAlias(a, "explicit/a").Wait().ok() || !system.RegisterByAlias(b, "explicit/b").Wait().ok() ||
+  if (!system.RegisterByAlias(a, "implicit/a").Wait().ok() ||
+      !system.RegisterByAlias(b, "implicit/b").Wait().ok() ||
+      !system.RegisterByAlias(a, "explicit/a").Wait().ok() ||
+      !system.RegisterByAlias(b, "explicit/b").Wait().ok() ||
       !system.SetRoutingPolicy(BroadcastRouting(), "explicit").Wait().ok()) {
     return Fail("registration");
   }
@@ -54,12 +57,15 @@ int main(int argc, char** argv) {
   const uint64_t implicit_dead = system.dead_letters() - dead_before;
   std::printf("implicit routes: %zu delivered, %llu dead letters\n", implicit_delivered,
               static_cast<unsigned long long>(implicit_dead));
-  if (expected == 1 && (implicit_delivered != 3 || implicit_dead != 0)) return Fail("implicit routes on: expected 3, 0");
-  if (expected == 0 && (implicit_delivered != 0 || implicit_dead != 2)) return Fail("implicit routes off: expected 0, 2");
+  if (expected == 1 && (implicit_delivered != 3 || implicit_dead != 0))
+    return Fail("implicit routes on: expected 3, 0");
+  if (expected == 0 && (implicit_delivered != 0 || implicit_dead != 2))
+    return Fail("implicit routes off: expected 0, 2");
 
   system.SystemPath().Named("explicit/*")->Tell(std::string("all"), system);
   sim->RunUntilIdle();
-  if (inbox->size() != implicit_delivered + 2) return Fail("an explicit broadcast policy must work either way");
+  if (inbox->size() != implicit_delivered + 2)
+    return Fail("an explicit broadcast policy must work either way");
 
   a = {};
   b = {};

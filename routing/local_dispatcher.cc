@@ -64,43 +64,45 @@ absl::StatusOr<ActorPath> LocalDispatcher::Register(ComponentCore& component) {
 
 template <typename Insert>
 absl::StatusOr<ActorPath> LocalDispatcher::RegisterNamed(std::string_view relative, Insert&& insert) {
-  std::vector<std::string> segments = SplitPath(relative);
-  absl::Status inserted = insert(segments);
+  // The table keeps this very path: senders that use the returned copy are matched
+  // by identity of the shared segments.
+  absl::StatusOr<ActorPath> path = ActorPath::Named(system_path_, SplitPath(relative));
+  absl::Status inserted = path.ok() ? insert(*path) : path.status();
   if (!inserted.ok()) {
-    return Annotate(inserted, absl::StrCat("registering \"", AsAbsl(relative), "\" on ", system_path_.ToString()));
+    return Annotate(inserted,
+                    absl::StrCat("registering \"", AsAbsl(relative), "\" on ", system_path_.ToString()));
   }
   reaper_.Start();
-  return ActorPath::Named(system_path_, std::move(segments));
+  return path;
 }
 
 absl::StatusOr<ActorPath> LocalDispatcher::RegisterAlias(ComponentCore& component, std::string_view alias,
                                                          bool update) {
-  return RegisterNamed(alias, [&](const std::vector<std::string>& segments) {
-    return store_->InsertNamed(segments, component, update);
-  });
+  return RegisterNamed(alias,
+                       [&](const ActorPath& path) { return store_->InsertNamed(path, component, update); });
 }
 
 absl::StatusOr<ActorPath> LocalDispatcher::SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy,
                                                             std::string_view path, bool update) {
-  return RegisterNamed(path, [&](const std::vector<std::string>& segments) {
-    return store_->InsertPolicy(segments, std::move(policy), update);
-  });
+  return RegisterNamed(
+      path, [&](const ActorPath& named) { return store_->InsertPolicy(named, std::move(policy), update); });
 }
 
 absl::Status LocalDispatcher::Deregister(const ActorPath& path) {
   if (path.system() != system_path_) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot deregister ", path.ToString(), ": it belongs to system ",
-                                                   path.system().ToString(), ", this one is ",
-                                                   system_path_.ToString()));
+    return absl::InvalidArgumentError(absl::StrCat("cannot deregister ", path.ToString(),
+                                                   ": it belongs to system ", path.system().ToString(),
+                                                   ", this one is ", system_path_.ToString()));
   }
   return store_->Remove(path);
 }
 
 void LocalDispatcher::Deliver(NetMessage&& message) {
   if (ABSL_PREDICT_FALSE(message.receiver().system() != system_path_)) {
-    context_.DeadLetter(message,
-                        "the receiver is on another system; the local dispatcher delivers only inside its own (a "
-                        "network dispatcher is needed)");
+    context_.DeadLetter(
+        message,
+        "the receiver is on another system; the local dispatcher delivers only inside its own (a "
+        "network dispatcher is needed)");
     return;
   }
   DeliverLocally(*store_, context_, std::move(message));

@@ -36,7 +36,8 @@ void DeliverLocally(const ActorStore& store, const DispatcherContext& context, N
 class LocalDispatcher final : public Dispatcher {
  public:
   // Reads kompact.dispatch.* from the system's configuration.
-  [[nodiscard]] static absl::StatusOr<std::unique_ptr<LocalDispatcher>> Create(const DispatcherContext& context);
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<LocalDispatcher>> Create(
+      const DispatcherContext& context);
   // Create as a DispatcherFactory / DefaultDispatcherFactoryFn.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Dispatcher>> Factory(const DispatcherContext& context);
 
@@ -44,9 +45,10 @@ class LocalDispatcher final : public Dispatcher {
 
   const SystemPath& system_path() const override { return system_path_; }
   absl::StatusOr<ActorPath> Register(ComponentCore& component) override;
-  absl::StatusOr<ActorPath> RegisterAlias(ComponentCore& component, std::string_view alias, bool update) override;
-  absl::StatusOr<ActorPath> SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy, std::string_view path,
-                                             bool update) override;
+  absl::StatusOr<ActorPath> RegisterAlias(ComponentCore& component, std::string_view alias,
+                                          bool update) override;
+  absl::StatusOr<ActorPath> SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy,
+                                             std::string_view path, bool update) override;
   absl::Status Deregister(const ActorPath& path) override;
   void Deliver(NetMessage&& message) override;
   void Shutdown() override;

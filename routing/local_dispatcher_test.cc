@@ -94,11 +94,11 @@ TEST_F(DispatcherTest, MissesAreCountedDeadLetters) {
   Component<Recorder> a = Start(0);
   ASSERT_OK(system().RegisterByAlias(a, "present").Wait());
   const uint64_t before = system().dead_letters();
-  Send(Named("absent"), "x");                                  // nothing registered
-  Send(Named("present/child"), "x");                           // below a component
+  Send(Named("absent"), "x");                                   // nothing registered
+  Send(Named("present/child"), "x");                            // below a component
   Send(*ActorPath::Parse("tcp://10.0.0.1:9000/present"), "x");  // another system
-  Send(system().DeadletterPath(), "x");                        // the dead-letter path itself
-  Send(system().SystemPath().Unique(Uuid::Random()), "x");     // unknown id
+  Send(system().DeadletterPath(), "x");                         // the dead-letter path itself
+  Send(system().SystemPath().Unique(Uuid::Random()), "x");      // unknown id
   EXPECT_EQ(system().dead_letters(), before + 5);
   EXPECT_EQ(inbox_->size(), 0u);
   // A registered component that died: its entry is still there until reaped.
@@ -265,7 +265,7 @@ TEST(DispatcherReaping, RemovesDeadEntriesWithAnAdaptiveInterval) {
   EXPECT_EQ(dispatcher.reaper().runs(), 0u);
   ASSERT_OK(sim->AdvanceAndRun(absl::Milliseconds(100)));
   EXPECT_EQ(dispatcher.reaper().runs(), 1u);
-  EXPECT_EQ(dispatcher.reaper().reaped(), 2u);  // its unique path and its alias
+  EXPECT_EQ(dispatcher.reaper().reaped(), 2u);                        // its unique path and its alias
   EXPECT_EQ(dispatcher.reaper().interval(), absl::Milliseconds(50));  // found some: look again sooner
   EXPECT_EQ(dispatcher.store().unique_count(), 0u);
   EXPECT_EQ(dispatcher.store().named_count(), 1u);
@@ -279,20 +279,30 @@ TEST(DispatcherReaping, RemovesDeadEntriesWithAnAdaptiveInterval) {
 }
 
 TEST(DispatcherConfig, BadDispatchKeysFailBuild) {
-  EXPECT_THAT(KompactConfig().Threads(1).LoadConfigString("[kompact.dispatch.reaper]\nmin-interval = \"0s\"\n").Build(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "kompact.dispatch.reaper.min-interval"));
   EXPECT_THAT(KompactConfig()
                   .Threads(1)
-                  .LoadConfigString("[kompact.dispatch.reaper]\nmin-interval = \"2s\"\nmax-interval = \"1s\"\n")
+                  .LoadConfigString("[kompact.dispatch.reaper]\nmin-interval = \"0s\"\n")
                   .Build(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "'kompact.dispatch.reaper.min-interval' (2s) must not exceed 'kompact.dispatch.reaper.max-interval'"));
-  EXPECT_THAT(KompactConfig().Threads(1).LoadConfigString("[kompact.dispatch.reaper]\nalgorithm = \"pid\"\n").Build(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "\"aimd\""));
-  EXPECT_THAT(KompactConfig().Threads(1).LoadConfigString("[kompact.dispatch.reaper]\nintervall = \"1s\"\n").Build(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "kompact.dispatch.reaper.intervall"));
+              StatusIs(absl::StatusCode::kInvalidArgument, "kompact.dispatch.reaper.min-interval"));
+  EXPECT_THAT(
+      KompactConfig()
+          .Threads(1)
+          .LoadConfigString("[kompact.dispatch.reaper]\nmin-interval = \"2s\"\nmax-interval = \"1s\"\n")
+          .Build(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "'kompact.dispatch.reaper.min-interval' (2s) must not exceed "
+               "'kompact.dispatch.reaper.max-interval'"));
+  EXPECT_THAT(
+      KompactConfig().Threads(1).LoadConfigString("[kompact.dispatch.reaper]\nalgorithm = \"pid\"\n").Build(),
+      StatusIs(absl::StatusCode::kInvalidArgument, "\"aimd\""));
+  EXPECT_THAT(
+      KompactConfig().Threads(1).LoadConfigString("[kompact.dispatch.reaper]\nintervall = \"1s\"\n").Build(),
+      StatusIs(absl::StatusCode::kInvalidArgument, "kompact.dispatch.reaper.intervall"));
   ASSERT_OK_AND_ASSIGN(KompactSystem ok,
-                       KompactConfig().Threads(1).LoadConfigString("[kompact.dispatch.reaper]\nalgorithm = \"mimd\"\n").Build());
+                       KompactConfig()
+                           .Threads(1)
+                           .LoadConfigString("[kompact.dispatch.reaper]\nalgorithm = \"mimd\"\n")
+                           .Build());
   ASSERT_OK(ok.Shutdown());
 }
 
@@ -302,7 +312,8 @@ TEST(DispatcherShutdown, RegistrationsAreDroppedAndRefused) {
   Component<Recorder> c = system.Create<Recorder>(inbox, 0);
   ASSERT_OK(system.RegisterByAlias(c, "x").Wait());
   ASSERT_OK(system.Shutdown());
-  EXPECT_THAT(system.RegisterByAlias(c, "y").Wait(), StatusIs(absl::StatusCode::kFailedPrecondition, "closed"));
+  EXPECT_THAT(system.RegisterByAlias(c, "y").Wait(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "closed"));
   const uint64_t before = system.dead_letters();
   system.SystemPath().Named("x")->Tell(std::string("late"), system);
   EXPECT_EQ(system.dead_letters(), before + 1);
@@ -331,7 +342,8 @@ TEST(DispatcherRaces, ConcurrentRegistrationsAllLandAndOneAliasWinnerIsUnique) {
         } else if (hot.status().code() != absl::StatusCode::kAlreadyExists) {
           failures.fetch_add(1);
         }
-        if (i % 3 == 0) (void)system.Deregister(*system.SystemPath().Named(absl::StrCat("race/t", t, "/c", i))).Wait();
+        if (i % 3 == 0)
+          (void)system.Deregister(*system.SystemPath().Named(absl::StrCat("race/t", t, "/c", i))).Wait();
         made[t].push_back(std::move(c));
       }
     });

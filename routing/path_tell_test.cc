@@ -300,19 +300,20 @@ class Hybrid : public ComponentDefinition<Hybrid>, public Actor<std::string> {
     return Handled::kOk;
   }
   HandlerResult ReceiveNetwork(NetMessage m) {
-    return MatchDeser(On<Ping>([&](Ping p) -> HandlerResult {
-                        seen_->push_back(absl::StrCat("ping:", p.n));
-                        return Handled::kOk;
-                      }),
-                      On<std::string>([&](std::string s) -> HandlerResult {
-                        seen_->push_back("net:" + s);
-                        return Handled::kOk;
-                      }),
-                      OnError([&](const absl::Status& e) -> HandlerResult { return HandlerResult::Benign(e); }),
-                      OnDefault([&]() -> HandlerResult {
-                        seen_->push_back("other");
-                        return Handled::kOk;
-                      }))
+    return MatchDeser(
+               On<Ping>([&](Ping p) -> HandlerResult {
+                 seen_->push_back(absl::StrCat("ping:", p.n));
+                 return Handled::kOk;
+               }),
+               On<std::string>([&](std::string s) -> HandlerResult {
+                 seen_->push_back("net:" + s);
+                 return Handled::kOk;
+               }),
+               OnError([&](const absl::Status& e) -> HandlerResult { return HandlerResult::Benign(e); }),
+               OnDefault([&]() -> HandlerResult {
+                 seen_->push_back("other");
+                 return Handled::kOk;
+               }))
         .Match(m.data());
   }
 

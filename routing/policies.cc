@@ -9,7 +9,8 @@ constexpr uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
 
 RandomRouting::RandomRouting(uint64_t seed) : state_(seed) {}
 
-RandomRouting::RandomRouting() : state_((static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}()) {}
+RandomRouting::RandomRouting()
+    : state_((static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}()) {}
 
 size_t RandomRouting::Select(const NetMessage&, size_t members) const {
   // splitmix64: each call takes the next state with one atomic add.

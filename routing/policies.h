@@ -44,7 +44,9 @@ class BroadcastRouting final : public RoutingPolicy {
  public:
   bool broadcasts() const override { return true; }
   bool selects() const override { return false; }
-  void Route(const RoutingGroup& group, NetMessage message) const override { group.Broadcast(std::move(message)); }
+  void Route(const RoutingGroup& group, NetMessage message) const override {
+    group.Broadcast(std::move(message));
+  }
   std::string_view name() const override { return "broadcast"; }
 };
 
@@ -93,7 +95,8 @@ class FieldHashRouting : public SelectRouting {
  public:
   // key(message) -> any 64-bit key; it is mixed with StableHashMix.
   using KeyFn = std::function<uint64_t(const NetMessage&)>;
-  explicit FieldHashRouting(KeyFn key, std::string name = "field-hash") : key_(std::move(key)), name_(std::move(name)) {}
+  explicit FieldHashRouting(KeyFn key, std::string name = "field-hash")
+      : key_(std::move(key)), name_(std::move(name)) {}
   size_t Select(const NetMessage& message, size_t members) const override {
     return static_cast<size_t>(StableHashMix(key_(message)) % members);
   }
@@ -106,7 +109,8 @@ class FieldHashRouting : public SelectRouting {
 
 class SenderHashRouting final : public FieldHashRouting {
  public:
-  SenderHashRouting() : FieldHashRouting([](const NetMessage& m) { return m.sender().StableHash(); }, "sender-hash") {}
+  SenderHashRouting()
+      : FieldHashRouting([](const NetMessage& m) { return m.sender().StableHash(); }, "sender-hash") {}
 };
 
 // A FieldHashRouting key reading a field of the payload, a T (read with D if the

@@ -12,9 +12,9 @@ namespace kompact {
 namespace {
 
 const ConfigEntryRef kEntries[] = {
-    config_keys::kReaperInitialInterval,   config_keys::kReaperMinInterval,
-    config_keys::kReaperMaxInterval,       config_keys::kReaperAlgorithm,
-    config_keys::kReaperAdditiveIncrease,  config_keys::kReaperMultiplicativeIncrease,
+    config_keys::kReaperInitialInterval,  config_keys::kReaperMinInterval,
+    config_keys::kReaperMaxInterval,      config_keys::kReaperAlgorithm,
+    config_keys::kReaperAdditiveIncrease, config_keys::kReaperMultiplicativeIncrease,
     config_keys::kReaperDecreaseDivisor,
 };
 
@@ -43,10 +43,10 @@ absl::StatusOr<ReaperOptions> ReaperOptions::FromConfig(const Config& config) {
   }
   if (o.initial_interval < o.min_interval || o.initial_interval > o.max_interval) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "key '", AsAbsl(config_keys::kReaperInitialInterval.key), "' (", absl::FormatDuration(o.initial_interval),
-        ") must lie between '", AsAbsl(config_keys::kReaperMinInterval.key), "' and '",
-        AsAbsl(config_keys::kReaperMaxInterval.key), "' (", absl::FormatDuration(o.min_interval), " to ",
-        absl::FormatDuration(o.max_interval), ")"));
+        "key '", AsAbsl(config_keys::kReaperInitialInterval.key), "' (",
+        absl::FormatDuration(o.initial_interval), ") must lie between '",
+        AsAbsl(config_keys::kReaperMinInterval.key), "' and '", AsAbsl(config_keys::kReaperMaxInterval.key),
+        "' (", absl::FormatDuration(o.min_interval), " to ", absl::FormatDuration(o.max_interval), ")"));
   }
   return o;
 }

@@ -51,8 +51,9 @@ inline constexpr std::string_view kReaperAlgorithms[] = {"aimd", "mimd"};
 inline constexpr ConfigEntry<std::string> kReaperAlgorithm{
     .key = "kompact.dispatch.reaper.algorithm",
     .default_value = "aimd",
-    .doc = "How the interval grows after a run that reaped nothing: aimd adds additive-increase, mimd "
-           "multiplies by multiplicative-increase.",
+    .doc =
+        "How the interval grows after a run that reaped nothing: aimd adds additive-increase, mimd "
+        "multiplies by multiplicative-increase.",
     .check = ConfigCheck<std::string>::OneOf(kReaperAlgorithms),
 };
 inline constexpr ConfigEntry<absl::Duration> kReaperAdditiveIncrease{

@@ -66,7 +66,8 @@ struct LookupFixture {
     sim = testing::DeterministicSystem::Create().value();
     for (int i = 0; i < 64; ++i) sinks.push_back(sim->system().Create<Sink>(&received));
     for (int i = 0; i < kEntries; ++i) {
-      const std::string relative = flat ? absl::StrCat("flat/e-", i) : absl::StrCat("group-", i % 100, "/entry-", i);
+      const std::string relative =
+          flat ? absl::StrCat("flat/e-", i) : absl::StrCat("group-", i % 100, "/entry-", i);
       CHECK(store.InsertNamed(SplitPath(relative), *sinks[i % sinks.size()].core(), false).ok());
       paths.push_back(*SystemPath().Named(relative));
     }
@@ -115,13 +116,17 @@ void BM_Lookup100kGroupedWorkingSet1k(benchmark::State& state) {
   RunLookups(state, Grouped().store, Grouped().working_set);
 }
 BENCHMARK(BM_Lookup100kGroupedWorkingSet1k);
-void BM_Lookup100kGroupedRandom(benchmark::State& state) { RunLookups(state, Grouped().store, Grouped().paths); }
+void BM_Lookup100kGroupedRandom(benchmark::State& state) {
+  RunLookups(state, Grouped().store, Grouped().paths);
+}
 BENCHMARK(BM_Lookup100kGroupedRandom);
 void BM_Lookup100kFlatHot(benchmark::State& state) {
   RunLookups(state, Flat().store, std::vector<ActorPath>(1, Flat().paths[0]));
 }
 BENCHMARK(BM_Lookup100kFlatHot);
-void BM_Lookup100kFlatWorkingSet1k(benchmark::State& state) { RunLookups(state, Flat().store, Flat().working_set); }
+void BM_Lookup100kFlatWorkingSet1k(benchmark::State& state) {
+  RunLookups(state, Flat().store, Flat().working_set);
+}
 BENCHMARK(BM_Lookup100kFlatWorkingSet1k);
 void BM_Lookup100kFlatRandom(benchmark::State& state) { RunLookups(state, Flat().store, Flat().paths); }
 BENCHMARK(BM_Lookup100kFlatRandom);

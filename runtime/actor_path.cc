@@ -48,8 +48,8 @@ std::string SegmentProblem(std::string_view segment, size_t index, size_t count,
         return describe("contains '#'");
       case kBroadcastMarker:
       case kSelectMarker:
-        return describe(absl::StrCat("contains '", std::string(1, c),
-                                     "'; a routing marker must be a whole segment"));
+        return describe(
+            absl::StrCat("contains '", std::string(1, c), "'; a routing marker must be a whole segment"));
       default:
         break;
     }
@@ -116,7 +116,8 @@ absl::StatusOr<SystemPath> ParseSystemPrefix(std::string_view text, std::string_
   uint32_t port = 0;
   for (char c : port_text) {
     if (c < '0' || c > '9') {
-      return PathError(text, absl::StrCat("port \"", AsAbsl(port_text), "\" is not a number from 0 to 65535"));
+      return PathError(text,
+                       absl::StrCat("port \"", AsAbsl(port_text), "\" is not a number from 0 to 65535"));
     }
     port = port * 10 + static_cast<uint32_t>(c - '0');
   }
@@ -180,8 +181,8 @@ absl::StatusOr<IpAddress> IpAddress::Parse(std::string_view text) {
   std::array<uint8_t, 16> bytes{};
   if (text.find(':') == std::string_view::npos) {
     if (inet_pton(AF_INET, buffer, bytes.data()) == 1) return V4(bytes[0], bytes[1], bytes[2], bytes[3]);
-    return absl::InvalidArgumentError(
-        absl::StrCat("address \"", AsAbsl(text), "\" is not an IPv4 address (dotted decimal, e.g. 10.0.0.1)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "address \"", AsAbsl(text), "\" is not an IPv4 address (dotted decimal, e.g. 10.0.0.1)"));
   }
   if (inet_pton(AF_INET6, buffer, bytes.data()) == 1) return V6(bytes);
   return absl::InvalidArgumentError(absl::StrCat("address \"", AsAbsl(text), "\" is not an IPv6 address"));
@@ -246,7 +247,8 @@ uint64_t SystemPath::StableHash() const {
   uint64_t h = StableHashMix(static_cast<uint64_t>(transport()) << 40 |
                              static_cast<uint64_t>(address.family()) << 32 | port());
   const std::span<const uint8_t> b = address.bytes();
-  return StableHashMix(h ^ StableHashBytes(std::string_view(reinterpret_cast<const char*>(b.data()), b.size())));
+  return StableHashMix(h ^
+                       StableHashBytes(std::string_view(reinterpret_cast<const char*>(b.data()), b.size())));
 }
 
 ActorPath SystemPath::Unique(const Uuid& id) const { return ActorPath::Unique(*this, id); }
@@ -254,7 +256,6 @@ ActorPath SystemPath::Unique(const Uuid& id) const { return ActorPath::Unique(*t
 absl::StatusOr<ActorPath> SystemPath::Named(std::string_view relative) const {
   return ActorPath::Named(*this, SplitPath(relative));
 }
-
 
 std::ostream& operator<<(std::ostream& os, const SystemPath& path) { return os << path.ToString(); }
 
@@ -265,14 +266,17 @@ std::vector<std::string> SplitPath(std::string_view relative) {
   size_t start = 0;
   for (;;) {
     const size_t slash = relative.find(kPathSeparator, start);
-    out.emplace_back(relative.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    out.emplace_back(
+        relative.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }
   return out;
 }
 
-absl::Status ValidateLookupPath(std::span<const std::string> segments) { return ValidatePath(segments, true); }
+absl::Status ValidateLookupPath(std::span<const std::string> segments) {
+  return ValidatePath(segments, true);
+}
 
 absl::Status ValidateInsertPath(std::span<const std::string> segments) {
   if (segments.empty()) return absl::InvalidArgumentError("an empty path cannot be registered");
@@ -319,6 +323,7 @@ ActorPath::Segments* ActorPath::Segments::Make(std::vector<std::string> names) {
   s->count = static_cast<uint32_t>(n);
   for (size_t i = 0; i < n; ++i) {
     s->hashes()[i] = PathSegmentHash(names[i]);
+    s->full_hash = CombineSegmentHash(s->full_hash, s->hashes()[i]);
     ::new (&s->names()[i]) std::string(std::move(names[i]));
   }
   return s;
@@ -331,17 +336,11 @@ void ActorPath::Segments::Release(Segments* s) {
   ::operator delete(static_cast<void*>(s));
 }
 
-char ActorPath::routing_marker() const {
-  std::span<const std::string> s = segments();
-  if (s.empty() || s.back().size() != 1) return '\0';
-  const char c = s.back()[0];
-  return c == kBroadcastMarker || c == kSelectMarker ? c : '\0';
-}
-
 absl::StatusOr<ActorPath> ActorPath::Append(std::string_view relative) const {
   if (!named_) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot append \"", AsAbsl(relative), "\" to the unique path ",
-                                                   ToString(), "; only named paths have children"));
+    return absl::InvalidArgumentError(absl::StrCat("cannot append \"", AsAbsl(relative),
+                                                   "\" to the unique path ", ToString(),
+                                                   "; only named paths have children"));
   }
   std::vector<std::string> all(segments().begin(), segments().end());
   for (std::string& s : SplitPath(relative)) all.push_back(std::move(s));
@@ -400,6 +399,20 @@ std::strong_ordering operator<=>(const ActorPath& a, const ActorPath& b) {
                                                          : c > 0 ? std::strong_ordering::greater
                                                                  : std::strong_ordering::equal;
                                                 });
+}
+
+bool ActorPath::SegmentsEqualSlow(const ActorPath& other, size_t count) const {
+  const std::span<const uint64_t> mine = segment_hashes();
+  const std::span<const uint64_t> theirs = other.segment_hashes();
+  for (size_t i = 0; i < count; ++i) {
+    if (mine[i] != theirs[i]) return false;
+  }
+  const std::span<const std::string> a = segments();
+  const std::span<const std::string> b = other.segments();
+  for (size_t i = 0; i < count; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
 }
 
 std::ostream& operator<<(std::ostream& os, const ActorPath& path) { return os << path.ToString(); }

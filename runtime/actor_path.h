@@ -181,6 +181,12 @@ inline uint64_t StableHashMix(uint64_t x) {  // murmur3's fmix64
 }
 // The hash of a path segment used by lookup tables.
 inline uint64_t PathSegmentHash(std::string_view segment) { return StableHashBytes(segment); }
+// The hash of a sequence of segments, built segment by segment from
+// kEmptySegmentsHash: CombineSegmentHash(prefix hash, PathSegmentHash(next)).
+inline constexpr uint64_t kEmptySegmentsHash = 0x6b6f6d70616374ULL;
+inline uint64_t CombineSegmentHash(uint64_t prefix, uint64_t segment) {
+  return StableHashMix(prefix ^ (segment * 0x9E3779B97F4A7C15ULL));
+}
 
 // Splits "a/b/c" at '/' (no validation; "" gives one empty segment).
 std::vector<std::string> SplitPath(std::string_view relative);
@@ -209,12 +215,11 @@ class ActorPath {
   // Parses the printed form (see the file comment).
   [[nodiscard]] static absl::StatusOr<ActorPath> Parse(std::string_view text);
   // A named path from segments, validated as a lookup path.
-  [[nodiscard]] static absl::StatusOr<ActorPath> Named(const SystemPath& system, std::vector<std::string> segments);
+  [[nodiscard]] static absl::StatusOr<ActorPath> Named(const SystemPath& system,
+                                                       std::vector<std::string> segments);
   static ActorPath Unique(const SystemPath& system, const Uuid& id) { return ActorPath(system, id); }
   // The named path without segments: `system`'s dead-letter path.
-  static ActorPath DeadLetterPath(const SystemPath& system) {
-    return ActorPath(system, SegmentsRef());
-  }
+  static ActorPath DeadLetterPath(const SystemPath& system) { return ActorPath(system, SegmentsRef()); }
 
   bool is_unique() const { return named_ == 0; }
   bool is_named() const { return named_ != 0; }
@@ -228,12 +233,28 @@ class ActorPath {
   }
   // PathSegmentHash of each segment, precomputed.
   std::span<const uint64_t> segment_hashes() const {
-    return segments_ ? std::span<const uint64_t>(segments_->hashes(), segments_->count) : std::span<const uint64_t>();
+    return segments_ ? std::span<const uint64_t>(segments_->hashes(), segments_->count)
+                     : std::span<const uint64_t>();
+  }
+  // The combined hash of all segments (CombineSegmentHash), precomputed;
+  // kEmptySegmentsHash without segments.
+  uint64_t segments_hash() const { return segments_ ? segments_->full_hash : kEmptySegmentsHash; }
+  // Whether the first `count` segments of this path equal all segments of `other`
+  // (systems are not compared). Constant time when both share their segments.
+  bool SegmentsEqual(const ActorPath& other, size_t count) const {
+    const size_t mine = segments_ ? segments_->count : 0;
+    const size_t theirs = other.segments_ ? other.segments_->count : 0;
+    if (count > mine || theirs != count) return false;
+    return segments_ == other.segments_ || SegmentsEqualSlow(other, count);
   }
   // A named path without segments: a system's dead-letter path.
   bool is_dead_letter_path() const { return named_ != 0 && segments_ == nullptr; }
   // The marker ('*' or '?') if the last segment is one, else '\0'.
-  char routing_marker() const;
+  char routing_marker() const {
+    if (!segments_ || segments_->count == 0) return '\0';
+    const std::string& last = segments_->names()[segments_->count - 1];
+    return last.size() == 1 && (last[0] == kBroadcastMarker || last[0] == kSelectMarker) ? last[0] : '\0';
+  }
 
   // This named path extended by `relative` ("child", "group/?"); kInvalidArgument for
   // a unique path, a path that already ends in a marker, or an invalid segment.
@@ -288,6 +309,7 @@ class ActorPath {
   struct Segments {
     std::atomic<uint32_t> refs{1};
     uint32_t count = 0;
+    uint64_t full_hash = kEmptySegmentsHash;
     uint64_t* hashes() { return reinterpret_cast<uint64_t*>(this + 1); }
     const uint64_t* hashes() const { return reinterpret_cast<const uint64_t*>(this + 1); }
     std::string* names() { return reinterpret_cast<std::string*>(hashes() + count); }
@@ -323,6 +345,7 @@ class ActorPath {
   ActorPath(const SystemPath& system, SegmentsRef segments)
       : system_(system), named_(1), segments_(std::move(segments)) {}
   static ActorPath MakeNamed(const SystemPath& system, std::vector<std::string> segments);
+  bool SegmentsEqualSlow(const ActorPath& other, size_t count) const;
 
   SystemPath system_;
   uint64_t named_ = 1;  // a bool in a whole word (see SystemPath)
@@ -380,7 +403,8 @@ class PathSender {
 
  private:
   friend class ActorPath;
-  PathSender(ActorPath path, runtime_internal::SystemCore* system) : path_(std::move(path)), system_(system) {}
+  PathSender(ActorPath path, runtime_internal::SystemCore* system)
+      : path_(std::move(path)), system_(system) {}
 
   ActorPath path_;
   runtime_internal::SystemCore* system_;
@@ -429,7 +453,9 @@ struct DefaultSerialiser<SystemPath> {
 template <>
 struct DefaultSerialiser<UniquePath> {
   static constexpr SerId kSerId = ser_ids::kUniquePath;
-  static size_t SizeHint(const UniquePath& p) { return DefaultSerialiser<SystemPath>::SizeHint(p.system()) + 16; }
+  static size_t SizeHint(const UniquePath& p) {
+    return DefaultSerialiser<SystemPath>::SizeHint(p.system()) + 16;
+  }
   static absl::Status Serialise(const UniquePath& p, BufMut& buf);
   static absl::StatusOr<UniquePath> Deserialise(Buf& buf);
 };
@@ -454,11 +480,15 @@ struct DefaultSerialiser<ActorPath> {
 
 template <>
 struct std::hash<kompact::ActorPath> {
-  size_t operator()(const kompact::ActorPath& p) const noexcept { return static_cast<size_t>(p.StableHash()); }
+  size_t operator()(const kompact::ActorPath& p) const noexcept {
+    return static_cast<size_t>(p.StableHash());
+  }
 };
 template <>
 struct std::hash<kompact::SystemPath> {
-  size_t operator()(const kompact::SystemPath& p) const noexcept { return static_cast<size_t>(p.StableHash()); }
+  size_t operator()(const kompact::SystemPath& p) const noexcept {
+    return static_cast<size_t>(p.StableHash());
+  }
 };
 
 #endif  // KOMPACT_RUNTIME_ACTOR_PATH_H_

@@ -87,11 +87,14 @@ TEST(ActorPathGrammar, InvalidPathsSayWhereAndWhy) {
 
 TEST(ActorPathGrammar, InsertPathsRejectMarkersAndEmptyPaths) {
   EXPECT_OK(ValidateInsertPath(SplitPath("a/b-c/d e")));
-  EXPECT_THAT(ValidateInsertPath(SplitPath("a/*")),
-              StatusIs(absl::StatusCode::kInvalidArgument, "segment 1 (\"*\") is a routing marker; markers may be"));
-  EXPECT_THAT(ValidateInsertPath(SplitPath("?")), StatusIs(absl::StatusCode::kInvalidArgument, "routing marker"));
+  EXPECT_THAT(
+      ValidateInsertPath(SplitPath("a/*")),
+      StatusIs(absl::StatusCode::kInvalidArgument, "segment 1 (\"*\") is a routing marker; markers may be"));
+  EXPECT_THAT(ValidateInsertPath(SplitPath("?")),
+              StatusIs(absl::StatusCode::kInvalidArgument, "routing marker"));
   EXPECT_THAT(ValidateInsertPath({}), StatusIs(absl::StatusCode::kInvalidArgument, "empty path"));
-  EXPECT_THAT(ValidateInsertPath(SplitPath("a#b")), StatusIs(absl::StatusCode::kInvalidArgument, "contains '#'"));
+  EXPECT_THAT(ValidateInsertPath(SplitPath("a#b")),
+              StatusIs(absl::StatusCode::kInvalidArgument, "contains '#'"));
   EXPECT_THAT(ValidateLookupPath(std::vector<std::string>{"a/b"}),
               StatusIs(absl::StatusCode::kInvalidArgument, "segment 0 (\"a/b\") contains '/'"));
   EXPECT_OK(ValidateLookupPath(SplitPath("a/*")));
@@ -103,7 +106,8 @@ TEST(SystemPath, ParsesPrintsAndBuildsPaths) {
   EXPECT_FALSE(sys.address().is_v4());
   EXPECT_EQ(sys.port(), 9000);
   EXPECT_EQ(sys.ToString(), "udp://[::1]:9000");
-  EXPECT_THAT(SystemPath::Parse("tcp://1.2.3.4:80/a"), StatusIs(absl::StatusCode::kInvalidArgument, "after the port"));
+  EXPECT_THAT(SystemPath::Parse("tcp://1.2.3.4:80/a"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "after the port"));
   EXPECT_EQ(SystemPath().ToString(), "local://127.0.0.1:0");
 
   ASSERT_OK_AND_ASSIGN(ActorPath named, sys.Named("group/?"));
@@ -122,7 +126,8 @@ TEST(ActorPath, AppendAndTransport) {
   EXPECT_EQ(child.ToString(), "local://127.0.0.1:0/a/b/c");
   ASSERT_OK_AND_ASSIGN(ActorPath all, child.Append("*"));
   EXPECT_EQ(all.routing_marker(), '*');
-  EXPECT_THAT(all.Append("d"), StatusIs(absl::StatusCode::kInvalidArgument, "allowed only as the last segment"));
+  EXPECT_THAT(all.Append("d"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "allowed only as the last segment"));
   EXPECT_THAT(SystemPath().Unique(Uuid::Random()).Append("x"),
               StatusIs(absl::StatusCode::kInvalidArgument, "only named paths have children"));
   EXPECT_EQ(child.WithTransport(Transport::kTcp).ToString(), "tcp://127.0.0.1:0/a/b/c");
@@ -178,8 +183,9 @@ TEST(PathSerialisers, RoundTripWithReservedIds) {
   EXPECT_EQ(DefaultSerialiser<ActorPath>::kSerId, ser_ids::kActorPath);
   EXPECT_EQ(DefaultSerialiser<UniquePath>::kSerId, ser_ids::kUniquePath);
   EXPECT_EQ(DefaultSerialiser<NamedPath>::kSerId, ser_ids::kNamedPath);
-  for (const char* text : {"tcp://1.2.3.4:8080/a/b", "udp://[2001:db8::7]:9/x", "local://127.0.0.1:0",
-                           "tcp://1.2.3.4:8080#1e555f40-de1d-4aee-8202-64fdc27edfa8", "tcp://1.2.3.4:1/g/*"}) {
+  for (const char* text :
+       {"tcp://1.2.3.4:8080/a/b", "udp://[2001:db8::7]:9/x", "local://127.0.0.1:0",
+        "tcp://1.2.3.4:8080#1e555f40-de1d-4aee-8202-64fdc27edfa8", "tcp://1.2.3.4:1/g/*"}) {
     SCOPED_TRACE(text);
     ASSERT_OK_AND_ASSIGN(ActorPath path, ActorPath::Parse(text));
     ExpectSerialisationRoundTrip(path);
@@ -206,10 +212,12 @@ TEST(PathSerialisers, CorruptBytesAreErrorsNotCrashes) {
   }
   std::vector<uint8_t> bad_kind = bytes;
   bad_kind[0] = 7;
-  EXPECT_THAT(DeserialiseBytes<ActorPath>(bad_kind), StatusIs(absl::StatusCode::kDataLoss, "ActorPath kind 7"));
+  EXPECT_THAT(DeserialiseBytes<ActorPath>(bad_kind),
+              StatusIs(absl::StatusCode::kDataLoss, "ActorPath kind 7"));
   std::vector<uint8_t> bad_transport = bytes;
   bad_transport[1] = 9;
-  EXPECT_THAT(DeserialiseBytes<ActorPath>(bad_transport), StatusIs(absl::StatusCode::kDataLoss, "transport 9"));
+  EXPECT_THAT(DeserialiseBytes<ActorPath>(bad_transport),
+              StatusIs(absl::StatusCode::kDataLoss, "transport 9"));
   // A segment with '/' is not a valid path.
   ASSERT_OK_AND_ASSIGN(std::vector<uint8_t> slash, SerialiseToBytes(path));
   slash[slash.size() - 1] = '/';  // last byte: the "b" of the last segment
@@ -230,7 +238,8 @@ TEST(NoDispatcher, PathApisFailWithAClearError) {
   EXPECT_THAT(system.Register(c).Wait(),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        "no dispatcher: depend on @kompact//routing or @kompact//:kompact"));
-  EXPECT_THAT(system.RegisterByAlias(c, "a").Wait(), StatusIs(absl::StatusCode::kFailedPrecondition, "no dispatcher"));
+  EXPECT_THAT(system.RegisterByAlias(c, "a").Wait(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "no dispatcher"));
   EXPECT_THAT(system.Deregister(system.DeadletterPath()).Wait(),
               StatusIs(absl::StatusCode::kFailedPrecondition, "no dispatcher"));
   // Paths are still values; sending is a dead letter.

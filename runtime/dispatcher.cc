@@ -33,7 +33,9 @@ void SetDefaultDispatcherFactory(DefaultDispatcherFactoryFn factory) {
   default_factory.store(factory, std::memory_order_release);
 }
 
-DefaultDispatcherFactoryFn GetDefaultDispatcherFactory() { return default_factory.load(std::memory_order_acquire); }
+DefaultDispatcherFactoryFn GetDefaultDispatcherFactory() {
+  return default_factory.load(std::memory_order_acquire);
+}
 
 const Config& DispatcherContext::config() const { return core_->config(); }
 const Logger& DispatcherContext::logger() const { return core_->logger(); }
@@ -67,7 +69,8 @@ void RoutingGroup::Broadcast(NetMessage message) const {
   for (size_t i = 0; i + 1 < n; ++i) {
     absl::StatusOr<NetMessage> copy = message.TryClone();
     if (!copy.ok()) {
-      context_->DeadLetter(message, absl::StrCat("broadcast: the payload cannot be copied: ", copy.status().message()));
+      context_->DeadLetter(
+          message, absl::StrCat("broadcast: the payload cannot be copied: ", copy.status().message()));
       continue;
     }
     context_->DeliverTo(*members_[i], *std::move(copy));

@@ -89,11 +89,11 @@ class Dispatcher {
   // The named path <system>/<alias>. kAlreadyExists if something (a component or a
   // policy) is registered there, unless `update` (then it is replaced);
   // kInvalidArgument for an invalid alias.
-  [[nodiscard]] virtual absl::StatusOr<ActorPath> RegisterAlias(ComponentCore& component, std::string_view alias,
-                                                                bool update) = 0;
+  [[nodiscard]] virtual absl::StatusOr<ActorPath> RegisterAlias(ComponentCore& component,
+                                                                std::string_view alias, bool update) = 0;
   // A routing policy at <system>/<path> (P4); same errors as RegisterAlias.
-  [[nodiscard]] virtual absl::StatusOr<ActorPath> SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy,
-                                                                   std::string_view path, bool update) = 0;
+  [[nodiscard]] virtual absl::StatusOr<ActorPath> SetRoutingPolicy(
+      std::shared_ptr<const RoutingPolicy> policy, std::string_view path, bool update) = 0;
   // Removes what is registered at exactly `path` (a unique path's component, or a
   // named path's component or policy; the subtree below stays). kNotFound if nothing
   // is; kInvalidArgument for a path of another system or with a marker.

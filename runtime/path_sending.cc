@@ -36,14 +36,15 @@ absl::StatusOr<Dispatcher*> RegistrationDispatcher(SystemCore* core, ComponentCo
     return absl::InvalidArgumentError(absl::StrCat(AsAbsl(operation), ": empty component handle"));
   }
   if (&component->system_core() != core) {
-    return absl::InvalidArgumentError(absl::StrCat(AsAbsl(operation), ": component ", component->id().ToString(),
-                                                   " belongs to system ", component->system_core().label(),
-                                                   ", not to ", core->label()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(AsAbsl(operation), ": component ", component->id().ToString(), " belongs to system ",
+                     component->system_core().label(), ", not to ", core->label()));
   }
   if (!component->ReceivesNetworkMessages()) {
     return absl::InvalidArgumentError(absl::StrCat(
         AsAbsl(operation), ": component ", component->id().ToString(), " (", AsAbsl(component->type_name()),
-        ") cannot receive path-addressed messages; define ReceiveNetwork(NetMessage) or derive NetworkActor<M>"));
+        ") cannot receive path-addressed messages; define ReceiveNetwork(NetMessage) or derive "
+        "NetworkActor<M>"));
   }
   return dispatcher;
 }
@@ -81,7 +82,8 @@ void SendByPath(const ActorPath& to, const PathSender& from, NetData data) {
 absl::Status ActorPath::TellPreserialised(const NetData& data, const PathSender& from) const {
   if (!data.is_serialised()) {
     return absl::InvalidArgumentError(
-        "TellPreserialised: the data is not serialised (it is boxed or empty); make it with NetData::Serialise");
+        "TellPreserialised: the data is not serialised (it is boxed or empty); make it with "
+        "NetData::Serialise");
   }
   KOMPACT_ASSIGN_OR_RETURN(NetData copy, data.TryClone());
   runtime_internal::SendByPath(*this, from, std::move(copy));
@@ -115,7 +117,8 @@ Future<ActorPath> KompactSystem::RegisterByAlias(RegistrationTarget component, s
   return MakeReadyFuture<ActorPath>((*d)->RegisterAlias(*component.core(), alias, /*update=*/false));
 }
 
-Future<ActorPath> KompactSystem::UpdateAliasRegistration(RegistrationTarget component, std::string_view alias) const {
+Future<ActorPath> KompactSystem::UpdateAliasRegistration(RegistrationTarget component,
+                                                         std::string_view alias) const {
   absl::StatusOr<Dispatcher*> d = RegistrationDispatcher(core_, component.core(), "UpdateAliasRegistration");
   if (!d.ok()) return MakeReadyFuture<ActorPath>(d.status());
   return MakeReadyFuture<ActorPath>((*d)->RegisterAlias(*component.core(), alias, /*update=*/true));
@@ -127,11 +130,12 @@ Future<void> KompactSystem::Deregister(const ActorPath& path) const {
   return MakeReadyFuture<void>((*d)->Deregister(path));
 }
 
-Future<ActorPath> KompactSystem::SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy, std::string_view path,
-                                                  bool update) const {
+Future<ActorPath> KompactSystem::SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy,
+                                                  std::string_view path, bool update) const {
   absl::StatusOr<Dispatcher*> d = DispatcherOf(core_, "SetRoutingPolicy");
   if (!d.ok()) return MakeReadyFuture<ActorPath>(d.status());
-  if (policy == nullptr) return MakeReadyFuture<ActorPath>(absl::InvalidArgumentError("SetRoutingPolicy: null policy"));
+  if (policy == nullptr)
+    return MakeReadyFuture<ActorPath>(absl::InvalidArgumentError("SetRoutingPolicy: null policy"));
   return MakeReadyFuture<ActorPath>((*d)->SetRoutingPolicy(std::move(policy), path, update));
 }
 

@@ -145,7 +145,8 @@ class Process : public kompact::ComponentDefinition<Process> {
     if (!update.ok()) return HandlerResult::Benign(update.status());
     // Trust the smallest path (every process sees the same set, so all agree).
     const ActorPath leader = *std::min_element(update->processes.begin(), update->processes.end());
-    KLOG(log(), DEBUG) << "process " << index_ << " knows " << update->processes.size() << ", trusts " << leader;
+    KLOG(log(), DEBUG) << "process " << index_ << " knows " << update->processes.size() << ", trusts "
+                       << leader;
     board_->Report(index_, update->processes.size(), leader.ToString());
     return Handled::kOk;
   }

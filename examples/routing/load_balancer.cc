@@ -101,7 +101,8 @@ constexpr int kDatabaseSize = 5000;
 // [end]
 
 std::string RandomString(std::mt19937_64& rng, int length) {
-  static constexpr std::string_view kAlphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  static constexpr std::string_view kAlphanumeric =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   std::string s(static_cast<size_t>(length), ' ');
   for (char& c : s) c = kAlphanumeric[rng() % kAlphanumeric.size()];
   return s;
@@ -129,7 +130,8 @@ class Latch {
 // [tutorial:server]
 class QueryServer : public kompact::ComponentDefinition<QueryServer> {
  public:
-  explicit QueryServer(std::shared_ptr<const std::vector<std::string>> database) : database_(std::move(database)) {}
+  explicit QueryServer(std::shared_ptr<const std::vector<std::string>> database)
+      : database_(std::move(database)) {}
 
   HandlerResult OnKill() override {
     KLOG(log(), INFO) << "Shutting down a Server that handled " << handled_requests_ << " requests";
@@ -138,15 +140,18 @@ class QueryServer : public kompact::ComponentDefinition<QueryServer> {
 
   // Path-addressed messages arrive here; the sender is the clients' broadcast path.
   HandlerResult ReceiveNetwork(NetMessage msg) {
-    return kompact::MatchDeser(
-               kompact::On<Query>([&](Query query) -> HandlerResult {
-                 QueryResponse response{.id = query.id, .pattern = query.pattern, .matches = FindMatches(query.pattern)};
-                 msg.sender().Tell(std::move(response), *this);
-                 ++handled_requests_;
-                 return Handled::kOk;
-               }),
-               kompact::OnError([](const absl::Status& e) -> HandlerResult { return HandlerResult::Benign(e); }),
-               kompact::OnDefault([]() -> HandlerResult { return Handled::kOk; }))
+    return kompact::MatchDeser(kompact::On<Query>([&](Query query) -> HandlerResult {
+                                 QueryResponse response{.id = query.id,
+                                                        .pattern = query.pattern,
+                                                        .matches = FindMatches(query.pattern)};
+                                 msg.sender().Tell(std::move(response), *this);
+                                 ++handled_requests_;
+                                 return Handled::kOk;
+                               }),
+                               kompact::OnError([](const absl::Status& e) -> HandlerResult {
+                                 return HandlerResult::Benign(e);
+                               }),
+                               kompact::OnDefault([]() -> HandlerResult { return Handled::kOk; }))
         .Match(msg.data());
   }
 
@@ -168,7 +173,8 @@ class QueryServer : public kompact::ComponentDefinition<QueryServer> {
 
 class Client : public kompact::ComponentDefinition<Client> {
  public:
-  Client(ActorPath server_path, ActorPath broadcast_path, int requests, uint64_t seed, std::shared_ptr<Latch> done)
+  Client(ActorPath server_path, ActorPath broadcast_path, int requests, uint64_t seed,
+         std::shared_ptr<Latch> done)
       : server_path_(std::move(server_path)),
         broadcast_path_(std::move(broadcast_path)),
         requests_(requests),
@@ -181,8 +187,8 @@ class Client : public kompact::ComponentDefinition<Client> {
   }
 
   HandlerResult OnKill() override {
-    KLOG(log(), INFO) << "Shutting down a Client that ran " << request_count_ << " requests with " << cache_hits_
-                      << " cache hits";
+    KLOG(log(), INFO) << "Shutting down a Client that ran " << request_count_ << " requests with "
+                      << cache_hits_ << " cache hits";
     return Handled::kOk;
   }
 
@@ -263,7 +269,9 @@ int Run(int requests_per_client) {
   std::vector<kompact::Component<QueryServer>> servers;
   for (int i = 0; i < kNumServers; ++i) {
     servers.push_back(system.Create<QueryServer>(database));
-    CHECK(system.RegisterByAlias(servers.back(), absl::StrCat(kBalancerPath, "/server-", i)).WaitFor(timeout).ok());
+    CHECK(system.RegisterByAlias(servers.back(), absl::StrCat(kBalancerPath, "/server-", i))
+              .WaitFor(timeout)
+              .ok());
   }
   // [end]
 
@@ -271,8 +279,11 @@ int Run(int requests_per_client) {
   auto done = std::make_shared<Latch>(kNumClients);
   std::vector<kompact::Component<Client>> clients;
   for (int i = 0; i < kNumClients; ++i) {
-    clients.push_back(system.Create<Client>(balancer_path, broadcast_path, requests_per_client, 1000 + i, done));
-    CHECK(system.RegisterByAlias(clients.back(), absl::StrCat(kClientPath, "/client-", i)).WaitFor(timeout).ok());
+    clients.push_back(
+        system.Create<Client>(balancer_path, broadcast_path, requests_per_client, 1000 + i, done));
+    CHECK(system.RegisterByAlias(clients.back(), absl::StrCat(kClientPath, "/client-", i))
+              .WaitFor(timeout)
+              .ok());
   }
   // [end]
 

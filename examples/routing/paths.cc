@@ -109,7 +109,8 @@ int Run() {
   // [end]
   CHECK(system.Shutdown().ok());
   if (received != 6 || system.dead_letters() != 1) {
-    LOG(ERROR) << "expected 6 messages and 1 dead letter, got " << received << " and " << system.dead_letters();
+    LOG(ERROR) << "expected 6 messages and 1 dead letter, got " << received << " and "
+               << system.dead_letters();
     return 1;
   }
   return 0;

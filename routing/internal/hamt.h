@@ -34,7 +34,7 @@ namespace kompact::routing_internal {
 
 // Decides what happens to nodes replaced by an update (see the file comment).
 struct Editor {
-  uint64_t batch = 0;            // nodes stamped with this batch are unpublished
+  uint64_t batch = 0;  // nodes stamped with this batch are unpublished
   RetireList* retired = nullptr;
 };
 
@@ -48,8 +48,8 @@ class Hamt {
   static constexpr uint32_t kMaxShift = 64;  // at or beyond: collision node
 
   struct Node {
-    uint32_t datamap = 0;   // slots holding an entry
-    uint32_t nodemap = 0;   // slots holding a child node
+    uint32_t datamap = 0;  // slots holding an entry
+    uint32_t nodemap = 0;  // slots holding a child node
     uint32_t entry_count = 0;
     uint32_t child_count = 0;
     uint64_t batch = 0;

@@ -44,7 +44,9 @@ struct IdEntry {
   Uuid id;
   Target* target;
 };
-inline uint64_t IdHash(const Uuid& id) { return StableHashMix(id.high() ^ (id.low() * 0x9E3779B97F4A7C15ULL)); }
+inline uint64_t IdHash(const Uuid& id) {
+  return StableHashMix(id.high() ^ (id.low() * 0x9E3779B97F4A7C15ULL));
+}
 struct IdTraits {
   static uint64_t Hash(const IdEntry& e) { return IdHash(e.id); }
   static bool SameKey(const IdEntry& a, const IdEntry& b) { return a.id == b.id; }
@@ -58,12 +60,17 @@ struct MemberList {
 };
 
 struct TrieNode {
-  TrieNode(std::string s, uint64_t h, uint64_t b) : segment(std::move(s)), hash(h), batch(b) {}
+  TrieNode(std::string s, uint64_t h, uint64_t parent_full_hash, uint64_t b)
+      : segment(std::move(s)), hash(h), full_hash(CombineSegmentHash(parent_full_hash, h)), batch(b) {}
+  // The root.
+  explicit TrieNode(uint64_t b) : hash(0), full_hash(kEmptySegmentsHash), batch(b) {}
   // A copy for batch `b` (without the member cache).
   TrieNode(const TrieNode& other, uint64_t b)
       : segment(other.segment),
         hash(other.hash),
+        full_hash(other.full_hash),
         batch(b),
+        path(other.path),
         target(other.target),
         policy(other.policy),
         children(other.children),
@@ -74,11 +81,13 @@ struct TrieNode {
 
   bool empty() const { return target == nullptr && policy == nullptr && children == nullptr; }
 
-  std::string segment;  // the key in the parent ("" for the root)
-  uint64_t hash;        // PathSegmentHash(segment)
-  uint64_t batch;       // the write batch that created this node
-  Target* target = nullptr;                      // a registered component, or
-  std::shared_ptr<const RoutingPolicy> policy;   // a routing policy, or neither
+  std::string segment;                          // the key in the parent ("" for the root)
+  uint64_t hash;                                // PathSegmentHash(segment)
+  uint64_t full_hash;                           // ActorPath::segments_hash() of the path to this node
+  uint64_t batch;                               // the write batch that created this node
+  ActorPath path;                               // the registered path, while there is a target or policy
+  Target* target = nullptr;                     // a registered component, or
+  std::shared_ptr<const RoutingPolicy> policy;  // a routing policy, or neither
   ChildMap::Node* children = nullptr;
   size_t child_count = 0;
   mutable std::atomic<MemberList*> members{nullptr};
@@ -88,9 +97,24 @@ inline bool ChildTraits::SameKey(const ChildEntry& a, const ChildEntry& b) {
   return a.node->segment == b.node->segment;
 }
 
+// The index of every trie node with a target or policy by the hash of its whole
+// path, so that a lookup costs one HAMT walk instead of one per segment.
+struct NamedEntry {
+  uint64_t hash;  // TrieNode::full_hash
+  TrieNode* node;
+};
+struct NamedTraits {
+  static uint64_t Hash(const NamedEntry& e) { return e.hash; }
+  static bool SameKey(const NamedEntry& a, const NamedEntry& b) {
+    return a.node->path.SegmentsEqual(b.node->path, a.node->path.segments().size());
+  }
+};
+using NamedIndex = Hamt<NamedEntry, NamedTraits>;
+
 // One published state of the store.
 struct Version {
   TrieNode* root = nullptr;
+  NamedIndex::Node* named = nullptr;  // the nodes of `root` with a value, by path hash
   IdMap::Node* ids = nullptr;
   size_t id_count = 0;
   size_t named_count = 0;  // targets and policies in the trie

@@ -12,7 +12,9 @@ class Receiver : public kompact::ComponentDefinition<Receiver> {
 
 class Net : public kompact::ComponentDefinition<Net>, public kompact::NetworkActor<std::string> {
  public:
-  kompact::HandlerResult Receive(std::optional<kompact::ActorPath>, std::string) { return kompact::Handled::kOk; }
+  kompact::HandlerResult Receive(std::optional<kompact::ActorPath>, std::string) {
+    return kompact::Handled::kOk;
+  }
 };
 
 kompact::Future<kompact::ActorPath> Register(kompact::KompactSystem& system) {

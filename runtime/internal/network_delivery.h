@@ -16,7 +16,8 @@
 namespace kompact::runtime_internal {
 
 struct NetworkMessageNode : MessageNodeBase {
-  explicit NetworkMessageNode(NetMessage&& m) : MessageNodeBase(MessageKind::kNetwork), message(std::move(m)) {}
+  explicit NetworkMessageNode(NetMessage&& m)
+      : MessageNodeBase(MessageKind::kNetwork), message(std::move(m)) {}
   NetMessage message;
 };
 

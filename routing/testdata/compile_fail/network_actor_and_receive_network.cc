@@ -8,7 +8,9 @@
 
 class Both : public kompact::ComponentDefinition<Both>, public kompact::NetworkActor<std::string> {
  public:
-  kompact::HandlerResult Receive(std::optional<kompact::ActorPath>, std::string) { return kompact::Handled::kOk; }
+  kompact::HandlerResult Receive(std::optional<kompact::ActorPath>, std::string) {
+    return kompact::Handled::kOk;
+  }
   kompact::HandlerResult ReceiveNetwork(kompact::NetMessage) { return kompact::Handled::kOk; }
 };
 
