@@ -251,6 +251,9 @@ class ComponentCore : public Runnable {
   virtual void* FindPort(const std::type_info& port_type, bool provided) = 0;
   // The actor message type (typeid(Never) for components that are not actors).
   virtual const std::type_info& message_type() const = 0;
+  // Whether path-addressed messages can be queued here (the definition has
+  // ReceiveNetwork or is a NetworkActor; runtime/network_actor.h). Any thread.
+  virtual bool ReceivesNetworkMessages() const = 0;
 
  protected:
 

@@ -54,6 +54,7 @@
 
 namespace kompact {
 
+class ActorPath;
 class KompactSystem;
 class AnyComponent;
 
@@ -113,6 +114,8 @@ class DefinitionBase {
   // BiconnectComponents); include runtime/component.h to use it. Do not keep it
   // in the definition: a component holding a strong handle to itself never dies.
   AnyComponent component() const;
+  // This component's unique actor path (registered or not; runtime/actor_path.h).
+  ActorPath actor_path() const;
   // Kills this component once the current handler returns (lazily, through a Kill
   // control event).
   void Suicide() { core_->RequestSuicide(); }

@@ -53,6 +53,11 @@ KompactConfig& KompactConfig::SetTimer(TimerFactory factory) {
   return *this;
 }
 
+KompactConfig& KompactConfig::SetDispatcher(DispatcherFactory factory) {
+  dispatcher_factory_ = std::move(factory);
+  return *this;
+}
+
 KompactConfig& KompactConfig::SetLogSink(std::shared_ptr<kompact::LogSink> sink) {
   sink_ = std::move(sink);
   return *this;
@@ -110,6 +115,22 @@ absl::StatusOr<KompactSystem> KompactConfig::Build() {
     (void)core->Kill();
     return started;
   }
+  // The dispatcher (paths): the configured factory, else the registered default.
+  absl::StatusOr<std::unique_ptr<Dispatcher>> dispatcher = std::unique_ptr<Dispatcher>();
+  const bool custom_dispatcher = static_cast<bool>(dispatcher_factory_);
+  if (custom_dispatcher) {
+    dispatcher = std::move(dispatcher_factory_)(DispatcherContext(core));
+  } else if (DefaultDispatcherFactoryFn factory = GetDefaultDispatcherFactory()) {
+    dispatcher = factory(DispatcherContext(core));
+  }
+  if (dispatcher.ok() && *dispatcher == nullptr && custom_dispatcher) {
+    dispatcher = absl::InvalidArgumentError("KompactConfig: the dispatcher factory returned null");
+  }
+  if (!dispatcher.ok()) {
+    (void)core->Kill();
+    return dispatcher.status();
+  }
+  if (*dispatcher != nullptr) core->InstallDispatcher(*std::move(dispatcher));
   return system;
 }
 

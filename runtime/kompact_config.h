@@ -33,6 +33,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "executors/executor.h"
+#include "runtime/dispatcher.h"
 #include "runtime/kompact_system.h"
 #include "timer/timer.h"
 
@@ -115,6 +116,10 @@ class KompactConfig {
   KompactConfig& SetTimer(TimerFactory factory);
   // Where the system's log lines go (default: glog).
   KompactConfig& SetLogSink(std::shared_ptr<kompact::LogSink> sink);
+  // The dispatcher system component (runtime/dispatcher.h; Kompact's
+  // system_components). Default: the factory //routing registers (LocalDispatcher),
+  // or none if //routing is not linked.
+  KompactConfig& SetDispatcher(DispatcherFactory factory);
 
   // Validates everything and starts the system.
   [[nodiscard]] absl::StatusOr<KompactSystem> Build();
@@ -123,6 +128,7 @@ class KompactConfig {
   ConfigBuilder builder_;
   ExecutorFactory executor_factory_;
   TimerFactory timer_factory_;
+  DispatcherFactory dispatcher_factory_;
   std::shared_ptr<kompact::LogSink> sink_;
 };
 

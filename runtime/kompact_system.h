@@ -20,9 +20,11 @@
 #ifndef KOMPACT_RUNTIME_KOMPACT_SYSTEM_H_
 #define KOMPACT_RUNTIME_KOMPACT_SYSTEM_H_
 
+#include <concepts>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -35,15 +37,42 @@
 #include "executors/future.h"
 #include "executors/spawn.h"
 #include "executors/task.h"
+#include "runtime/actor_path.h"
 #include "runtime/component.h"
 #include "runtime/component_definition.h"
 #include "runtime/internal/component_cell.h"
 #include "runtime/internal/core_refs.h"
 #include "runtime/internal/system_core.h"
 #include "runtime/port_fields.h"
+#include "runtime/routing_policy.h"
 #include "timer/timer.h"
 
 namespace kompact {
+
+// A component to register at a path (KompactSystem::Register...): a handle, or the
+// definition itself from inside its handlers (`system().Register(*this)`). Typed
+// forms check at compile time that the component can receive path-addressed
+// messages (runtime/network_actor.h); AnyComponent is checked at registration.
+class RegistrationTarget {
+ public:
+  template <typename C>
+  RegistrationTarget(const Component<C>& component) : core_(component.core()) {  // NOLINT
+    static_assert(runtime_internal::kReceivesNetwork<C>,
+                  "only components that receive path-addressed messages can be registered: define "
+                  "`HandlerResult ReceiveNetwork(kompact::NetMessage)` or derive kompact::NetworkActor<M>");
+  }
+  template <typename C>
+  RegistrationTarget(const ComponentDefinition<C>& self) : core_(&self.core()) {  // NOLINT
+    static_assert(runtime_internal::kReceivesNetwork<C>,
+                  "only components that receive path-addressed messages can be registered: define "
+                  "`HandlerResult ReceiveNetwork(kompact::NetMessage)` or derive kompact::NetworkActor<M>");
+  }
+  RegistrationTarget(const AnyComponent& component) : core_(component.core()) {}  // NOLINT
+  ComponentCore* core() const { return core_; }
+
+ private:
+  ComponentCore* core_;
+};
 
 class KompactSystem {
  public:
@@ -142,6 +171,41 @@ class KompactSystem {
   bool IsTerminated() const;
   // True after a fault that the system could not recover from (V4).
   bool IsPoisoned() const { return core_->poisoned(); }
+
+  // ---- actor paths (FEATURES.md P1-P5, R3; runtime/actor_path.h) --------------------------
+  // Served by the system's dispatcher (runtime/dispatcher.h). The futures are
+  // complete when returned (registration never waits for other components), so
+  // handlers may call these too. Without a dispatcher they fail with
+  // kFailedPrecondition (kNoDispatcherError); a component of another system, or
+  // one without a network handler, is kInvalidArgument.
+
+  // Registers the component's unique path <system>#<id> (again: no-op).
+  [[nodiscard]] Future<ActorPath> Register(RegistrationTarget component) const;
+  // Registers the named path <system>/<alias> ("a/b"). kAlreadyExists if the path
+  // is taken (by a component or a routing policy); kInvalidArgument for a bad alias.
+  [[nodiscard]] Future<ActorPath> RegisterByAlias(RegistrationTarget component, std::string_view alias) const;
+  // The same, replacing what is registered there.
+  [[nodiscard]] Future<ActorPath> UpdateAliasRegistration(RegistrationTarget component, std::string_view alias) const;
+  // Removes what is registered at exactly `path` (a component, or a routing policy;
+  // the subtree below stays). kNotFound if nothing is.
+  [[nodiscard]] Future<void> Deregister(const ActorPath& path) const;
+  // Routes messages sent to <system>/<path> (and to …/* or …/? if the policy
+  // broadcasts or selects) over every component registered below it.
+  // kAlreadyExists if the path is taken, unless `update`.
+  [[nodiscard]] Future<ActorPath> SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy, std::string_view path,
+                                                   bool update = false) const;
+  template <std::derived_from<RoutingPolicy> P>
+  [[nodiscard]] Future<ActorPath> SetRoutingPolicy(P policy, std::string_view path, bool update = false) const {
+    return SetRoutingPolicy(std::shared_ptr<const RoutingPolicy>(std::make_shared<P>(std::move(policy))), path,
+                            update);
+  }
+  // The unique path of a component of this system (registered or not).
+  ActorPath ActorPathFor(const AnyComponent& component) const;
+  // This system's address (local://127.0.0.1:0 without a dispatcher).
+  kompact::SystemPath SystemPath() const;
+  // Where messages sent by the system itself come from; messages sent to it are
+  // dead letters.
+  ActorPath DeadletterPath() const;
 
   // ---- introspection ---------------------------------------------------------------------
   const std::string& label() const { return core_->label(); }

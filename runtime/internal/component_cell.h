@@ -12,6 +12,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -20,10 +21,14 @@
 #include <utility>
 #include <variant>
 
+#include "absl/strings/str_cat.h"
+#include "base/absl_compat.h"
+#include "runtime/actor_path.h"
 #include "runtime/component_core.h"
 #include "runtime/component_definition.h"
 #include "runtime/internal/creation_context.h"
 #include "runtime/internal/message_node.h"
+#include "runtime/internal/network_delivery.h"
 #include "runtime/internal/node_pool.h"
 #include "runtime/never.h"
 #include "runtime/port_fields.h"
@@ -51,6 +56,30 @@ class Access {
   template <typename C, typename M>
   static HandlerResult ReceiveLocal(C& c, M&& m) {
     return c.ReceiveLocal(std::forward<M>(m));
+  }
+
+  // Path-addressed messages (runtime/network_actor.h).
+  template <typename C>
+  static constexpr bool kHasReceiveNetwork = requires(C& c, NetMessage&& m) { c.ReceiveNetwork(std::move(m)); };
+  template <typename C, typename M>
+  static constexpr bool kHasReceive = requires(C& c, std::optional<ActorPath>&& s, M&& m) {
+    c.Receive(std::move(s), std::forward<M>(m));
+  };
+  template <typename C>
+  static constexpr bool kHasOnError = requires(C& c, absl::Status&& e) { c.OnError(std::move(e)); };
+  template <typename C>
+  static HandlerResult ReceiveNetwork(C& c, NetMessage&& m) {
+    return c.ReceiveNetwork(std::move(m));
+  }
+  // `sender` is std::nullopt or an ActorPath (constructing the parameter directly
+  // avoids a GCC maybe-uninitialized false positive on moved std::optionals).
+  template <typename C, typename S, typename M>
+  static HandlerResult Receive(C& c, S&& sender, M&& m) {
+    return c.Receive(std::forward<S>(sender), std::forward<M>(m));
+  }
+  template <typename C>
+  static HandlerResult OnError(C& c, absl::Status&& e) {
+    return c.OnError(std::move(e));
   }
 };
 
@@ -144,6 +173,13 @@ constexpr bool CheckAllPortHandlers(std::index_sequence<Is...>) {
   return true;
 }
 
+// C is a network actor (runtime/network_actor.h): it declares NetworkDeserialiser.
+template <typename C>
+concept IsNetworkActor = requires { typename C::NetworkDeserialiser; };
+// C can be sent path-addressed messages (and so registered at a path).
+template <typename C>
+inline constexpr bool kReceivesNetwork = Access::kHasReceiveNetwork<C> || IsNetworkActor<C>;
+
 template <typename C>
 class ComponentCell final : public ComponentCore {
  public:
@@ -152,9 +188,16 @@ class ComponentCell final : public ComponentCore {
   static constexpr size_t kNumPorts = decltype(kPorts)::kSize;
   static_assert(kNumPorts < 65535, "too many ports");
   static_assert(CheckAllPortHandlers<C>(std::make_index_sequence<kNumPorts>{}));
-  static_assert(std::is_same_v<Message, Never> || Access::kHasReceiveLocal<C, Message>,
+  static constexpr bool kNetworkActor = IsNetworkActor<C>;
+  static_assert(std::is_same_v<Message, Never> || Access::kHasReceiveLocal<C, Message> || kNetworkActor,
                 "an actor component (one that declares `using Message = M;`) needs "
                 "`HandlerResult ReceiveLocal(M)` (public, or befriend kompact::Access)");
+  static_assert(!(kNetworkActor && Access::kHasReceiveNetwork<C>),
+                "a NetworkActor receives path messages through Receive(sender, M); it must not also "
+                "define ReceiveNetwork(NetMessage)");
+  static_assert(!kNetworkActor || Access::kHasReceive<C, Message>,
+                "a NetworkActor<M> needs `HandlerResult Receive(std::optional<kompact::ActorPath> sender, M)` "
+                "(public, or befriend kompact::Access)");
 
   // Allocates a cell and constructs C(args...) in it. The returned core carries one
   // strong reference, owned by the caller.
@@ -189,6 +232,8 @@ class ComponentCell final : public ComponentCore {
   DefinitionBase* definition() override { return &definition_; }
   std::string_view type_name() const override { return TypeName<C>(); }
   const std::type_info& message_type() const override { return typeid(Message); }
+
+  bool ReceivesNetworkMessages() const override { return kReceivesNetwork<C>; }
 
   void* FindPort(const std::type_info& port_type, bool provided) override {
     if constexpr (kNumPorts == 0) {
@@ -229,8 +274,8 @@ class ComponentCell final : public ComponentCore {
 
  private:
   uint32_t ProcessMessages(uint32_t max, RunInterrupt& interrupt) {
-    if constexpr (std::is_same_v<Message, Never>) {
-      return 0;
+    if constexpr (std::is_same_v<Message, Never> && !kReceivesNetwork<C>) {
+      return 0;  // nothing can be queued: no actor type, and registration refuses C
     } else {
       uint32_t count = 0;
       while (count < max) {
@@ -238,13 +283,27 @@ class ComponentCell final : public ComponentCore {
         if (node == nullptr) break;
         ++count;
         HandlerResult result = Handled::kOk;
-        auto* local = static_cast<LocalMessageNode<Message>*>(node);
-        try {
-          result = Access::ReceiveLocal(definition_, std::move(local->message));
-        } catch (...) {
-          result = CurrentExceptionResult();
+        if (node->kind == MessageKind::kNetwork) {
+          auto* network = static_cast<NetworkMessageNode*>(node);
+          try {
+            result = HandleNetwork(std::move(network->message));
+          } catch (...) {
+            result = CurrentExceptionResult();
+          }
+          DeleteNode(network);
+        } else if constexpr (!std::is_same_v<Message, Never>) {
+          auto* local = static_cast<LocalMessageNode<Message>*>(node);
+          try {
+            if constexpr (Access::kHasReceiveLocal<C, Message>) {
+              result = Access::ReceiveLocal(definition_, std::move(local->message));
+            } else {  // a network actor: local messages have no sender
+              result = Access::Receive(definition_, std::nullopt, std::move(local->message));
+            }
+          } catch (...) {
+            result = CurrentExceptionResult();
+          }
+          DeleteNode(local);
         }
-        DeleteNode(local);
         if (!result.ok() && !Continue(std::move(result), interrupt)) break;
       }
       return count;
@@ -277,9 +336,13 @@ class ComponentCell final : public ComponentCore {
  protected:
   uint32_t DropQueuedEvents() override {
     uint32_t n = 0;
-    if constexpr (!std::is_same_v<Message, Never>) {
-      while (auto* node = static_cast<LocalMessageNode<Message>*>(message_queue().Pop())) {
-        DeleteNode(node);
+    if constexpr (!std::is_same_v<Message, Never> || kReceivesNetwork<C>) {
+      while (auto* node = static_cast<MessageNodeBase*>(message_queue().Pop())) {
+        if (node->kind == MessageKind::kNetwork) {
+          DeleteNode(static_cast<NetworkMessageNode*>(node));
+        } else if constexpr (!std::is_same_v<Message, Never>) {
+          DeleteNode(static_cast<LocalMessageNode<Message>*>(node));
+        }
         ++n;
       }
     }
@@ -301,6 +364,36 @@ class ComponentCell final : public ComponentCore {
   void ReleaseStrongRefWithoutDefinition() {
     state_.store(kDeadFlag, std::memory_order_relaxed);
     ReleaseWeakRef();
+  }
+
+  // A path-addressed message: ReceiveNetwork, or a network actor's Receive/OnError.
+  HandlerResult HandleNetwork(NetMessage&& message) {
+    if constexpr (Access::kHasReceiveNetwork<C>) {
+      return Access::ReceiveNetwork(definition_, std::move(message));
+    } else if constexpr (kNetworkActor) {
+      using D = typename C::NetworkDeserialiser;
+      absl::Status error;
+      if (message.ser_id() != D::kSerId) {
+        error = absl::InvalidArgumentError(absl::StrCat(
+            "network actor ", AsAbsl(TypeName<C>()), " received a message with SerId ", message.ser_id(),
+            " from ", message.sender().ToString(), "; it reads SerId ", D::kSerId, " (",
+            AsAbsl(TypeName<Message>()), ")"));
+      } else {
+        absl::StatusOr<Message> value = message.data().template TryDeserialiseUnchecked<Message, D>();
+        if (value.ok()) return Access::Receive(definition_, message.TakeSender(), *std::move(value));
+        error = value.status();
+      }
+      if constexpr (Access::kHasOnError<C>) {
+        return Access::OnError(definition_, std::move(error));
+      } else {
+        KLOG(logger(), WARNING) << "could not decode a network message: " << error;
+        return Handled::kOk;
+      }
+    } else {
+      // Unreachable: such components cannot be registered (ReceivesNetworkMessages()).
+      ReportDeadLetter(this, "network message to a component without a network handler");
+      return Handled::kOk;
+    }
   }
 
   bool Continue(HandlerResult result, RunInterrupt& interrupt) {

@@ -15,6 +15,7 @@
 #include "runtime/internal/message_node.h"
 #include "runtime/internal/node_pool.h"
 #include "runtime/internal/supervisor.h"
+#include "runtime/dispatcher.h"
 
 namespace kompact::runtime_internal {
 
@@ -98,6 +99,23 @@ void SystemCore::DeadLetter(ComponentCore* target, std::string_view kind) {
                             suppressed > 0 ? absl::StrCat("; ", suppressed, " more dead letters not shown") : "");
   auto* node = NewNode<LocalMessageNode<runtime_internal::DeadLetter>>(std::move(letter));
   if (!box->EnqueueMessage(node)) DeleteNode(node);
+}
+
+void SystemCore::DeadLetter(absl::FunctionRef<void(std::string& what, std::string& why)> describe) {
+  dead_letters_.fetch_add(1, std::memory_order_relaxed);
+  ComponentCore* box = dead_letters_box_.get();
+  int64_t suppressed = 0;
+  if (box == nullptr || !dead_letter_log_limit_.Allow(&suppressed)) return;
+  runtime_internal::DeadLetter letter;
+  describe(letter.what, letter.why);
+  if (suppressed > 0) absl::StrAppend(&letter.why, "; ", suppressed, " more dead letters not shown");
+  auto* node = NewNode<LocalMessageNode<runtime_internal::DeadLetter>>(std::move(letter));
+  if (!box->EnqueueMessage(node)) DeleteNode(node);
+}
+
+void SystemCore::InstallDispatcher(std::unique_ptr<Dispatcher> dispatcher) {
+  system_path_ = dispatcher->system_path();
+  dispatcher_ = std::move(dispatcher);
 }
 
 // ---- dedicated executors ------------------------------------------------------------------
@@ -207,6 +225,9 @@ absl::Status SystemCore::StopThreads() {
   }
   // Joined now, freed with the system: components (which may outlive this) point to them.
   for (Executor* e : dedicated) status.Update(e->Shutdown());
+  // No handler runs any more: the dispatcher drops its registrations (which hold
+  // weak references to components, and through them to this system).
+  if (dispatcher_ != nullptr) dispatcher_->Shutdown();
   // Nothing runs any more: drop the references to supervised components, then
   // the system components themselves.
   children_.ReleaseAll();

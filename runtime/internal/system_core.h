@@ -27,12 +27,14 @@
 #include "executors/executor.h"
 #include "executors/future.h"
 #include "runtime/internal/child_registry.h"
+#include "runtime/actor_path.h"
 #include "runtime/internal/core_refs.h"
 #include "timer/timer.h"
 
 namespace kompact {
 
 class ComponentCore;
+class Dispatcher;
 class FaultContext;
 class RecoveryHandler;
 
@@ -90,6 +92,17 @@ class SystemCore {
   // dead-letter box log it (rate-limited; strings are built only when logged).
   void DeadLetter(ComponentCore* target, std::string_view kind);
   uint64_t dead_letters() const { return dead_letters_.load(std::memory_order_relaxed); }
+  // The same for a message without a target component (e.g. a path nobody is
+  // registered at): `describe(what, why)` runs only when the line is logged.
+  void DeadLetter(absl::FunctionRef<void(std::string& what, std::string& why)> describe);
+
+  // ---- paths (runtime/dispatcher.h) ---------------------------------------------------
+  // The dispatcher, or nullptr if the system has none. Set once by
+  // KompactConfig::Build before the system is handed out.
+  Dispatcher* dispatcher() const { return dispatcher_.get(); }
+  // The dispatcher's system path (local://127.0.0.1:0 without a dispatcher).
+  const SystemPath& system_path() const { return system_path_; }
+  void InstallDispatcher(std::unique_ptr<Dispatcher> dispatcher);
 
   // ---- lifecycle of the system ----------------------------------------------------------
   State state() const { return state_.load(std::memory_order_acquire); }
@@ -144,6 +157,10 @@ class SystemCore {
   bool stopping_ = false;                                       // guarded by mu_
   std::vector<Promise<void>> termination_promises_;             // guarded by mu_
   std::vector<std::unique_ptr<Executor>> dedicated_executors_;  // guarded by mu_
+
+  // Last, so that it is destroyed first (it may still use the timer).
+  SystemPath system_path_;
+  std::unique_ptr<Dispatcher> dispatcher_;
 };
 
 }  // namespace runtime_internal

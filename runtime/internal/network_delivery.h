@@ -1,0 +1,36 @@
+// The queue node that carries a NetMessage into a component's message queue
+// (MessageKind::kNetwork), and the lock-free enqueue used by dispatchers.
+// Internal to //runtime: ComponentCell<C> handles these nodes, DispatcherContext
+// creates them.
+#ifndef KOMPACT_RUNTIME_INTERNAL_NETWORK_DELIVERY_H_
+#define KOMPACT_RUNTIME_INTERNAL_NETWORK_DELIVERY_H_
+
+#include <utility>
+
+#include "absl/base/optimization.h"
+#include "runtime/component_core.h"
+#include "runtime/internal/message_node.h"
+#include "runtime/internal/node_pool.h"
+#include "runtime/net_message.h"
+
+namespace kompact::runtime_internal {
+
+struct NetworkMessageNode : MessageNodeBase {
+  explicit NetworkMessageNode(NetMessage&& m)
+      : MessageNodeBase(MessageKind::kNetwork), message(std::move(m)) {}
+  NetMessage message;
+};
+
+// Queues `message` at `core`. On failure (the component no longer accepts events)
+// returns false with `message` intact.
+inline bool TryEnqueueNetwork(ComponentCore& core, NetMessage& message) {
+  auto* node = NewNode<NetworkMessageNode>(std::move(message));
+  if (ABSL_PREDICT_TRUE(core.EnqueueMessage(node))) return true;
+  message = std::move(node->message);
+  DeleteNode(node);
+  return false;
+}
+
+}  // namespace kompact::runtime_internal
+
+#endif  // KOMPACT_RUNTIME_INTERNAL_NETWORK_DELIVERY_H_
