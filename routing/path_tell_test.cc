@@ -30,7 +30,7 @@ struct Counted {
 };
 
 struct CountingSerialiser {
-  static constexpr SerId kSerId = MakeSerId<4242>();
+  static constexpr SerId kSerId = MakeSerId<142>();
   static inline std::atomic<int> serialised{0};
   static inline std::atomic<int> deserialised{0};
   static inline std::atomic<std::thread::id> serialised_on{};
@@ -278,7 +278,7 @@ INSTANTIATE_TEST_SUITE_P(Modes, SenderTest,
 
 // ReceiveNetwork next to an actor's ReceiveLocal (A1), decoding with MatchDeser.
 struct Ping {
-  static constexpr SerId kSerId = MakeSerId<4243>();
+  static constexpr SerId kSerId = MakeSerId<143>();
   uint64_t n = 0;
   size_t SizeHint() const { return 8; }
   absl::Status Serialise(BufMut& buf) const {

@@ -21,7 +21,7 @@ NetMessage MessageFrom(std::string_view sender, NetData data = NetData::Box(std:
 }
 
 struct Order {
-  static constexpr SerId kSerId = MakeSerId<4300>();
+  static constexpr SerId kSerId = MakeSerId<144>();
   uint64_t customer = 0;
   std::string item;
   size_t SizeHint() const { return 8 + 1 + item.size(); }

@@ -39,7 +39,7 @@ using kompact::TimerId;
 // [tutorial:messages]
 // "I am here" (the sender's path is what matters).
 struct CheckIn {
-  static constexpr kompact::SerId kSerId = kompact::MakeSerId<2345>();
+  static constexpr kompact::SerId kSerId = kompact::MakeSerId<145>();
   size_t SizeHint() const { return 0; }
   absl::Status Serialise(BufMut&) const { return absl::OkStatus(); }
   static absl::StatusOr<CheckIn> Deserialise(Buf&) { return CheckIn{}; }
@@ -47,7 +47,7 @@ struct CheckIn {
 
 // Everyone who checked in; paths are serialisable (ActorPath's DefaultSerialiser).
 struct UpdateProcesses {
-  static constexpr kompact::SerId kSerId = kompact::MakeSerId<3456>();
+  static constexpr kompact::SerId kSerId = kompact::MakeSerId<146>();
   std::vector<ActorPath> processes;
 
   size_t SizeHint() const { return 1 + processes.size() * 48; }

@@ -41,7 +41,7 @@ using kompact::Uuid;
 
 // [tutorial:messages]
 struct Query {
-  static constexpr kompact::SerId kSerId = kompact::MakeSerId<4242>();
+  static constexpr kompact::SerId kSerId = kompact::MakeSerId<142>();
   Uuid id;
   std::string pattern;
 
@@ -62,7 +62,7 @@ struct Query {
 };
 
 struct QueryResponse {
-  static constexpr kompact::SerId kSerId = kompact::MakeSerId<4243>();
+  static constexpr kompact::SerId kSerId = kompact::MakeSerId<143>();
   Uuid id;
   std::string pattern;
   std::vector<std::string> matches;
