@@ -31,7 +31,7 @@
 #include "runtime/component_core.h"
 #include "runtime/internal/core_refs.h"
 #include "runtime/internal/message_node.h"
-#include "runtime/internal/node_pool.h"
+#include "base/node_pool.h"
 #include "runtime/never.h"
 #include "runtime/port.h"
 
@@ -59,9 +59,9 @@ void ReportDeadLetter(ComponentCore* target, std::string_view message_type);
 
 template <typename M, typename... Args>
 bool TellCore(ComponentCore* core, Args&&... args) {
-  auto* node = NewNode<LocalMessageNode<M>>(std::forward<Args>(args)...);
+  auto* node = base_internal::NewNode<LocalMessageNode<M>>(std::forward<Args>(args)...);
   if (ABSL_PREDICT_TRUE(core->EnqueueMessage(node))) return true;
-  DeleteNode(node);
+  base_internal::DeleteNode(node);
   ReportDeadLetter(core, "actor message");
   return false;
 }

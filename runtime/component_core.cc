@@ -9,7 +9,7 @@
 #include "glog/logging.h"
 #include "base/absl_compat.h"
 #include "runtime/internal/component_extras.h"
-#include "runtime/internal/node_pool.h"
+#include "base/node_pool.h"
 #include "runtime/internal/system_core.h"
 
 namespace kompact {
@@ -96,7 +96,7 @@ void DropControlNode(ControlNode* node, const absl::Status& why) {
     runtime_internal::ComponentResumeContext::Cancel(*node->resumption, why);
   }
   if (node->done) std::move(node->done)(why);
-  runtime_internal::DeleteNode(node);
+  base_internal::DeleteNode(node);
 }
 
 absl::Status NotAcceptingError(const ComponentCore& c, std::string_view what) {
@@ -207,7 +207,7 @@ bool ComponentCore::EnqueueControl(ControlNode* node) {
 }
 
 void ComponentCore::SendLifecycle(ControlEvent event, absl::AnyInvocable<void(absl::Status) &&> done) {
-  auto* node = runtime_internal::NewNode<ControlNode>();
+  auto* node = base_internal::NewNode<ControlNode>();
   node->kind = ControlNode::Kind::kLifecycle;
   node->event = event;
   node->done = std::move(done);
@@ -217,7 +217,7 @@ void ComponentCore::SendLifecycle(ControlEvent event, absl::AnyInvocable<void(ab
                                 ? absl::OkStatus()  // already gone: the kill has happened
                                 : NotAcceptingError(*this, ControlEventName(event)));
     }
-    runtime_internal::DeleteNode(node);
+    base_internal::DeleteNode(node);
   }
 }
 
@@ -226,23 +226,23 @@ absl::Status ComponentCore::ScheduleResumption(Runnable& resumption, bool blocki
   if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) {
     return NotAcceptingError(*this, "task resumption");  // the task is cancelled
   }
-  auto* node = runtime_internal::NewNode<ControlNode>();
+  auto* node = base_internal::NewNode<ControlNode>();
   node->kind = ControlNode::Kind::kResume;
   node->blocking = blocking;
   node->resumption = &resumption;
   if (!EnqueueControl(node)) {
-    runtime_internal::DeleteNode(node);
+    base_internal::DeleteNode(node);
     return NotAcceptingError(*this, "task resumption");
   }
   return absl::OkStatus();
 }
 
 bool ComponentCore::RunOnOwnThread(absl::AnyInvocable<void(ComponentCore&) &&> fn) {
-  auto* node = runtime_internal::NewNode<ControlNode>();
+  auto* node = base_internal::NewNode<ControlNode>();
   node->kind = ControlNode::Kind::kApply;
   node->apply = std::move(fn);
   if (!EnqueueControl(node)) {
-    runtime_internal::DeleteNode(node);
+    base_internal::DeleteNode(node);
     return false;
   }
   return true;
@@ -401,7 +401,7 @@ uint32_t ComponentCore::RunControlEvents(bool& stop, uint32_t& deferred) {
       } catch (...) {
         KLOG(logger(), ERROR) << "control action: " << DescribeCurrentException();
       }
-      runtime_internal::DeleteNode(node);
+      base_internal::DeleteNode(node);
       continue;
     }
     if (node->kind == ControlNode::Kind::kResume) {
@@ -412,7 +412,7 @@ uint32_t ComponentCore::RunControlEvents(bool& stop, uint32_t& deferred) {
       }
       const bool blocking = node->blocking;
       Runnable* resumption = node->resumption;
-      runtime_internal::DeleteNode(node);
+      base_internal::DeleteNode(node);
       resumption->Run();  // resumes the task here; exceptions end in its join future
       if (blocking) {
         QueueNode* next = FinishBlockingIfDone(n, stop);
@@ -464,7 +464,7 @@ uint32_t ComponentCore::RunControlEvents(bool& stop, uint32_t& deferred) {
       if (result.kind() == HandlerResult::Kind::kBlockOn && event != ControlEvent::kKill) {
         // The transition completes when the task does (FEATURES.md C8).
         StartBlocking(std::move(result), event, std::move(node->done));
-        runtime_internal::DeleteNode(node);
+        base_internal::DeleteNode(node);
         continue;
       }
       if (ApplyResult(std::move(result), &event)) stop = true;
@@ -477,7 +477,7 @@ uint32_t ComponentCore::RunControlEvents(bool& stop, uint32_t& deferred) {
       }
     }
     if (node->done) std::move(node->done)(std::move(outcome));
-    runtime_internal::DeleteNode(node);
+    base_internal::DeleteNode(node);
   }
   return taken;
 }
@@ -580,7 +580,7 @@ uint32_t ComponentCore::RunTimers(uint32_t max, RunInterrupt& interrupt) {
     auto* node = static_cast<TimerNode*>(batch);
     batch = batch->next.load(std::memory_order_relaxed);
     const TimerId id = node->id;
-    runtime_internal::DeleteNode(node);
+    base_internal::DeleteNode(node);
     ++count;
     auto it = ex.timers.find(id);
     if (it == ex.timers.end()) continue;  // cancelled after it fired
@@ -695,14 +695,14 @@ uint32_t ComponentCore::DropEverything() {
   uint32_t dropped = DropQueuedEvents();
   for (QueueNode* n = timers_.TakeAll(); n != nullptr; ++dropped) {
     QueueNode* next = n->next.load(std::memory_order_relaxed);
-    runtime_internal::DeleteNode(static_cast<TimerNode*>(n));
+    base_internal::DeleteNode(static_cast<TimerNode*>(n));
     n = next;
   }
   ComponentExtras* extras = extras_if_present();
   if (extras != nullptr) {
     for (QueueNode* n = extras->pending_timers; n != nullptr; ++dropped) {
       QueueNode* next = n->next.load(std::memory_order_relaxed);
-      runtime_internal::DeleteNode(static_cast<TimerNode*>(n));
+      base_internal::DeleteNode(static_cast<TimerNode*>(n));
       n = next;
     }
     extras->pending_timers = nullptr;
@@ -747,9 +747,9 @@ absl::StatusOr<TimerId> ComponentCore::ScheduleOnce(absl::Duration delay, TimerC
   // The timer owns one weak reference until the callback runs or is dropped.
   auto scheduled =
       system_->timer().ScheduleOnce(delay, [target = WeakTarget(this)](TimerId id) mutable {
-        auto* node = runtime_internal::NewNode<TimerNode>();
+        auto* node = base_internal::NewNode<TimerNode>();
         node->id = id;
-        if (!target.get()->EnqueueTimer(node)) runtime_internal::DeleteNode(node);
+        if (!target.get()->EnqueueTimer(node)) base_internal::DeleteNode(node);
       });
   if (!scheduled.ok()) return scheduled.status();
   extras().timers[*scheduled] = {std::move(callback), false};
@@ -762,10 +762,10 @@ absl::StatusOr<TimerId> ComponentCore::SchedulePeriodic(absl::Duration delay, ab
   // The timer owns one weak reference for as long as it may fire.
   auto scheduled = system_->timer().SchedulePeriodic(
       delay, period, [target = WeakTarget(this)](TimerId id) mutable {
-        auto* node = runtime_internal::NewNode<TimerNode>();
+        auto* node = base_internal::NewNode<TimerNode>();
         node->id = id;
         if (!target.get()->EnqueueTimer(node)) {
-          runtime_internal::DeleteNode(node);
+          base_internal::DeleteNode(node);
           return TimerReturn::kCancel;  // T3: the component is gone
         }
         return TimerReturn::kReschedule;

@@ -32,7 +32,7 @@
 #include "runtime/internal/core_refs.h"
 #include "runtime/internal/creation_context.h"
 #include "runtime/internal/mpsc_queue.h"
-#include "runtime/internal/node_pool.h"
+#include "base/node_pool.h"
 #include "runtime/port.h"
 
 namespace kompact {
@@ -56,9 +56,9 @@ struct PortEventNode : QueueNode {
 // touched while the component is known to be alive. False if it was not accepted.
 template <typename Storage, typename E>
 bool DeliverPortEvent(ComponentCore* core, MpscQueue* queue, E&& event) {
-  auto* node = NewNode<PortEventNode<Storage>>(std::forward<E>(event));
+  auto* node = base_internal::NewNode<PortEventNode<Storage>>(std::forward<E>(event));
   if (ABSL_PREDICT_TRUE(core->EnqueuePortEvent(*queue, node))) return true;
-  DeleteNode(node);
+  base_internal::DeleteNode(node);
   return false;
 }
 
@@ -81,7 +81,7 @@ class PortEndpoint {
   uint32_t Drain() {
     uint32_t n = 0;
     while (QueueNode* node = queue_.Pop()) {
-      DeleteNode(static_cast<Node*>(node));
+      base_internal::DeleteNode(static_cast<Node*>(node));
       ++n;
     }
     return n;

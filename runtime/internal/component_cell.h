@@ -29,7 +29,7 @@
 #include "runtime/internal/creation_context.h"
 #include "runtime/internal/message_node.h"
 #include "runtime/internal/network_delivery.h"
-#include "runtime/internal/node_pool.h"
+#include "base/node_pool.h"
 #include "runtime/never.h"
 #include "runtime/port_fields.h"
 
@@ -224,9 +224,9 @@ class ComponentCell final : public ComponentCore {
   static void* operator new(size_t size) {
     static_assert(alignof(C) <= 64, "component definitions aligned to more than 64 bytes are not supported");
     DCHECK_EQ(size, sizeof(ComponentCell));
-    return AllocateNodeBlock<sizeof(ComponentCell)>();
+    return base_internal::AllocateNodeBlock<sizeof(ComponentCell)>();
   }
-  static void operator delete(void* block) { FreeNodeBlock<sizeof(ComponentCell)>(block); }
+  static void operator delete(void* block) { base_internal::FreeNodeBlock<sizeof(ComponentCell)>(block); }
 
   C& typed_definition() { return definition_; }
   DefinitionBase* definition() override { return &definition_; }
@@ -290,7 +290,7 @@ class ComponentCell final : public ComponentCore {
           } catch (...) {
             result = CurrentExceptionResult();
           }
-          DeleteNode(network);
+          base_internal::DeleteNode(network);
         } else if constexpr (!std::is_same_v<Message, Never>) {
           auto* local = static_cast<LocalMessageNode<Message>*>(node);
           try {
@@ -302,7 +302,7 @@ class ComponentCell final : public ComponentCore {
           } catch (...) {
             result = CurrentExceptionResult();
           }
-          DeleteNode(local);
+          base_internal::DeleteNode(local);
         }
         if (!result.ok() && !Continue(std::move(result), interrupt)) break;
       }
@@ -339,9 +339,9 @@ class ComponentCell final : public ComponentCore {
     if constexpr (!std::is_same_v<Message, Never> || kReceivesNetwork<C>) {
       while (auto* node = static_cast<MessageNodeBase*>(message_queue().Pop())) {
         if (node->kind == MessageKind::kNetwork) {
-          DeleteNode(static_cast<NetworkMessageNode*>(node));
+          base_internal::DeleteNode(static_cast<NetworkMessageNode*>(node));
         } else if constexpr (!std::is_same_v<Message, Never>) {
-          DeleteNode(static_cast<LocalMessageNode<Message>*>(node));
+          base_internal::DeleteNode(static_cast<LocalMessageNode<Message>*>(node));
         }
         ++n;
       }
@@ -434,7 +434,7 @@ class ComponentCell final : public ComponentCore {
     auto* node = port.incoming().Pop();
     if (node == nullptr) return false;
     if constexpr (Traits::kIgnored) {
-      DeleteNode(node);
+      base_internal::DeleteNode(node);
       return true;
     } else {
       using Tag = std::conditional_t<Traits::kProvided, Provided<field>, Required<field>>;
@@ -452,7 +452,7 @@ class ComponentCell final : public ComponentCore {
       } catch (...) {
         result = CurrentExceptionResult();
       }
-      DeleteNode(node);
+      base_internal::DeleteNode(node);
       if (!result.ok()) Continue(std::move(result), interrupt);
       return true;
     }

@@ -10,7 +10,7 @@
 #include "absl/base/optimization.h"
 #include "runtime/component_core.h"
 #include "runtime/internal/message_node.h"
-#include "runtime/internal/node_pool.h"
+#include "base/node_pool.h"
 #include "runtime/net_message.h"
 
 namespace kompact::runtime_internal {
@@ -24,10 +24,10 @@ struct NetworkMessageNode : MessageNodeBase {
 // Queues `message` at `core`. On failure (the component no longer accepts events)
 // returns false with `message` intact.
 inline bool TryEnqueueNetwork(ComponentCore& core, NetMessage& message) {
-  auto* node = NewNode<NetworkMessageNode>(std::move(message));
+  auto* node = base_internal::NewNode<NetworkMessageNode>(std::move(message));
   if (ABSL_PREDICT_TRUE(core.EnqueueMessage(node))) return true;
   message = std::move(node->message);
-  DeleteNode(node);
+  base_internal::DeleteNode(node);
   return false;
 }
 

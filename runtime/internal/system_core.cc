@@ -13,7 +13,7 @@
 #include "runtime/internal/component_extras.h"
 #include "runtime/internal/dead_letter_box.h"
 #include "runtime/internal/message_node.h"
-#include "runtime/internal/node_pool.h"
+#include "base/node_pool.h"
 #include "runtime/internal/supervisor.h"
 #include "runtime/dispatcher.h"
 
@@ -48,8 +48,8 @@ absl::Status SystemCore::StartSystemComponents() {
 void SystemCore::SendToSupervisor(SupervisorMessage message) {
   ComponentCore* supervisor = supervisor_.get();
   if (supervisor == nullptr) return;
-  auto* node = NewNode<LocalMessageNode<SupervisorMessage>>(std::move(message));
-  if (!supervisor->EnqueueMessage(node)) DeleteNode(node);  // supervisor gone: system is stopping
+  auto* node = base_internal::NewNode<LocalMessageNode<SupervisorMessage>>(std::move(message));
+  if (!supervisor->EnqueueMessage(node)) base_internal::DeleteNode(node);  // supervisor gone: system is stopping
 }
 
 void SystemCore::ComponentStarted(ComponentCore& component) {
@@ -97,8 +97,8 @@ void SystemCore::DeadLetter(ComponentCore* target, std::string_view kind) {
                              AsAbsl(target->type_name()), ")");
   letter.why = absl::StrCat("it is ", target->IsDestroyed() ? "destroyed" : "faulty",
                             suppressed > 0 ? absl::StrCat("; ", suppressed, " more dead letters not shown") : "");
-  auto* node = NewNode<LocalMessageNode<runtime_internal::DeadLetter>>(std::move(letter));
-  if (!box->EnqueueMessage(node)) DeleteNode(node);
+  auto* node = base_internal::NewNode<LocalMessageNode<runtime_internal::DeadLetter>>(std::move(letter));
+  if (!box->EnqueueMessage(node)) base_internal::DeleteNode(node);
 }
 
 void SystemCore::DeadLetter(absl::FunctionRef<void(std::string& what, std::string& why)> describe) {
@@ -109,8 +109,8 @@ void SystemCore::DeadLetter(absl::FunctionRef<void(std::string& what, std::strin
   runtime_internal::DeadLetter letter;
   describe(letter.what, letter.why);
   if (suppressed > 0) absl::StrAppend(&letter.why, "; ", suppressed, " more dead letters not shown");
-  auto* node = NewNode<LocalMessageNode<runtime_internal::DeadLetter>>(std::move(letter));
-  if (!box->EnqueueMessage(node)) DeleteNode(node);
+  auto* node = base_internal::NewNode<LocalMessageNode<runtime_internal::DeadLetter>>(std::move(letter));
+  if (!box->EnqueueMessage(node)) base_internal::DeleteNode(node);
 }
 
 void SystemCore::InstallDispatcher(std::unique_ptr<Dispatcher> dispatcher) {

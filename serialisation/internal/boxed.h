@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <new>
 #include <string_view>
 #include <type_traits>
 #include <typeinfo>
@@ -15,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/absl_compat.h"
+#include "base/node_pool.h"
 #include "serialisation/buf.h"
 #include "serialisation/internal/type_name.h"
 #include "serialisation/serialisable.h"
@@ -52,6 +54,24 @@ class BoxedValue {
 template <typename T, typename S>
 class BoxedImpl final : public BoxedValue {
  public:
+  // Boxes live in the per-thread block pools (base/node_pool.h), so boxing a message
+  // for a path-addressed tell does not call malloc. The class is final: `size` is
+  // always sizeof(BoxedImpl).
+  static void* operator new(size_t size) {
+    if constexpr (alignof(BoxedImpl) <= 64) {
+      return base_internal::AllocateNodeBlock<sizeof(BoxedImpl)>();
+    } else {
+      return ::operator new(size, std::align_val_t{alignof(BoxedImpl)});
+    }
+  }
+  static void operator delete(void* block) {
+    if constexpr (alignof(BoxedImpl) <= 64) {
+      base_internal::FreeNodeBlock<sizeof(BoxedImpl)>(block);
+    } else {
+      ::operator delete(block, std::align_val_t{alignof(BoxedImpl)});
+    }
+  }
+
   template <typename... Args>
   explicit BoxedImpl(Args&&... args)
       : BoxedValue(typeid(T), TypeName<T>()), value_(std::forward<Args>(args)...) {

@@ -1,10 +1,10 @@
-#include "runtime/internal/node_pool.h"
+#include "base/node_pool.h"
 
 #include <cstdint>
 #include <mutex>
 #include <vector>
 
-namespace kompact::runtime_internal {
+namespace kompact::base_internal {
 
 thread_local ThreadFreeLists tl_free_lists = {};
 
@@ -87,4 +87,10 @@ void HandOverFullList(int c) {
   depot.batches[c].push_back(rest);
 }
 
-}  // namespace kompact::runtime_internal
+size_t DepotBatchesForTesting(int c) {
+  Depot& depot = GlobalDepot();
+  std::lock_guard<std::mutex> lock(depot.mu);
+  return depot.batches[c].size();
+}
+
+}  // namespace kompact::base_internal

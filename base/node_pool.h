@@ -1,6 +1,7 @@
-// Per-thread pools of fixed-size blocks for message and event nodes, so that
-// sending a message does not call malloc (the prototype measured malloc per message
-// at 10-50 % of ping-pong throughput).
+// Per-thread pools of fixed-size blocks for the objects made per message (the
+// runtime's message and event nodes, component cells, serialisation's boxed values),
+// so that sending a message does not call malloc (the prototype measured malloc per
+// message at 10-50 % of ping-pong throughput).
 //
 // Blocks come in size classes of 32..512 bytes (64-byte aligned from 64 up, so
 // nodes do not share cache lines with nodes of other components); larger requests
@@ -16,8 +17,8 @@
 // block may be freed on a different thread than the one that allocated it.
 // Lifetime: thread-local pools hand their blocks to the depot when the thread
 // exits; the depot lives for the whole process.
-#ifndef KOMPACT_RUNTIME_INTERNAL_NODE_POOL_H_
-#define KOMPACT_RUNTIME_INTERNAL_NODE_POOL_H_
+#ifndef KOMPACT_BASE_NODE_POOL_H_
+#define KOMPACT_BASE_NODE_POOL_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -27,7 +28,7 @@
 #include "absl/base/optimization.h"
 #include "base/build_config.h"
 
-namespace kompact::runtime_internal {
+namespace kompact::base_internal {
 
 inline constexpr size_t kNodeSizeClasses[] = {32, 64, 128, 192, 256, 384, 512};
 inline constexpr int kNumNodeSizeClasses = 7;
@@ -57,6 +58,8 @@ extern thread_local ThreadFreeLists tl_free_lists;
 // Slow paths (node_pool.cc): refill an empty list, hand a full one over.
 void* RefillAndAllocate(int size_class);
 void HandOverFullList(int size_class);
+// Batches of `size_class` blocks waiting in the global depot (tests only).
+size_t DepotBatchesForTesting(int size_class);
 
 inline void* AllocatePooledBlock(int size_class) {
   ThreadFreeLists& lists = tl_free_lists;
@@ -112,6 +115,6 @@ void DeleteNode(T* node) {
   FreeNodeBlock<sizeof(T)>(node);
 }
 
-}  // namespace kompact::runtime_internal
+}  // namespace kompact::base_internal
 
-#endif  // KOMPACT_RUNTIME_INTERNAL_NODE_POOL_H_
+#endif  // KOMPACT_BASE_NODE_POOL_H_

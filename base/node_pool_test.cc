@@ -1,0 +1,138 @@
+// Tests of the per-thread block pools: reuse on one thread, blocks freed on another
+// thread than the allocating one, hand-over through the depot, thread exit, and
+// requests too large to pool.
+#include "base/node_pool.h"
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace kompact::base_internal {
+namespace {
+
+struct Payload {
+  explicit Payload(uint64_t v) : value(v) { std::memset(padding, static_cast<int>(v & 0xff), sizeof(padding)); }
+  uint64_t value;
+  char padding[40];
+};
+
+TEST(NodePoolTest, SizeClasses) {
+  EXPECT_EQ(NodeSizeClass(1), 0);
+  EXPECT_EQ(NodeSizeClass(32), 0);
+  EXPECT_EQ(NodeSizeClass(33), 1);
+  EXPECT_EQ(NodeSizeClass(512), kNumNodeSizeClasses - 1);
+  EXPECT_EQ(NodeSizeClass(513), -1);
+}
+
+TEST(NodePoolTest, NewAndDeleteConstructAndDestroy) {
+  struct Counted {
+    explicit Counted(int* live) : live(live) { ++*live; }
+    ~Counted() { --*live; }
+    int* live;
+  };
+  int live = 0;
+  std::vector<Counted*> nodes;
+  for (int i = 0; i < 2000; ++i) nodes.push_back(NewNode<Counted>(&live));
+  EXPECT_EQ(live, 2000);
+  for (Counted* n : nodes) DeleteNode(n);
+  EXPECT_EQ(live, 0);
+}
+
+TEST(NodePoolTest, BlocksAreAlignedAndDistinct) {
+  std::vector<Payload*> nodes;
+  for (uint64_t i = 0; i < 3 * kNodePoolBatch; ++i) {
+    Payload* p = NewNode<Payload>(i);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % alignof(Payload), 0u);
+    nodes.push_back(p);
+  }
+  // Every block still holds its own value: no two allocations share storage.
+  for (uint64_t i = 0; i < nodes.size(); ++i) ASSERT_EQ(nodes[i]->value, i);
+  for (Payload* p : nodes) DeleteNode(p);
+}
+
+TEST(NodePoolTest, FreedBlockIsReusedOnTheSameThread) {
+  if constexpr (!kNodePoolEnabled) GTEST_SKIP() << "pool disabled under AddressSanitizer";
+  Payload* first = NewNode<Payload>(1);
+  DeleteNode(first);
+  Payload* second = NewNode<Payload>(2);
+  EXPECT_EQ(first, second);  // LIFO free list: the warm block comes back
+  DeleteNode(second);
+}
+
+TEST(NodePoolTest, LargeObjectsBypassThePool) {
+  struct Large {
+    char bytes[1024];
+  };
+  Large* l = NewNode<Large>();
+  l->bytes[1023] = 7;
+  EXPECT_EQ(l->bytes[1023], 7);
+  DeleteNode(l);
+}
+
+// Producers allocate, a consumer frees (the message-passing pattern): blocks pile
+// up on the consumer, move to the depot in batches and return to the producers.
+TEST(NodePoolTest, CrossThreadFreeingUnderStress) {
+  constexpr int kProducers = 3;
+  constexpr uint64_t kPerProducer = 200000;
+  std::atomic<Payload*> slots[kProducers] = {};
+  std::atomic<int> producers_done{0};
+  std::vector<std::thread> producers;
+  for (int p = 0; p < kProducers; ++p) {
+    producers.emplace_back([&, p] {
+      for (uint64_t i = 0; i < kPerProducer; ++i) {
+        Payload* node = NewNode<Payload>(i);
+        Payload* expected = nullptr;
+        while (!slots[p].compare_exchange_weak(expected, node, std::memory_order_release,
+                                               std::memory_order_relaxed)) {
+          expected = nullptr;
+          std::this_thread::yield();
+        }
+      }
+      producers_done.fetch_add(1, std::memory_order_release);
+    });
+  }
+  uint64_t next[kProducers] = {};
+  uint64_t received = 0;
+  while (received < kProducers * kPerProducer) {
+    for (int p = 0; p < kProducers; ++p) {
+      Payload* node = slots[p].exchange(nullptr, std::memory_order_acquire);
+      if (node == nullptr) continue;
+      ASSERT_EQ(node->value, next[p]) << "producer " << p;  // not overwritten while in flight
+      ++next[p];
+      ++received;
+      DeleteNode(node);
+    }
+  }
+  for (std::thread& t : producers) t.join();
+  EXPECT_EQ(producers_done.load(), kProducers);
+}
+
+TEST(NodePoolTest, ThreadsThatExitReturnTheirBlocks) {
+  if constexpr (!kNodePoolEnabled) GTEST_SKIP() << "pool disabled under AddressSanitizer";
+  // A size class no other test of this binary uses, so the depot count is ours.
+  struct Big {
+    char bytes[500];
+  };
+  constexpr int kClass = NodeSizeClass(sizeof(Big));
+  const size_t before = DepotBatchesForTesting(kClass);
+  std::thread([] {
+    std::vector<Big*> nodes;
+    for (uint32_t i = 0; i < kNodePoolBatch / 2; ++i) nodes.push_back(NewNode<Big>());
+    for (Big* p : nodes) DeleteNode(p);
+  }).join();
+  // The exiting thread handed its list to the depot ...
+  EXPECT_EQ(DepotBatchesForTesting(kClass), before + 1);
+  // ... and the next thread that needs blocks of that class takes it back.
+  std::thread([] { DeleteNode(NewNode<Big>()); }).join();
+  EXPECT_EQ(DepotBatchesForTesting(kClass), before + 1);  // taken, then returned on exit
+  Big* mine = NewNode<Big>();
+  EXPECT_EQ(DepotBatchesForTesting(kClass), before);  // this thread took it
+  DeleteNode(mine);
+}
+
+}  // namespace
+}  // namespace kompact::base_internal
