@@ -1,19 +1,31 @@
 #include "base/node_pool.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <new>
 #include <vector>
 
 namespace kompact::base_internal {
 
-thread_local ThreadFreeLists tl_free_lists = {};
+thread_local constinit ThreadFreeLists tl_free_lists = {};
 
 namespace {
 
-// Batches of kNodePoolBatch blocks (linked through FreeBlock::next) per class.
+// A list of free blocks (linked through FreeBlock::next) and its exact length.
+struct Batch {
+  FreeBlock* head;
+  uint32_t length;
+};
+
+// Batches handed over by threads (usually kNodePoolBatch blocks; the rest of a
+// list when its thread exits), and the threads whose lists hold blocks.
 struct Depot {
   std::mutex mu;
-  std::vector<FreeBlock*> batches[kNumNodeSizeClasses];
+  std::vector<Batch> batches[kNumNodeSizeClasses];
+  std::vector<ThreadFreeLists*> threads;
+  std::atomic<size_t> slab_bytes{0};
 };
 
 Depot& GlobalDepot() {
@@ -21,45 +33,61 @@ Depot& GlobalDepot() {
   return *depot;
 }
 
-// Gives this thread's blocks to the depot when the thread exits. Touched only on
-// slow paths, so the fast paths need no TLS guard.
-struct ThreadExitReturn {
-  ~ThreadExitReturn() {
+// Registers this thread's lists with the depot, and gives its blocks to the depot
+// when the thread exits. Touched only on slow paths.
+struct ThreadRegistration {
+  ThreadRegistration() {
     Depot& depot = GlobalDepot();
     std::lock_guard<std::mutex> lock(depot.mu);
+    depot.threads.push_back(&tl_free_lists);
+    tl_free_lists.registered = true;
+  }
+  ~ThreadRegistration() {
+    Depot& depot = GlobalDepot();
+    std::lock_guard<std::mutex> lock(depot.mu);
+    ThreadFreeLists& lists = tl_free_lists;
     for (int c = 0; c < kNumNodeSizeClasses; ++c) {
-      // A short list goes to the depot too; it is handed out whole, so a refill
-      // from it just yields fewer blocks.
-      if (tl_free_lists.current[c] != nullptr) depot.batches[c].push_back(tl_free_lists.current[c]);
-      tl_free_lists.current[c] = nullptr;
-      tl_free_lists.count[c] = 0;
+      // A short list goes to the depot too; a refill from it yields fewer blocks.
+      if (lists.current[c] != nullptr) {
+        depot.batches[c].push_back({lists.current[c], lists.count[c].load(std::memory_order_relaxed)});
+      }
+      lists.current[c] = nullptr;
+      lists.count[c].store(0, std::memory_order_relaxed);
     }
+    std::erase(depot.threads, &lists);
+    // A pool operation after this (from a later thread_local destructor) starts a
+    // fresh registration-less list: its blocks are counted as in use and kept.
+    lists.registered = true;
   }
 };
 
-void RegisterThreadExit() {
-  thread_local ThreadExitReturn registered;
-  (void)registered;
+void EnsureRegistered() {
+  thread_local ThreadRegistration registration;
+  (void)registration;
 }
 
 }  // namespace
 
+void RegisterThisThread() { EnsureRegistered(); }
+
 void* RefillAndAllocate(int c) {
-  RegisterThreadExit();
+  EnsureRegistered();
   ThreadFreeLists& lists = tl_free_lists;
+  Depot& depot = GlobalDepot();
   {
-    Depot& depot = GlobalDepot();
     std::lock_guard<std::mutex> lock(depot.mu);
     if (!depot.batches[c].empty()) {
-      lists.current[c] = depot.batches[c].back();
-      lists.count[c] = kNodePoolBatch;  // may overcount a short batch: harmless
+      const Batch batch = depot.batches[c].back();
       depot.batches[c].pop_back();
+      lists.current[c] = batch.head;
+      lists.count[c].store(batch.length, std::memory_order_relaxed);
     }
   }
   if (lists.current[c] == nullptr) {
     const size_t size = kNodeSizeClasses[c];
     const size_t align = size >= 64 ? 64 : size;
     char* slab = static_cast<char*>(::operator new(kNodePoolBatch * size, std::align_val_t{align}));
+    depot.slab_bytes.fetch_add(kNodePoolBatch * size, std::memory_order_relaxed);
     FreeBlock* head = nullptr;
     for (uint32_t i = kNodePoolBatch; i-- > 0;) {
       auto* block = reinterpret_cast<FreeBlock*>(slab + i * size);
@@ -67,24 +95,40 @@ void* RefillAndAllocate(int c) {
       head = block;
     }
     lists.current[c] = head;
-    lists.count[c] = kNodePoolBatch;
+    lists.count[c].store(kNodePoolBatch, std::memory_order_relaxed);
   }
   return AllocatePooledBlock(c);
 }
 
 void HandOverFullList(int c) {
-  RegisterThreadExit();
+  EnsureRegistered();
   ThreadFreeLists& lists = tl_free_lists;
   // Keep the newest kNodePoolBatch blocks (warm in cache); hand over the rest.
+  const uint32_t count = lists.count[c].load(std::memory_order_relaxed);
   FreeBlock* keep_tail = lists.current[c];
-  for (uint32_t i = 1; i < kNodePoolBatch && keep_tail->next != nullptr; ++i) keep_tail = keep_tail->next;
-  FreeBlock* rest = keep_tail->next;
+  for (uint32_t i = 1; i < kNodePoolBatch; ++i) keep_tail = keep_tail->next;
+  Batch rest{keep_tail->next, count - kNodePoolBatch};
   keep_tail->next = nullptr;
-  lists.count[c] = kNodePoolBatch;
-  if (rest == nullptr) return;
   Depot& depot = GlobalDepot();
   std::lock_guard<std::mutex> lock(depot.mu);
+  lists.count[c].store(kNodePoolBatch, std::memory_order_relaxed);
   depot.batches[c].push_back(rest);
+}
+
+NodePoolStats GetNodePoolStats() {
+  Depot& depot = GlobalDepot();
+  std::lock_guard<std::mutex> lock(depot.mu);
+  NodePoolStats stats;
+  stats.slab_bytes = depot.slab_bytes.load(std::memory_order_relaxed);
+  for (int c = 0; c < kNumNodeSizeClasses; ++c) {
+    size_t blocks = 0;
+    for (const Batch& b : depot.batches[c]) blocks += b.length;
+    for (const ThreadFreeLists* t : depot.threads) blocks += t->count[c].load(std::memory_order_relaxed);
+    stats.free_bytes += blocks * kNodeSizeClasses[c];
+  }
+  // Other threads may be between taking a block and counting it.
+  if (stats.free_bytes > stats.slab_bytes) stats.free_bytes = stats.slab_bytes;
+  return stats;
 }
 
 size_t DepotBatchesForTesting(int c) {

@@ -20,6 +20,7 @@
 #ifndef KOMPACT_BASE_NODE_POOL_H_
 #define KOMPACT_BASE_NODE_POOL_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -47,17 +48,32 @@ struct FreeBlock {
   FreeBlock* next;
 };
 
-// This thread's free lists (plain data: no TLS guard on the fast path). Blocks
-// move to and from other threads in batches through the depot (node_pool.cc).
+// This thread's free lists (constant-initialised: no TLS guard on the fast path).
+// Blocks move to and from other threads in batches through the depot
+// (node_pool.cc). `count` is written only by the owning thread; it is atomic (relaxed
+// loads and stores, no read-modify-write, so plain moves on x86) because
+// GetNodePoolStats reads it from other threads.
 struct ThreadFreeLists {
   FreeBlock* current[kNumNodeSizeClasses];
-  uint32_t count[kNumNodeSizeClasses];  // blocks in `current`
+  std::atomic<uint32_t> count[kNumNodeSizeClasses];  // blocks in `current`, exactly
+  bool registered;  // known to the depot (stats, return of blocks at thread exit)
 };
-extern thread_local ThreadFreeLists tl_free_lists;
+extern thread_local constinit ThreadFreeLists tl_free_lists;  // constinit: direct TLS access, no init wrapper
 
-// Slow paths (node_pool.cc): refill an empty list, hand a full one over.
+// Slow paths (node_pool.cc): refill an empty list, hand a full one over, register
+// a thread whose first pool operation is a free.
 void* RefillAndAllocate(int size_class);
 void HandOverFullList(int size_class);
+void RegisterThisThread();
+
+// Memory held by the pools. Exact while no other thread allocates or frees pooled
+// blocks; a close approximation otherwise.
+struct NodePoolStats {
+  size_t slab_bytes = 0;  // obtained from operator new for pooled blocks (kept for reuse)
+  size_t free_bytes = 0;  // in free lists (all threads and the depot)
+  size_t in_use_bytes() const { return slab_bytes - free_bytes; }
+};
+NodePoolStats GetNodePoolStats();
 // Batches of `size_class` blocks waiting in the global depot (tests only).
 size_t DepotBatchesForTesting(int size_class);
 
@@ -66,7 +82,8 @@ inline void* AllocatePooledBlock(int size_class) {
   FreeBlock* block = lists.current[size_class];
   if (ABSL_PREDICT_FALSE(block == nullptr)) return RefillAndAllocate(size_class);
   lists.current[size_class] = block->next;
-  --lists.count[size_class];
+  std::atomic<uint32_t>& count = lists.count[size_class];
+  count.store(count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
   return block;
 }
 
@@ -74,10 +91,14 @@ inline constexpr uint32_t kNodePoolBatch = 256;
 
 inline void FreePooledBlock(void* p, int size_class) {
   ThreadFreeLists& lists = tl_free_lists;
+  if (ABSL_PREDICT_FALSE(!lists.registered)) RegisterThisThread();
   auto* block = static_cast<FreeBlock*>(p);
   block->next = lists.current[size_class];
   lists.current[size_class] = block;
-  if (ABSL_PREDICT_FALSE(++lists.count[size_class] >= 2 * kNodePoolBatch)) HandOverFullList(size_class);
+  std::atomic<uint32_t>& count = lists.count[size_class];
+  const uint32_t n = count.load(std::memory_order_relaxed) + 1;
+  count.store(n, std::memory_order_relaxed);
+  if (ABSL_PREDICT_FALSE(n >= 2 * kNodePoolBatch)) HandOverFullList(size_class);
 }
 
 // Returns uninitialised storage for an object of `size` bytes (alignment up to 64).

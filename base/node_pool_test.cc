@@ -134,5 +134,25 @@ TEST(NodePoolTest, ThreadsThatExitReturnTheirBlocks) {
   DeleteNode(mine);
 }
 
+TEST(NodePoolTest, StatsCountBlocksInUseAcrossThreads) {
+  if constexpr (!kNodePoolEnabled) GTEST_SKIP() << "pool disabled under AddressSanitizer";
+  constexpr size_t kBlock = kNodeSizeClasses[NodeSizeClass(sizeof(Payload))];
+  constexpr size_t kN = 3 * kNodePoolBatch + 11;
+  const NodePoolStats before = GetNodePoolStats();
+  std::vector<Payload*> nodes;
+  for (uint64_t i = 0; i < kN; ++i) nodes.push_back(NewNode<Payload>(i));
+  const NodePoolStats held = GetNodePoolStats();
+  EXPECT_EQ(held.in_use_bytes() - before.in_use_bytes(), kN * kBlock);
+  EXPECT_GE(held.slab_bytes, held.in_use_bytes());
+  // Freed on another thread (which then exits): the blocks are free again, counted
+  // in the depot.
+  std::thread([&nodes] {
+    for (Payload* p : nodes) DeleteNode(p);
+  }).join();
+  const NodePoolStats after = GetNodePoolStats();
+  EXPECT_EQ(after.in_use_bytes(), before.in_use_bytes());
+  EXPECT_EQ(after.slab_bytes, held.slab_bytes);  // nothing returned to the system
+}
+
 }  // namespace
 }  // namespace kompact::base_internal
