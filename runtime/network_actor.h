@@ -22,6 +22,10 @@
 //
 // Defining both ReceiveNetwork and NetworkActor, a NetworkActor without Receive, or
 // registering a component that has neither, are compile errors.
+//
+// Thread-safety: ReceiveNetwork, Receive and OnError are handlers like any other:
+// they run on the component's thread, never concurrently with its other handlers.
+// Lifetime: the NetMessage (and its boxed value) is owned by the handler call.
 #ifndef KOMPACT_RUNTIME_NETWORK_ACTOR_H_
 #define KOMPACT_RUNTIME_NETWORK_ACTOR_H_
 
