@@ -13,6 +13,7 @@
 #include "executors/internal/injector.h"
 #include "executors/internal/parking_lot.h"
 #include "executors/internal/pinning.h"
+#include "executors/internal/submission.h"
 #include "executors/internal/thread_group.h"
 
 namespace kompact {
@@ -56,33 +57,15 @@ class DedicatedThreadExecutorImpl final : public DedicatedThreadExecutor {
       local_tail_ = &runnable;
       return true;
     }
-    switch (injector_.TryPush(runnable)) {
-      case Injector::PushResult::kAccepted:
-        parking_.NotifyOne();
-        return true;
-      case Injector::PushResult::kRefusedLastOut:
-        parking_.NotifyAll();
-        break;
-      case Injector::PushResult::kRefused:
-        break;
-    }
-    return false;
+    return executors_internal::SubmitFromOutside(injector_, parking_, runnable);
   }
 
   absl::Status Shutdown() override {
-    if (IsWorkerThread()) {
-      return absl::FailedPreconditionError(
-          "DedicatedThreadExecutor::Shutdown called from its own thread (it would join "
-          "itself); use ShutdownAsync");
-    }
-    ShutdownAsync();
-    thread_.Join();
-    return absl::OkStatus();
+    return executors_internal::CloseAndJoin(IsWorkerThread(), "DedicatedThreadExecutor", injector_, parking_,
+                                            thread_);
   }
 
-  void ShutdownAsync() override {
-    if (injector_.Close()) parking_.NotifyAll();
-  }
+  void ShutdownAsync() override { executors_internal::CloseAndWakeAll(injector_, parking_); }
 
   void AwaitTermination() override {
     CHECK(!IsWorkerThread()) << "DedicatedThreadExecutor::AwaitTermination called from its thread";

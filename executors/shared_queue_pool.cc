@@ -15,6 +15,7 @@
 #include "executors/internal/injector.h"
 #include "executors/internal/parking_lot.h"
 #include "executors/internal/pinning.h"
+#include "executors/internal/submission.h"
 #include "executors/internal/thread_group.h"
 
 namespace kompact {
@@ -62,18 +63,9 @@ class SharedQueuePoolImpl final : public SharedQueuePool {
   }
 
   bool TrySchedule(Runnable& runnable, ScheduleHint hint) override {
-    switch (injector_.TryPush(runnable)) {
-      case Injector::PushResult::kAccepted:
-        // A yielding task of our own thread: that thread comes back for it.
-        if (hint != ScheduleHint::kYield || !IsWorkerThread()) parking_.NotifyOne();
-        return true;
-      case Injector::PushResult::kRefusedLastOut:
-        parking_.NotifyAll();
-        break;
-      case Injector::PushResult::kRefused:
-        break;
-    }
-    return false;
+    // A yielding task of our own thread: that thread comes back for it.
+    return executors_internal::SubmitFromOutside(injector_, parking_, runnable,
+                                                 /*wake_one=*/hint != ScheduleHint::kYield || !IsWorkerThread());
   }
 
   absl::Status RefusalError() const override {
@@ -81,19 +73,10 @@ class SharedQueuePoolImpl final : public SharedQueuePool {
   }
 
   absl::Status Shutdown() override {
-    if (IsWorkerThread()) {
-      return absl::FailedPreconditionError(
-          "SharedQueuePool::Shutdown called from one of its own threads (it would join "
-          "itself); use ShutdownAsync");
-    }
-    ShutdownAsync();
-    threads_.Join();
-    return absl::OkStatus();
+    return executors_internal::CloseAndJoin(IsWorkerThread(), "SharedQueuePool", injector_, parking_, threads_);
   }
 
-  void ShutdownAsync() override {
-    if (injector_.Close()) parking_.NotifyAll();
-  }
+  void ShutdownAsync() override { executors_internal::CloseAndWakeAll(injector_, parking_); }
 
   void AwaitTermination() override {
     CHECK(!IsWorkerThread()) << "SharedQueuePool::AwaitTermination called from its own thread";

@@ -18,6 +18,7 @@
 #include "executors/internal/local_queue.h"
 #include "executors/internal/parking_lot.h"
 #include "executors/internal/pinning.h"
+#include "executors/internal/submission.h"
 #include "executors/internal/thread_group.h"
 #include "executors/internal/work_deque.h"
 
@@ -106,36 +107,14 @@ class WorkStealingPoolImpl final : public WorkStealingPool {
       }
       return true;
     }
-    switch (injector_.TryPush(runnable)) {
-      case Injector::PushResult::kAccepted:
-        // The count increment in TryPush was the seq_cst RMW ParkingLot needs.
-        parking_.NotifyOne();
-        return true;
-      case Injector::PushResult::kRefusedLastOut:
-        parking_.NotifyAll();
-        return false;
-      case Injector::PushResult::kRefused:
-        break;
-    }
-    return false;
+    return executors_internal::SubmitFromOutside(injector_, parking_, runnable);
   }
 
   absl::Status Shutdown() override {
-    if (IsWorkerThread()) {
-      return absl::FailedPreconditionError(
-          "WorkStealingPool::Shutdown called from one of its own workers (it would join "
-          "itself); use ShutdownAsync");
-    }
-    ShutdownAsync();
-    threads_.Join();
-    return absl::OkStatus();
+    return executors_internal::CloseAndJoin(IsWorkerThread(), "WorkStealingPool", injector_, parking_, threads_);
   }
 
-  void ShutdownAsync() override {
-    // Every worker re-checks the injector's word before sleeping, so waking them
-    // all once after closing is enough for them to drain and exit.
-    if (injector_.Close()) parking_.NotifyAll();
-  }
+  void ShutdownAsync() override { executors_internal::CloseAndWakeAll(injector_, parking_); }
 
   void AwaitTermination() override {
     CHECK(!IsWorkerThread()) << "WorkStealingPool::AwaitTermination called from its own worker";
