@@ -11,23 +11,10 @@
 namespace kompact::executors_internal {
 namespace {
 
-struct Item final : Runnable {
-  uint32_t id = 0;
-  void Run() override {}
-};
-
-std::vector<std::unique_ptr<Item>> MakeItems(size_t n) {
-  std::vector<std::unique_ptr<Item>> items;
-  for (size_t i = 0; i < n; ++i) {
-    items.push_back(std::make_unique<Item>());
-    items.back()->id = static_cast<uint32_t>(i);
-  }
-  return items;
-}
 
 TEST(LocalQueue, IsFifoAndBoundedByItsCapacity) {
   LocalQueue queue;
-  auto items = MakeItems(LocalQueue::kCapacity + 1);
+  auto items = MakeNumberedRunnables(LocalQueue::kCapacity + 1);
   uint32_t size = 0;
   for (uint32_t i = 0; i < LocalQueue::kCapacity; ++i) {
     ASSERT_TRUE(queue.Push(*items[i], &size));
@@ -46,7 +33,7 @@ TEST(LocalQueue, IsFifoAndBoundedByItsCapacity) {
 
 TEST(LocalQueue, ThievesLeaveTheLastEntry) {
   LocalQueue queue;
-  auto items = MakeItems(2);
+  auto items = MakeNumberedRunnables(2);
   ASSERT_TRUE(queue.Push(*items[0]));
   EXPECT_EQ(queue.Pop(/*min_size=*/2), nullptr);
   ASSERT_TRUE(queue.Push(*items[1]));
@@ -57,13 +44,13 @@ TEST(LocalQueue, ThievesLeaveTheLastEntry) {
 
 TEST(LocalQueue, OwnerAndThievesTakeEveryEntryExactlyOnce) {
   const size_t kItems = 2'000'000 / kStressDivisor;
-  auto items = MakeItems(kItems);
+  auto items = MakeNumberedRunnables(kItems);
   auto taken = std::make_unique<std::atomic<uint8_t>[]>(kItems);
   LocalQueue queue;
   std::atomic<bool> owner_done{false};
   std::atomic<size_t> total{0};
   auto take = [&](Runnable* runnable) {
-    taken[static_cast<Item*>(runnable)->id].fetch_add(1, std::memory_order_relaxed);
+    taken[static_cast<NumberedRunnable*>(runnable)->id].fetch_add(1, std::memory_order_relaxed);
     total.fetch_add(1, std::memory_order_relaxed);
   };
   std::vector<std::thread> thieves;

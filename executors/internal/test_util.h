@@ -1,5 +1,6 @@
 // Helpers for the executors package's own tests: a bounded-wait countdown latch,
-// a bounded wait for a condition, and the test load scale under sanitizers.
+// a bounded wait for a condition, the test load scale under sanitizers, and
+// numbered do-nothing Runnables for the queue tests.
 //
 // Thread-safety: CountDownLatch may be used from any thread.
 #ifndef KOMPACT_EXECUTORS_INTERNAL_TEST_UTIL_H_
@@ -10,10 +11,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "base/build_config.h"
+#include "executors/executor.h"
 
 namespace kompact::executors_internal {
 
@@ -61,6 +65,22 @@ inline bool WaitUntil(const std::function<bool()>& condition,
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   return true;
+}
+
+// A Runnable that does nothing, numbered so that queue tests can check order.
+struct NumberedRunnable final : Runnable {
+  uint32_t id = 0;
+  void Run() override {}
+};
+
+// `n` of them, numbered 0 .. n-1.
+inline std::vector<std::unique_ptr<NumberedRunnable>> MakeNumberedRunnables(size_t n) {
+  std::vector<std::unique_ptr<NumberedRunnable>> items;
+  for (size_t i = 0; i < n; ++i) {
+    items.push_back(std::make_unique<NumberedRunnable>());
+    items.back()->id = static_cast<uint32_t>(i);
+  }
+  return items;
 }
 
 }  // namespace kompact::executors_internal

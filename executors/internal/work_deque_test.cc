@@ -11,23 +11,10 @@
 namespace kompact::executors_internal {
 namespace {
 
-struct Item final : Runnable {
-  uint32_t id = 0;
-  void Run() override {}
-};
-
-std::vector<std::unique_ptr<Item>> MakeItems(size_t n) {
-  std::vector<std::unique_ptr<Item>> items;
-  for (size_t i = 0; i < n; ++i) {
-    items.push_back(std::make_unique<Item>());
-    items.back()->id = static_cast<uint32_t>(i);
-  }
-  return items;
-}
 
 TEST(WorkDeque, OwnerPopsNewestAndThievesStealOldest) {
   WorkDeque deque;
-  auto items = MakeItems(3);
+  auto items = MakeNumberedRunnables(3);
   int64_t size = 0;
   for (auto& item : items) ASSERT_TRUE(deque.Push(*item, &size));
   EXPECT_EQ(size, 3);
@@ -41,7 +28,7 @@ TEST(WorkDeque, OwnerPopsNewestAndThievesStealOldest) {
 
 TEST(WorkDeque, IsBoundedAndThievesLeaveTheLastEntry) {
   WorkDeque deque;
-  auto items = MakeItems(WorkDeque::kCapacity + 1);
+  auto items = MakeNumberedRunnables(WorkDeque::kCapacity + 1);
   for (int64_t i = 0; i < WorkDeque::kCapacity; ++i) ASSERT_TRUE(deque.Push(*items[i]));
   EXPECT_FALSE(deque.Push(*items[WorkDeque::kCapacity])) << "pushed past capacity";
   for (int64_t i = 0; i + 1 < WorkDeque::kCapacity; ++i) {
@@ -53,7 +40,7 @@ TEST(WorkDeque, IsBoundedAndThievesLeaveTheLastEntry) {
 
 TEST(WorkDeque, StealOldestHalfTakesTheOldestInOrder) {
   WorkDeque deque;
-  auto items = MakeItems(10);
+  auto items = MakeNumberedRunnables(10);
   for (auto& item : items) ASSERT_TRUE(deque.Push(*item));
   Runnable* out[8];
   ASSERT_EQ(deque.StealOldestHalf(out, 8), 5);
@@ -68,13 +55,13 @@ TEST(WorkDeque, StealOldestHalfTakesTheOldestInOrder) {
 // taken exactly once, including the contested last one.
 TEST(WorkDeque, OwnerAndThievesTakeEveryEntryExactlyOnce) {
   const size_t kItems = 2'000'000 / kStressDivisor;
-  auto items = MakeItems(kItems);
+  auto items = MakeNumberedRunnables(kItems);
   auto taken = std::make_unique<std::atomic<uint8_t>[]>(kItems);
   WorkDeque deque;
   std::atomic<bool> owner_done{false};
   std::atomic<size_t> total{0};
   auto take = [&](Runnable* runnable) {
-    taken[static_cast<Item*>(runnable)->id].fetch_add(1, std::memory_order_relaxed);
+    taken[static_cast<NumberedRunnable*>(runnable)->id].fetch_add(1, std::memory_order_relaxed);
     total.fetch_add(1, std::memory_order_relaxed);
   };
   std::vector<std::thread> thieves;
