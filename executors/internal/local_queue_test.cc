@@ -11,7 +11,6 @@
 namespace kompact::executors_internal {
 namespace {
 
-
 TEST(LocalQueue, IsFifoAndBoundedByItsCapacity) {
   LocalQueue queue;
   auto items = MakeNumberedRunnables(LocalQueue::kCapacity + 1);

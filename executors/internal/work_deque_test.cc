@@ -11,7 +11,6 @@
 namespace kompact::executors_internal {
 namespace {
 
-
 TEST(WorkDeque, OwnerPopsNewestAndThievesStealOldest) {
   WorkDeque deque;
   auto items = MakeNumberedRunnables(3);
