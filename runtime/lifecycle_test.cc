@@ -13,24 +13,17 @@
 #include "runtime/kompact_config.h"
 #include "runtime/kompact_system.h"
 #include "testing/status_matchers.h"
+#include "testing/wait_until.h"
 
 namespace kompact {
 namespace {
 
 using ::kompact::testing::IsOk;
 using ::kompact::testing::StatusIs;
+using ::kompact::testing::WaitUntil;
 
 constexpr absl::Duration kWait = absl::Seconds(20);
 
-template <typename F>
-bool WaitUntil(F done) {
-  const absl::Time deadline = absl::Now() + kWait;
-  while (!done()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(1));
-  }
-  return true;
-}
 
 struct Poke {
   int value = 0;

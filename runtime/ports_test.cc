@@ -13,23 +13,15 @@
 #include "runtime/kompact_config.h"
 #include "runtime/kompact_system.h"
 #include "testing/status_matchers.h"
+#include "testing/wait_until.h"
 
 namespace kompact {
 namespace {
 
 using ::kompact::testing::StatusIs;
+using ::kompact::testing::WaitUntil;
 constexpr absl::Duration kWait = absl::Seconds(20);
 
-// Polls `done` until it holds or kWait passes (for state without a notification).
-template <typename F>
-bool WaitUntil(F done) {
-  const absl::Time deadline = absl::Now() + kWait;
-  while (!done()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(1));
-  }
-  return true;
-}
 
 struct Increment {};
 struct Reset {};

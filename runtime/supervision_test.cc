@@ -12,11 +12,13 @@
 #include "runtime/kompact_config.h"
 #include "runtime/kompact_system.h"
 #include "testing/status_matchers.h"
+#include "testing/wait_until.h"
 
 namespace kompact {
 namespace {
 
 using ::kompact::testing::StatusIs;
+using ::kompact::testing::WaitUntil;
 constexpr absl::Duration kWait = absl::Seconds(20);
 
 struct Work {
@@ -53,15 +55,6 @@ class Worker : public ComponentDefinition<Worker> {
   std::shared_ptr<std::atomic<int>> last_seen_;
 };
 
-template <typename F>
-bool WaitUntil(F done) {
-  const absl::Time deadline = absl::Now() + kWait;
-  while (!done()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(1));
-  }
-  return true;
-}
 
 class SupervisionTest : public ::testing::Test {
  protected:
