@@ -159,6 +159,7 @@ void ComponentCore::MaybeDestroy(uint64_t observed) {
 
 void ComponentCore::Destroy() {
   // The dead flag is set: nobody enqueues any more and nobody runs us.
+  DCHECK_EQ(refused_.load(std::memory_order_acquire), 0u) << "refused events outlived the last run of " << id_;
   ComponentExtras* extras = extras_if_present();
   if (extras != nullptr) {
     for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
@@ -187,15 +188,22 @@ void ComponentCore::Destroy() {
 
 // ---- enqueueing --------------------------------------------------------------------------
 
-void ComponentCore::UndoEnqueue(uint64_t amount) {
-  const uint64_t now = state_.fetch_sub(amount, std::memory_order_acq_rel) - amount;
-  if (!IsBusy(now) && RefsOf(now) == 0) MaybeDestroy(now);
+void ComponentCore::Refuse(uint64_t old) {
+  if ((old & kDeadFlag) != 0) {
+    // Nobody runs or schedules a dead component: the unit can simply go.
+    state_.fetch_sub(1, std::memory_order_relaxed);
+    return;
+  }
+  // Destroyed or faulty but still alive: only a run may take the unit out.
+  refused_.fetch_add(1, std::memory_order_release);
+  if (!IsBusy(old)) Schedule(ScheduleHint::kWake);
 }
 
 bool ComponentCore::EnqueueControl(ControlNode* node) {
   const uint64_t old = state_.fetch_add(runtime_internal::kControlUnit, std::memory_order_acq_rel);
   if ((old & kDeadFlag) != 0) {
-    UndoEnqueue(runtime_internal::kControlUnit);
+    // Control events are refused only once dead (never scheduled again).
+    state_.fetch_sub(runtime_internal::kControlUnit, std::memory_order_relaxed);
     return false;
   }
   if (ABSL_PREDICT_FALSE(runtime_internal::ControlOf(old) == (runtime_internal::kControlMask >> runtime_internal::kControlShift))) {
@@ -266,7 +274,7 @@ void ComponentCore::ScheduleRefused() {
       n = n->next.load(std::memory_order_relaxed);
       DropControlNode(node, absl::CancelledError("the system's executor has shut down"));
     }
-    const uint32_t work = DropEverything();
+    const uint32_t work = DropEverything() + TakeRefused();
     if (!FinishRun(work, control)) return;
     // Events still being pushed: drop them once they are visible.
     std::this_thread::yield();
@@ -324,6 +332,9 @@ bool ComponentCore::FinishRun(uint32_t work, uint32_t control) {
 // ---- the run loop ---------------------------------------------------------------------------
 
 void ComponentCore::Run() {
+  DCHECK(IsBusy(state_.load(std::memory_order_relaxed)) &&
+         (state_.load(std::memory_order_relaxed) & kDeadFlag) == 0)
+      << "component " << id_ << " run without queued work: it was scheduled twice";
   CurrentComponentScope scope(this);
   uint32_t control_taken = 0;  // control events consumed by this run
   uint32_t work_taken = 0;     // other events consumed by this run
@@ -347,7 +358,7 @@ void ComponentCore::Run() {
   }
   uint32_t& taken = work_taken;
   if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) {
-    taken += DropEverything();
+    taken += DropEverything() + TakeRefused();
   } else if (!stop) {
     const uint32_t max_events = system_->throughput();
     const uint32_t max_messages = system_->max_messages();
@@ -367,7 +378,9 @@ void ComponentCore::Run() {
     if (interrupt.result) {
       ApplyResult(std::move(*interrupt.result), nullptr);
       state = lifecycle();
-      if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) taken += DropEverything();
+      if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) {
+        taken += DropEverything() + TakeRefused();
+      }
     }
   }
   if (FinishRun(work_taken, control_taken)) Schedule(ScheduleHint::kYield);

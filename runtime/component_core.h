@@ -16,7 +16,14 @@
 // schedules the component only when work and control were both zero (so a
 // component is never on two threads at once: the run that brings them back to
 // zero gives up ownership with that one atomic operation, and touches nothing
-// after it). A passive component parks its work — moves it out of the word,
+// after it). Only a run takes units out of the word, so the word is busy exactly
+// while the component is scheduled or running. An event refused by a destroyed
+// or faulty component therefore keeps its unit (counted in refused_, taken back
+// by the next run, which it schedules if it made the 0 -> 1 step) instead of
+// subtracting it: a subtraction by a bystander could empty the word while the
+// component is still queued, and the next enqueue would queue it twice. Only
+// events refused by a dead component (never scheduled again) are subtracted.
+// A passive component parks its work — moves it out of the word,
 // keeping the events queued — so it does not spin; control events are never
 // parked. A component is destroyed when strong refs, work and control are all
 // zero; a sender holding only a weak reference (ActorRef, port peers, timers)
@@ -272,7 +279,7 @@ class ComponentCore : public Runnable {
   bool Enqueue(Push&& push) {
     const uint64_t old = state_.fetch_add(1, std::memory_order_acq_rel);
     if (ABSL_PREDICT_FALSE(!AcceptsEvents(old))) {
-      UndoEnqueue(1);
+      Refuse(old);
       return false;
     }
     if (ABSL_PREDICT_FALSE(runtime_internal::WorkOf(old) == runtime_internal::kWorkMask)) {
@@ -290,7 +297,14 @@ class ComponentCore : public Runnable {
     const LifecycleState l = runtime_internal::LifecycleOf(old);
     return l == LifecycleState::kPassive || l == LifecycleState::kActive;
   }
-  void UndoEnqueue(uint64_t amount);
+  // The refusal half of Enqueue (`old`: the word before its increment): a dead
+  // component's unit is subtracted; any other's goes to refused_ and the
+  // component is scheduled if the unit made it busy. See the file comment.
+  ABSL_ATTRIBUTE_NOINLINE void Refuse(uint64_t old);
+  // Takes back the units of refused events (own thread); returns how many.
+  uint32_t TakeRefused() {
+    return refused_.load(std::memory_order_relaxed) == 0 ? 0 : refused_.exchange(0, std::memory_order_acquire);
+  }
   void Schedule(ScheduleHint hint);
   ABSL_ATTRIBUTE_NOINLINE void ScheduleRefused();
   // Ends a run: subtracts what it consumed (`work` units and `control` events)
@@ -337,6 +351,7 @@ class ComponentCore : public Runnable {
   std::atomic<uint32_t> weak_{1};  // +1 while the definition is alive
   uint32_t parked_ = 0;            // own thread: work moved out of the state word
   uint32_t parked_control_ = 0;    // own thread: deferred control events moved out of it
+  std::atomic<uint32_t> refused_{0};  // units of refused events still in the word
   runtime_internal::MpscQueue messages_;
   runtime_internal::MpscStack control_;
   runtime_internal::MpscStack timers_;

@@ -18,11 +18,14 @@
 #include "runtime/kompact_system.h"
 #include "testing/deterministic_system.h"
 #include "testing/status_matchers.h"
+#include "testing/wait_until.h"
 
 namespace kompact {
 namespace {
 
 using ::kompact::testing::DeterministicSystem;
+using ::kompact::testing::StatusIs;
+using ::kompact::testing::WaitUntil;
 
 struct Bump {};
 struct BumpPort : Port<Requests<Bump>, Indications<>> {};
@@ -88,9 +91,11 @@ TEST(RuntimeStress, LifecycleRacesFromManyThreadsNeverOverlapOrHang) {
             c.actor_ref().Tell(i);
         }
       }
+      // Each notify completes (OK, or an error such as "Destroyed"): never hangs.
+      // One deadline for all, so a lost one fails the test instead of timing it out.
+      const absl::Time deadline = absl::Now() + absl::Seconds(30);
       for (auto& f : pending) {
-        // Each notify completes (OK, or an error such as "Destroyed"): never hangs.
-        if (f.WaitFor(absl::Seconds(60)).code() == absl::StatusCode::kDeadlineExceeded) {
+        if (f.WaitFor(deadline - absl::Now()).code() == absl::StatusCode::kDeadlineExceeded) {
           hung_notifies.fetch_add(1);
         }
       }
@@ -135,6 +140,53 @@ TEST(RuntimeStress, MessagesRacingWithKillsAreHandledOrDeadLettered) {
   EXPECT_LE(handled + dead, sent);
   EXPECT_GT(handled + dead, 0);
   EXPECT_EQ(Busy::overlaps.load(), 0);
+}
+
+// A destroyed component still handles control events (their futures complete
+// with an error) while refusing messages and port events. A refused event must
+// not take its unit out of the state word behind the back of a run: the run
+// could see the unit, keep the component queued, and the next control event
+// would queue it a second time (corrupting the executor's intrusive queue and
+// losing every task linked after it). Every notify must complete.
+TEST(RuntimeStress, EventsRefusedByADestroyedComponentNeverQueueItTwice) {
+  auto system = KompactConfig().Threads(2).Build();
+  ASSERT_OK(system);
+  auto c = system->Create<Busy>();
+  ASSERT_OK(system->StartNotify(c).WaitFor(absl::Seconds(30)));
+  ASSERT_OK(system->KillNotify(c).WaitFor(absl::Seconds(30)));
+  ASSERT_TRUE(c.IsDestroyed());
+  std::atomic<bool> done{false};
+  std::vector<std::thread> refused_senders;
+  for (int t = 0; t < 2; ++t) {
+    refused_senders.emplace_back([&, ref = c.actor_ref()] {
+      while (!done.load(std::memory_order_relaxed)) {
+        ref.Tell(1);
+        (void)system->TriggerRequest(c.definition().port(), Bump{});
+      }
+    });
+  }
+  // Rounds of at most 1000 queued control events (the state word counts up to 16383).
+  const int rounds = Scale(20);
+  int lost = 0;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  for (int r = 0; r < rounds; ++r) {
+    std::vector<Future<void>> stops;
+    for (int i = 0; i < 1000; ++i) stops.push_back(system->StopNotify(c));
+    for (auto& f : stops) {
+      const absl::Status s = f.WaitFor(deadline - absl::Now());
+      if (s.code() == absl::StatusCode::kDeadlineExceeded) {
+        ++lost;
+      } else {
+        EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition, "Destroyed"));
+      }
+    }
+  }
+  done = true;
+  for (auto& t : refused_senders) t.join();
+  EXPECT_EQ(lost, 0) << "control events were lost";
+  // Every refused unit was taken back by a run.
+  EXPECT_TRUE(WaitUntil([&] { return c.core()->pending_work() == 0; }));
+  ASSERT_OK(system->Shutdown());
 }
 
 // Actor messages and port events in one run follow message_priority (C5).
