@@ -15,6 +15,7 @@ namespace kompact {
 namespace {
 
 using ::kompact::testing::DeterministicSystem;
+using ::kompact::testing::StatusIs;
 
 struct Item {
   int n;
@@ -105,6 +106,31 @@ TEST_F(SchedulingTest, PassiveComponentParksItsEventsWithoutSpinning) {
   sim_->RunUntilIdle();
   EXPECT_EQ(c.definition().seen.size(), 101u);
   EXPECT_EQ(c.core()->pending_work(), 0u);
+}
+
+// A destroyed component refuses events but still runs for control events. A
+// refused event's unit stays counted until a run takes it back, so the
+// component is queued exactly once however refusals and control events mix
+// (runtime/component_core.h).
+TEST_F(SchedulingTest, EventsRefusedByADestroyedComponentQueueItOnceUntilARunTakesThemBack) {
+  auto c = system().Create<TwoInputs>();
+  system().Start(c);
+  system().Kill(c);
+  sim_->RunUntilIdle();
+  ASSERT_TRUE(c.IsDestroyed());
+  ASSERT_EQ(sim_->scheduled(), 0u);
+  EXPECT_THAT(system().TriggerRequest(c.definition().a(), Item{1}),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(c.core()->pending_work(), 1u);  // the refused unit, until a run takes it
+  EXPECT_EQ(sim_->scheduled(), 1u);
+  Future<void> stop = system().StopNotify(c);
+  EXPECT_THAT(system().TriggerRequest(c.definition().b(), Item{2}),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(sim_->scheduled(), 1u) << "a busy component must not be queued again";
+  EXPECT_EQ(sim_->RunUntilIdle(), 1u);
+  EXPECT_EQ(c.core()->pending_work(), 0u);
+  EXPECT_THAT(stop.WaitFor(absl::ZeroDuration()), StatusIs(absl::StatusCode::kFailedPrecondition, "Destroyed"));
+  EXPECT_TRUE(c.definition().seen.empty());
 }
 
 TEST_F(SchedulingTest, StoppedComponentParksUntilRestarted) {
