@@ -274,7 +274,7 @@ void ComponentCore::ScheduleRefused() {
       n = n->next.load(std::memory_order_relaxed);
       DropControlNode(node, absl::CancelledError("the system's executor has shut down"));
     }
-    const uint32_t work = DropEverything() + TakeRefused();
+    const uint32_t work = DropEverything();
     if (!FinishRun(work, control)) return;
     // Events still being pushed: drop them once they are visible.
     std::this_thread::yield();
@@ -358,7 +358,7 @@ void ComponentCore::Run() {
   }
   uint32_t& taken = work_taken;
   if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) {
-    taken += DropEverything() + TakeRefused();
+    taken += DropEverything();
   } else if (!stop) {
     const uint32_t max_events = system_->throughput();
     const uint32_t max_messages = system_->max_messages();
@@ -378,9 +378,7 @@ void ComponentCore::Run() {
     if (interrupt.result) {
       ApplyResult(std::move(*interrupt.result), nullptr);
       state = lifecycle();
-      if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) {
-        taken += DropEverything() + TakeRefused();
-      }
+      if (state == LifecycleState::kDestroyed || state == LifecycleState::kFaulty) taken += DropEverything();
     }
   }
   if (FinishRun(work_taken, control_taken)) Schedule(ScheduleHint::kYield);
@@ -723,7 +721,8 @@ uint32_t ComponentCore::DropEverything() {
   // Dropped events that were parked are not in the state word any more.
   const uint32_t from_parked = parked_ < dropped ? parked_ : dropped;
   parked_ -= from_parked;
-  return dropped - from_parked;
+  // Events refused while destroyed or faulty are taken back with the rest.
+  return dropped - from_parked + TakeRefused();
 }
 
 // ---- context services -----------------------------------------------------------------------

@@ -341,6 +341,8 @@ class ComponentCore : public Runnable {
   bool ApplyResult(HandlerResult result, ControlEvent* lifecycle_event);
   void BecomeDestroyed(bool run_on_kill, bool notify_supervisor);
   void BecomeFaulty(const absl::Status& fault, FaultSeverity severity);
+  // Destroys every queued event and takes back refused_; returns the units to
+  // subtract from the state word.
   uint32_t DropEverything();
   runtime_internal::ComponentExtras& extras();
   runtime_internal::ComponentExtras* extras_if_present() const {
