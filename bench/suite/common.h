@@ -1,6 +1,6 @@
 // Pieces every workload of the benchmark suite (//bench:suite) shares: a
 // completion latch, live-component tracking for teardown between runs, bounded
-// start/kill helpers and a stopwatch.
+// start/kill helpers (the stopwatch is bench/harness/stopwatch.h).
 //
 // Every wait here is bounded (kWaitLimit): a run that hangs becomes an error row,
 // never a hung suite.
@@ -13,7 +13,6 @@
 #define KOMPACT_BENCH_SUITE_COMMON_H_
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -22,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "bench/harness/stopwatch.h"
 #include "executors/future.h"
 #include "runtime/component.h"
 #include "runtime/kompact_system.h"
@@ -96,18 +96,6 @@ template <typename... Handles>
   (components.push_back(std::forward<Handles>(handles)), ...);
   return TeardownAll(system, std::move(components));
 }
-
-// Wall-clock seconds since construction (steady clock).
-class Stopwatch {
- public:
-  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
-  double Seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-
- private:
-  std::chrono::steady_clock::time_point start_;
-};
 
 // `count / seconds / 1e6`, the suite's "M …/s" metrics.
 inline double Millions(double count, double seconds) { return count / seconds / 1e6; }

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "bench/harness/stopwatch.h"
 #include "caf/actor_system.hpp"
 #include "caf/error.hpp"
 #include "caf/timespan.hpp"
@@ -30,18 +31,6 @@ absl::Status FromCafError(caf::actor_system& system, const caf::error& error, st
 // not trimmed: a trimmed heap makes the next run pay page faults again, which
 // our suite does not do either.)
 void AwaitAllActorsDone(caf::actor_system& system);
-
-// Wall-clock time of the measured phase.
-class Stopwatch {
- public:
-  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
-  double Seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-
- private:
-  std::chrono::steady_clock::time_point start_;
-};
 
 }  // namespace kompact::bench::caf_peer
 
