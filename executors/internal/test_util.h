@@ -1,11 +1,12 @@
 // Helpers for the executors package's own tests: a bounded-wait countdown latch,
 // a bounded wait for a condition, the test load scale under sanitizers, and
-// numbered do-nothing Runnables for the queue tests.
+// numbered do-nothing Runnables for the queue tests with a counter of their takes.
 //
 // Thread-safety: CountDownLatch may be used from any thread.
 #ifndef KOMPACT_EXECUTORS_INTERNAL_TEST_UTIL_H_
 #define KOMPACT_EXECUTORS_INTERNAL_TEST_UTIL_H_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -13,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -82,6 +84,33 @@ inline std::vector<std::unique_ptr<NumberedRunnable>> MakeNumberedRunnables(size
   }
   return items;
 }
+
+// Counts how often each NumberedRunnable of 0 .. n-1 was taken from a queue, so a
+// stress test can check that every one was taken exactly once. Take() from any
+// thread; the queries once the takers are done.
+class TakeCounter {
+ public:
+  explicit TakeCounter(size_t n) : counts_(std::make_unique<std::atomic<uint8_t>[]>(n)), n_(n) {}
+
+  void Take(Runnable* runnable) {
+    counts_[static_cast<NumberedRunnable*>(runnable)->id].fetch_add(1, std::memory_order_relaxed);
+    total_.fetch_add(1, std::memory_order_relaxed);
+  }
+  size_t total() const { return total_.load(std::memory_order_relaxed); }
+  // "" if every item was taken exactly once, else which was not and how often.
+  std::string FirstNotTakenOnce() const {
+    for (size_t i = 0; i < n_; ++i) {
+      const int count = counts_[i].load(std::memory_order_relaxed);
+      if (count != 1) return "item " + std::to_string(i) + " taken " + std::to_string(count) + " times";
+    }
+    return "";
+  }
+
+ private:
+  std::unique_ptr<std::atomic<uint8_t>[]> counts_;
+  size_t n_;
+  std::atomic<size_t> total_{0};
+};
 
 }  // namespace kompact::executors_internal
 

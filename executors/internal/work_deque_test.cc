@@ -55,21 +55,16 @@ TEST(WorkDeque, StealOldestHalfTakesTheOldestInOrder) {
 TEST(WorkDeque, OwnerAndThievesTakeEveryEntryExactlyOnce) {
   const size_t kItems = 2'000'000 / kStressDivisor;
   auto items = MakeNumberedRunnables(kItems);
-  auto taken = std::make_unique<std::atomic<uint8_t>[]>(kItems);
+  TakeCounter takes(kItems);
   WorkDeque deque;
   std::atomic<bool> owner_done{false};
-  std::atomic<size_t> total{0};
-  auto take = [&](Runnable* runnable) {
-    taken[static_cast<NumberedRunnable*>(runnable)->id].fetch_add(1, std::memory_order_relaxed);
-    total.fetch_add(1, std::memory_order_relaxed);
-  };
   std::vector<std::thread> thieves;
   for (int t = 0; t < 2; ++t) {
     thieves.emplace_back([&, t] {
       // One thief takes even the last entry, to race the owner's pop for it.
       const int64_t min_size = t == 0 ? 1 : 2;
       while (!owner_done.load(std::memory_order_acquire)) {
-        if (Runnable* runnable = deque.Steal(min_size)) take(runnable);
+        if (Runnable* runnable = deque.Steal(min_size)) takes.Take(runnable);
       }
     });
   }
@@ -79,14 +74,14 @@ TEST(WorkDeque, OwnerAndThievesTakeEveryEntryExactlyOnce) {
       if (!deque.Push(*items[next])) break;
       ++next;
     }
-    if (Runnable* runnable = deque.Pop()) take(runnable);
+    if (Runnable* runnable = deque.Pop()) takes.Take(runnable);
   }
-  while (Runnable* runnable = deque.Pop()) take(runnable);
+  while (Runnable* runnable = deque.Pop()) takes.Take(runnable);
   owner_done.store(true, std::memory_order_release);
   for (std::thread& thief : thieves) thief.join();
-  while (Runnable* runnable = deque.Steal()) take(runnable);
-  EXPECT_EQ(total.load(), kItems);
-  for (size_t i = 0; i < kItems; ++i) ASSERT_EQ(taken[i].load(), 1) << "item " << i;
+  while (Runnable* runnable = deque.Steal()) takes.Take(runnable);
+  EXPECT_EQ(takes.total(), kItems);
+  EXPECT_EQ(takes.FirstNotTakenOnce(), "");
 }
 
 }  // namespace
