@@ -24,6 +24,28 @@ absl::StatusOr<std::vector<uint8_t>> NetData::SerialiseBox() const {
   return buf.Release();
 }
 
+absl::Status NetData::SerialiseTo(BufMut& out) const {
+  switch (kind()) {
+    case Kind::kEmpty:
+      return absl::FailedPreconditionError("NetData::SerialiseTo: the data is empty");
+    case Kind::kBoxed: {
+      const serialisation_internal::BoxedValue* b = box();
+      absl::Status s = b->Serialise(out);
+      if (s.ok()) s = out.status();
+      if (!s.ok()) {
+        return ::kompact::Annotate(
+            s, absl::StrCat("serialising boxed ", AsAbsl(b->type_name()), " (SerId ", ser_id_, ")"));
+      }
+      return absl::OkStatus();
+    }
+    case Kind::kBytes:
+    case Kind::kChunkRef:
+      for (size_t i = 0; i < segment_count(); ++i) out.PutBytes(segment(i));
+      return out.status();
+  }
+  return absl::InternalError("NetData: unknown kind");
+}
+
 absl::Status NetData::TrySerialise() {
   switch (kind()) {
     case Kind::kEmpty:

@@ -163,6 +163,10 @@ class NetData {
   [[nodiscard]] absl::Status TrySerialise();
   // Same, into pooled chunks of `buffer`.
   [[nodiscard]] absl::Status TrySerialise(EncodeBuffer& buffer);
+  // Writes the payload's bytes to `out` without changing this data: a boxed value is
+  // serialised straight into `out` (no intermediate buffer), serialised bytes are
+  // copied. kFailedPrecondition if empty; a serialiser's error names the type and SerId.
+  [[nodiscard]] absl::Status SerialiseTo(BufMut& out) const;
   // A reader over the serialised bytes; kFailedPrecondition if boxed or empty.
   [[nodiscard]] absl::StatusOr<Buf> Reader() const;
   // The serialised bytes as segments (0 segments if boxed or empty); segment(i)

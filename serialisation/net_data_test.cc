@@ -143,6 +143,28 @@ TEST_F(NetDataTest, FailedSerialisationKeepsTheBox) {
   EXPECT_TRUE(data.is_boxed());
 }
 
+TEST_F(NetDataTest, SerialiseToWritesTheBoxWithoutChangingTheData) {
+  NetData data = NetData::Box(Counted{.value = 0x01020304});
+  VectorBufMut out;
+  out.PutU8(9);  // appends after what the writer holds
+  ASSERT_OK(data.SerialiseTo(out));
+  EXPECT_THAT(out.bytes(), ::testing::ElementsAre(9, 1, 2, 3, 4));
+  EXPECT_EQ(Counted::serialisations.load(), 1);
+  EXPECT_TRUE(data.is_boxed());  // still lazy
+  ASSERT_OK(data.TrySerialise());
+  VectorBufMut again;
+  ASSERT_OK(data.SerialiseTo(again));  // bytes are copied
+  EXPECT_THAT(again.bytes(), ::testing::ElementsAre(1, 2, 3, 4));
+  EXPECT_EQ(Counted::serialisations.load(), 2);
+}
+
+TEST_F(NetDataTest, SerialiseToReportsErrorsAndEmptyData) {
+  VectorBufMut out;
+  EXPECT_THAT(NetData::Box(Unserialisable{}).SerialiseTo(out),
+              StatusIs(absl::StatusCode::kInternal, "serialising boxed kompact::serialisation_test::Unserialisable"));
+  EXPECT_THAT(NetData().SerialiseTo(out), StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
 TEST_F(NetDataTest, TryCloneCopiesBoxesSharesRefsAndSerialisesMoveOnlyValues) {
   NetData boxed = NetData::Box(Counted{.value = 1});
   ASSERT_OK_AND_ASSIGN(NetData copy, boxed.TryClone());
