@@ -1,9 +1,8 @@
 // LocalDispatcher: the default dispatcher (FEATURES.md P2-P5, S5): registration,
-// aliases, routing policies and path-addressed delivery inside one process, on
-// an ActorStore, with a Reaper for dead entries. Its system path is
-// local://127.0.0.1:0; paths of other systems are dead letters (sending to them
-// needs the network dispatcher, which reuses ActorStore, Reaper and
-// DeliverLocally).
+// aliases, routing policies and path-addressed delivery inside one process — a
+// PathRegistry (routing/path_registry.h) for the system path local://127.0.0.1:0.
+// Paths of other systems are dead letters (sending to them needs the network
+// dispatcher, //net, the same registry plus a transport).
 //
 // Linking //routing:local_dispatcher (or //routing, //:kompact) makes it every
 // system's default (registered at static initialisation); KompactConfig::
@@ -20,18 +19,13 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "routing/actor_store.h"
+#include "routing/path_registry.h"
 #include "routing/reaper.h"
 #include "runtime/actor_path.h"
 #include "runtime/dispatcher.h"
 #include "runtime/net_message.h"
 
 namespace kompact {
-
-// Delivers `message` to its receiver through `store` on the calling thread (the
-// receiver's system is not checked): to the registered component, or routed over a
-// group, or a dead letter (nothing registered, an unusable marker, an empty group,
-// the dead-letter path). Lock-free.
-void DeliverLocally(const ActorStore& store, const DispatcherContext& context, NetMessage&& message);
 
 class LocalDispatcher final : public Dispatcher {
  public:
@@ -43,7 +37,7 @@ class LocalDispatcher final : public Dispatcher {
 
   ~LocalDispatcher() override;
 
-  const SystemPath& system_path() const override { return system_path_; }
+  const SystemPath& system_path() const override { return registry_->system_path(); }
   absl::StatusOr<ActorPath> Register(ComponentCore& component) override;
   absl::StatusOr<ActorPath> RegisterAlias(ComponentCore& component, std::string_view alias,
                                           bool update) override;
@@ -53,19 +47,13 @@ class LocalDispatcher final : public Dispatcher {
   void Deliver(NetMessage&& message) override;
   void Shutdown() override;
 
-  const ActorStore& store() const { return *store_; }
-  const Reaper& reaper() const { return reaper_; }
+  const ActorStore& store() const { return registry_->store(); }
+  const Reaper& reaper() const { return registry_->reaper(); }
 
  private:
-  LocalDispatcher(const DispatcherContext& context, ReaperOptions options);
-  // The named path for `relative`, after inserting with `insert(segments)`.
-  template <typename Insert>
-  absl::StatusOr<ActorPath> RegisterNamed(std::string_view relative, Insert&& insert);
+  explicit LocalDispatcher(std::unique_ptr<PathRegistry> registry) : registry_(std::move(registry)) {}
 
-  const DispatcherContext context_;
-  const SystemPath system_path_;
-  const std::shared_ptr<ActorStore> store_;
-  Reaper reaper_;
+  const std::unique_ptr<PathRegistry> registry_;
 };
 
 }  // namespace kompact
