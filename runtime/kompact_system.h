@@ -217,6 +217,10 @@ class KompactSystem {
   Timer& timer() const { return core_->timer(); }
   // Messages that could not be delivered (R4).
   uint64_t dead_letters() const { return core_->dead_letters(); }
+  // The system's dispatcher (runtime/dispatcher.h), nullptr without one; e.g.
+  // `static_cast<const net::NetworkDispatcher*>(system.dispatcher())->stats()`.
+  // Valid while the system lives.
+  Dispatcher* dispatcher() const;
 
   runtime_internal::SystemCore* core() const { return core_; }
 

@@ -145,6 +145,8 @@ ActorPath KompactSystem::ActorPathFor(const AnyComponent& component) const {
 
 kompact::SystemPath KompactSystem::SystemPath() const { return core_->system_path(); }
 
+Dispatcher* KompactSystem::dispatcher() const { return core_->dispatcher(); }
+
 ActorPath KompactSystem::DeadletterPath() const { return core_->system_path().DeadLetters(); }
 
 ActorPath runtime_internal::DefinitionBase::actor_path() const {
