@@ -23,7 +23,7 @@ struct Endpoint {
   std::string ToString() const;
   // The endpoint of a system path (its transport is ignored).
   static Endpoint Of(const SystemPath& path) { return Endpoint{path.address(), path.port()}; }
-  SystemPath ToSystemPath(Transport transport) const { return SystemPath(transport, ip, port); }
+  SystemPath ToSystemPath(kompact::Transport transport) const { return SystemPath(transport, ip, port); }
 
   // Fills `out` and returns its length.
   socklen_t ToSockaddr(sockaddr_storage& out) const;

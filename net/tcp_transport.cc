@@ -221,6 +221,14 @@ void TcpTransport::Stop() {
   const uint64_t one = 1;
   (void)!::write(wake_fd_, &one, sizeof(one));
   thread_.join();
+  // The port is free again as soon as Stop returns (streams close with their owners).
+  for (int* fd : {&listen_fd_, &udp_fd_}) {
+    if (*fd >= 0) {
+      (void)::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, *fd, nullptr);
+      ::close(*fd);
+      *fd = -1;
+    }
+  }
   std::vector<absl::AnyInvocable<void() &&>> dropped;
   {
     std::lock_guard<std::mutex> lock(post_mu_);

@@ -85,7 +85,8 @@ class Transport {
   [[nodiscard]] virtual absl::StatusOr<Endpoint> Bind(const Endpoint& endpoint, bool udp) = 0;
   // Starts the network thread; callbacks run on it until Stop().
   [[nodiscard]] virtual absl::Status Start(Callbacks callbacks) = 0;
-  // Stops and joins the network thread; pending posted tasks are destroyed without
+  // Stops and joins the network thread and closes the listening sockets (the port
+  // can be bound again at once); pending posted tasks are destroyed without
   // running. Idempotent. Not from the network thread.
   virtual void Stop() = 0;
 

@@ -1,0 +1,494 @@
+#include "net/connection.h"
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "base/absl_compat.h"
+#include "base/status.h"
+#include "serialisation/buf.h"
+#include "serialisation/net_data.h"
+
+namespace kompact::net {
+namespace {
+
+// Below this many free bytes the receive chunk is replaced before the next read.
+constexpr size_t kMinReadSpace = 4096;
+
+SessionId NewSessionId() {
+  thread_local std::mt19937_64 gen(std::random_device{}());
+  SessionId id = 0;
+  while (id == 0) id = gen();
+  return id;
+}
+
+}  // namespace
+
+// Growable scratch writer whose memory is kept across messages (no allocation per
+// message once warm).
+class Connection::Scratch final : public BufMut {
+ public:
+  Scratch() : bytes_(256) { Reset(); }
+  void Reset() { SetWindow(bytes_.data(), bytes_.data() + bytes_.size(), 0); }
+  std::span<const uint8_t> bytes() const { return {bytes_.data(), written()}; }
+
+ private:
+  bool Refill(size_t min_bytes, bool /*contiguous*/) override {
+    const size_t used = written();
+    bytes_.resize(std::max(bytes_.size() * 2, used + min_bytes));
+    SetWindow(bytes_.data() + used, bytes_.data() + bytes_.size(), used);
+    return true;
+  }
+  std::vector<uint8_t> bytes_;
+};
+
+Connection::Connection(const ConnectionContext& context, ConnectionOwner& owner, Role role)
+    : context_(context),
+      owner_(owner),
+      role_(role),
+      state_(role == Role::kDialler ? State::kConnecting : State::kHandshake),
+      scratch_(std::make_unique<Scratch>()) {}
+
+Connection::~Connection() = default;
+
+std::unique_ptr<Connection> Connection::Dialled(const ConnectionContext& context, ConnectionOwner& owner,
+                                                SystemPath remote_system) {
+  std::unique_ptr<Connection> c(new Connection(context, owner, Role::kDialler));
+  c->remote_system_ = remote_system;
+  return c;
+}
+
+std::unique_ptr<Connection> Connection::Accepted(const ConnectionContext& context, ConnectionOwner& owner,
+                                                 std::unique_ptr<Stream> stream) {
+  std::unique_ptr<Connection> c(new Connection(context, owner, Role::kAcceptor));
+  c->stream_ = std::move(stream);
+  c->stream_->SetHandler(c.get());
+  return c;
+}
+
+void Connection::Attach(std::unique_ptr<Stream> stream) { stream_ = std::move(stream); }
+
+std::string Connection::remote_address() const { return stream_ ? stream_->remote().ToString() : "?"; }
+
+// ---- handshake ----------------------------------------------------------------------------
+
+void Connection::OnConnected(absl::Status status) {
+  if (state_ != State::kConnecting) return;
+  if (!status.ok()) {
+    Finish(status, /*graceful=*/false);
+    return;
+  }
+  state_ = State::kHandshake;
+  SendHello();
+}
+
+void Connection::SendHello() {
+  wire::Hello hello;
+  hello.set_protocol_version(kProtocolVersion);
+  *hello.mutable_system() = ToProto(context_.local_system);
+  const auto inc = context_.local_incarnation.ToBytes();
+  hello.set_incarnation(inc.data(), inc.size());
+  AppendControl(FrameType::kHello, hello);
+  Flush();
+}
+
+void Connection::AppendControl(FrameType type, const google::protobuf::MessageLite& body) {
+  AppendControlFrame(type, body, out_);
+  ++counters_.frames_out;
+  sent_since_tick_ = true;
+}
+
+namespace {
+absl::StatusOr<Uuid> IncarnationFrom(const std::string& bytes) {
+  if (bytes.size() != 16) {
+    return absl::DataLossError(absl::StrCat("incarnation id of ", bytes.size(), " bytes, expected 16"));
+  }
+  std::array<uint8_t, 16> b;
+  std::memcpy(b.data(), bytes.data(), 16);
+  return Uuid::FromBytes(b);
+}
+}  // namespace
+
+void Connection::HandleControl(const FrameHeader& header, std::span<const uint8_t> body) {
+  switch (header.type) {
+    case FrameType::kHello: {
+      if (role_ != Role::kAcceptor || state_ != State::kHandshake) {
+        ProtocolError(absl::DataLossError("unexpected Hello"), wire::MALFORMED_FRAME);
+        return;
+      }
+      absl::StatusOr<wire::Hello> hello = ParseControlBody<wire::Hello>(body);
+      absl::StatusOr<SystemPath> system = hello.ok() ? FromProto(hello->system()) : hello.status();
+      absl::StatusOr<Uuid> inc = system.ok() ? IncarnationFrom(hello->incarnation()) : system.status();
+      if (!inc.ok()) {
+        ProtocolError(Annotate(inc.status(), "malformed Hello"), wire::MALFORMED_FRAME);
+        return;
+      }
+      if (hello->protocol_version() != kProtocolVersion) {
+        ProtocolError(absl::FailedPreconditionError(absl::StrCat(
+                          "peer speaks wire protocol version ", hello->protocol_version(),
+                          ", this system speaks ", kProtocolVersion)),
+                      wire::VERSION_MISMATCH);
+        return;
+      }
+      remote_system_ = *system;
+      remote_incarnation_ = *inc;
+      session_ = NewSessionId();
+      wire::HelloAck ack;
+      ack.set_protocol_version(kProtocolVersion);
+      *ack.mutable_system() = ToProto(context_.local_system);
+      const auto bytes = context_.local_incarnation.ToBytes();
+      ack.set_incarnation(bytes.data(), bytes.size());
+      ack.set_session_id(session_);
+      AppendControl(FrameType::kHelloAck, ack);
+      state_ = State::kEstablished;
+      Flush();
+      if (state_ == State::kEstablished) owner_.OnEstablished(*this);
+      return;
+    }
+    case FrameType::kHelloAck: {
+      if (role_ != Role::kDialler || state_ != State::kHandshake) {
+        ProtocolError(absl::DataLossError("unexpected HelloAck"), wire::MALFORMED_FRAME);
+        return;
+      }
+      absl::StatusOr<wire::HelloAck> ack = ParseControlBody<wire::HelloAck>(body);
+      absl::StatusOr<SystemPath> system = ack.ok() ? FromProto(ack->system()) : ack.status();
+      absl::StatusOr<Uuid> inc = system.ok() ? IncarnationFrom(ack->incarnation()) : system.status();
+      if (!inc.ok()) {
+        ProtocolError(Annotate(inc.status(), "malformed HelloAck"), wire::MALFORMED_FRAME);
+        return;
+      }
+      if (ack->protocol_version() != kProtocolVersion) {
+        ProtocolError(absl::FailedPreconditionError(absl::StrCat(
+                          "peer speaks wire protocol version ", ack->protocol_version(),
+                          ", this system speaks ", kProtocolVersion)),
+                      wire::VERSION_MISMATCH);
+        return;
+      }
+      if (Endpoint::Of(*system) != Endpoint::Of(remote_system_)) {
+        KLOG(context_.logger, WARNING) << "dialled " << remote_system_ << " at " << remote_address()
+                                       << ", but it introduces itself as " << *system
+                                       << "; messages stay addressed to the dialled system";
+      }
+      remote_incarnation_ = *inc;
+      session_ = ack->session_id();
+      state_ = State::kEstablished;
+      owner_.OnEstablished(*this);
+      return;
+    }
+    case FrameType::kHeartbeat:
+      if (state_ != State::kEstablished && state_ != State::kClosing) {
+        ProtocolError(absl::DataLossError("Heartbeat before the handshake"), wire::MALFORMED_FRAME);
+      }
+      return;
+    case FrameType::kBye: {
+      bye_received_ = true;
+      if (!bye_sent_) {
+        wire::Bye bye;
+        bye.set_reason("reply to Bye");
+        AppendControl(FrameType::kBye, bye);
+        bye_sent_ = true;
+        state_ = State::kClosing;
+        Flush();
+      }
+      if (state_ != State::kClosed && buffered_bytes() == 0) {
+        stream_->ShutdownWrite();
+        Finish(absl::OkStatus(), /*graceful=*/true);
+      }
+      return;
+    }
+    case FrameType::kError: {
+      absl::StatusOr<wire::Error> error = ParseControlBody<wire::Error>(body);
+      const std::string reason =
+          error.ok() ? absl::StrCat(wire::ErrorCode_Name(error->code()), ": ", error->reason())
+                     : "(unreadable Error frame)";
+      KLOG(context_.logger, WARNING) << "peer " << remote_address() << " (" << remote_system_
+                                     << ") closed the connection with an error: " << reason;
+      Finish(absl::UnavailableError(absl::StrCat("the peer reported an error: ", reason)), false);
+      return;
+    }
+    case FrameType::kData:
+      return;  // not a control frame
+  }
+}
+
+// ---- receiving ------------------------------------------------------------------------------
+
+bool Connection::Rebuffer() {
+  absl::StatusOr<ChunkLease> fresh = context_.receive_pool->Acquire();
+  if (!fresh.ok()) {
+    stalled_ = true;
+    return false;
+  }
+  stalled_ = false;
+  if (rx_filled_ > 0) std::memcpy(fresh->segment(0).data(), rx_.segment(0).data(), rx_filled_);
+  rx_ = *std::move(fresh);
+  return true;
+}
+
+void Connection::OnReadable() {
+  if (!stream_ || state_ == State::kClosed || state_ == State::kConnecting) return;
+  for (;;) {
+    std::span<uint8_t> into;
+    if (reading_big_) {
+      into = std::span<uint8_t>(big_).subspan(big_filled_);
+    } else {
+      if (rx_.empty() || rx_.size() - rx_filled_ < kMinReadSpace) {
+        if (!Rebuffer()) {
+          KLOG(context_.logger, WARNING) << "receive buffers exhausted; reading from " << remote_address()
+                                         << " paused until chunks are free";
+          return;
+        }
+      }
+      into = rx_.segment(0).subspan(rx_filled_);
+    }
+    absl::StatusOr<size_t> n = stream_->Read(into);
+    if (!n.ok()) {
+      const bool eof = absl::IsUnavailable(n.status()) && n.status().message() == "end of stream";
+      if (eof && bye_received_) {
+        Finish(absl::OkStatus(), true);
+      } else {
+        Finish(eof ? absl::UnavailableError(absl::StrCat("connection to ", remote_address(),
+                                                         " ended without Bye"))
+                   : n.status(),
+               false);
+      }
+      return;
+    }
+    if (*n == 0) return;
+    counters_.bytes_in += *n;
+    received_since_tick_ = true;
+    if (reading_big_) {
+      big_filled_ += *n;
+      if (big_filled_ == big_.size()) {
+        reading_big_ = false;
+        HandleFrameBytes(big_header_, std::move(big_));
+        big_ = {};
+        big_filled_ = 0;
+        if (state_ == State::kClosed) return;
+      }
+      continue;
+    }
+    rx_filled_ += *n;
+    ParseBuffered();
+    if (state_ == State::kClosed) return;
+  }
+}
+
+void Connection::ParseBuffered() {
+  while (rx_filled_ >= kFrameHeaderSize && state_ != State::kClosed) {
+    absl::StatusOr<FrameHeader> header =
+        DecodeFrameHeader(rx_.segment(0).first(kFrameHeaderSize), context_.max_frame_size);
+    if (!header.ok()) {
+      ProtocolError(header.status(), absl::IsFailedPrecondition(header.status()) ? wire::VERSION_MISMATCH
+                                     : absl::IsResourceExhausted(header.status()) ? wire::FRAME_TOO_LARGE
+                                                                                  : wire::MALFORMED_FRAME);
+      return;
+    }
+    const size_t total = kFrameHeaderSize + header->length;
+    if (total > context_.receive_pool->chunk_size() - kMinReadSpace) {
+      // Larger than a chunk: read the body into a buffer of its exact size.
+      big_.resize(header->length);
+      const size_t have = std::min<size_t>(header->length, rx_filled_ - kFrameHeaderSize);
+      std::memcpy(big_.data(), rx_.segment(0).data() + kFrameHeaderSize, have);
+      big_filled_ = have;
+      big_header_ = *header;
+      (void)rx_.SplitPrefix(kFrameHeaderSize + have);
+      rx_filled_ -= kFrameHeaderSize + have;
+      if (big_filled_ == big_.size()) {
+        HandleFrameBytes(big_header_, std::move(big_));
+        big_ = {};
+        big_filled_ = 0;
+        continue;
+      }
+      reading_big_ = true;
+      return;
+    }
+    if (rx_filled_ < total) {
+      if (rx_.size() < total) (void)Rebuffer();  // the rest would not fit: move to a fresh chunk
+      return;
+    }
+    (void)rx_.SplitPrefix(kFrameHeaderSize);
+    ChunkLease body = rx_.SplitPrefix(header->length);
+    rx_filled_ -= total;
+    HandleFrame(*header, std::move(body));
+  }
+}
+
+void Connection::HandleFrame(const FrameHeader& header, ChunkLease body) {
+  ++counters_.frames_in;
+  if (header.type == FrameType::kData) {
+    HandleData(body.segment_count() > 0 ? body.segment(0) : std::span<const uint8_t>(), &body, nullptr);
+  } else {
+    HandleControl(header, body.segment_count() > 0 ? body.segment(0) : std::span<const uint8_t>());
+  }
+}
+
+void Connection::HandleFrameBytes(const FrameHeader& header, std::vector<uint8_t> body) {
+  ++counters_.frames_in;
+  if (header.type == FrameType::kData) {
+    HandleData(std::span<const uint8_t>(body), nullptr, &body);
+  } else {
+    HandleControl(header, body);
+  }
+}
+
+void Connection::HandleData(std::span<const uint8_t> body, ChunkLease* lease, std::vector<uint8_t>* bytes) {
+  if (state_ != State::kEstablished && state_ != State::kClosing) {
+    ProtocolError(absl::DataLossError("Data frame before the handshake finished"), wire::MALFORMED_FRAME);
+    return;
+  }
+  absl::StatusOr<DecodedDataHeader> head = DecodeDataHeader(body);
+  if (!head.ok()) {
+    ProtocolError(Annotate(head.status(), "malformed Data frame"), wire::MALFORMED_FRAME);
+    return;
+  }
+  if (head->seq != rx_seq_ + 1) {
+    ProtocolError(absl::DataLossError(absl::StrCat("Data frame with sequence number ", head->seq,
+                                                   ", expected ", rx_seq_ + 1)),
+                  wire::MALFORMED_FRAME);
+    return;
+  }
+  rx_seq_ = head->seq;
+  absl::StatusOr<ActorPath> receiver = rx_paths_.Resolve(head->receiver.id, std::move(head->receiver.path));
+  absl::StatusOr<ActorPath> sender =
+      receiver.ok() ? rx_paths_.Resolve(head->sender.id, std::move(head->sender.path)) : receiver.status();
+  if (!sender.ok()) {
+    ProtocolError(Annotate(sender.status(), "Data frame paths"), wire::MALFORMED_FRAME);
+    return;
+  }
+  NetData data;
+  const SerId ser_id = static_cast<SerId>(head->ser_id);
+  if (lease != nullptr) {
+    (void)lease->SplitPrefix(head->payload_offset);
+    data = NetData::FromChunkLease(ser_id, std::move(*lease));
+  } else {
+    bytes->erase(bytes->begin(), bytes->begin() + static_cast<ptrdiff_t>(head->payload_offset));
+    data = NetData::FromBytes(ser_id, std::move(*bytes));
+  }
+  NetMessage message(*std::move(sender), *std::move(receiver), std::move(data));
+  message.set_session(session_);
+  ++counters_.messages_in;
+  owner_.OnMessage(*this, std::move(message));
+}
+
+// ---- sending --------------------------------------------------------------------------------
+
+absl::Status Connection::Encode(const NetMessage& message) {
+  if (state_ != State::kEstablished) {
+    return absl::FailedPreconditionError("the connection is not established");
+  }
+  const NetData& data = message.data();
+  std::span<const uint8_t> payload;
+  if (data.is_boxed() || data.segment_count() != 1) {
+    scratch_->Reset();
+    KOMPACT_RETURN_IF_ERROR(data.SerialiseTo(*scratch_));
+    payload = scratch_->bytes();
+  } else {
+    payload = data.segment(0);
+  }
+  const PathEncoderTable::Ref receiver = tx_paths_.Find(message.receiver());
+  const PathEncoderTable::Ref sender = tx_paths_.Find(message.sender());
+  DataFrameHead head;
+  head.receiver = PathRef{receiver.id, receiver.known ? nullptr : &message.receiver()};
+  head.sender = PathRef{sender.id, sender.known ? nullptr : &message.sender()};
+  head.ser_id = static_cast<uint64_t>(message.ser_id());
+  head.seq = tx_seq_ + 1;
+  KOMPACT_RETURN_IF_ERROR(AppendDataFrameHead(head, payload.size(), context_.max_frame_size, out_));
+  out_.insert(out_.end(), payload.begin(), payload.end());
+  // Only now that the frame is certainly sent do its path definitions count.
+  tx_paths_.Commit(receiver);
+  tx_paths_.Commit(sender);
+  tx_seq_ = head.seq;
+  ++counters_.frames_out;
+  ++counters_.messages_out;
+  sent_since_tick_ = true;
+  return absl::OkStatus();
+}
+
+void Connection::Flush() {
+  if (!stream_ || state_ == State::kClosed || state_ == State::kConnecting) return;
+  while (out_sent_ < out_.size()) {
+    const iovec part{out_.data() + out_sent_, out_.size() - out_sent_};
+    absl::StatusOr<size_t> n = stream_->Write(std::span<const iovec>(&part, 1));
+    if (!n.ok()) {
+      Finish(n.status(), false);
+      return;
+    }
+    if (*n == 0) return;  // OnWritable continues
+    out_sent_ += *n;
+    counters_.bytes_out += *n;
+  }
+  out_.clear();
+  out_sent_ = 0;
+  if (bye_sent_) {
+    stream_->ShutdownWrite();
+    if (bye_received_) Finish(absl::OkStatus(), true);
+  }
+}
+
+void Connection::OnWritable() {
+  if (state_ == State::kClosed || state_ == State::kConnecting) return;
+  const bool was_full = !WantsMore();
+  Flush();
+  if (state_ == State::kEstablished && (was_full || buffered_bytes() == 0)) owner_.OnWritable(*this);
+}
+
+// ---- liveness and closing -------------------------------------------------------------------
+
+bool Connection::TakeReceivedSinceTick() { return std::exchange(received_since_tick_, false); }
+
+void Connection::HeartbeatIfIdle() {
+  if (state_ != State::kEstablished) return;
+  if (!std::exchange(sent_since_tick_, false)) {
+    wire::Heartbeat beat;
+    AppendControl(FrameType::kHeartbeat, beat);
+    sent_since_tick_ = false;
+    Flush();
+  }
+}
+
+void Connection::CloseGracefully(std::string_view reason) {
+  if (state_ == State::kClosed || bye_sent_) return;
+  if (state_ != State::kEstablished) {
+    Close(absl::CancelledError(absl::StrCat("closed before the handshake finished: ", AsAbsl(reason))));
+    return;
+  }
+  wire::Bye bye;
+  bye.set_reason(std::string(reason));
+  AppendControl(FrameType::kBye, bye);
+  bye_sent_ = true;
+  state_ = State::kClosing;
+  Flush();
+}
+
+void Connection::Close(const absl::Status& why, wire::ErrorCode code) {
+  if (state_ == State::kClosed) return;
+  if (code != wire::ERROR_CODE_UNSPECIFIED && stream_ && state_ != State::kConnecting) {
+    wire::Error error;
+    error.set_code(code);
+    error.set_reason(std::string(why.message()));
+    error.set_protocol_version(kProtocolVersion);
+    out_.erase(out_.begin(), out_.begin() + static_cast<ptrdiff_t>(out_sent_));
+    out_sent_ = 0;
+    AppendControl(FrameType::kError, error);
+    Flush();  // best effort: one attempt
+  }
+  Finish(why, false);
+}
+
+void Connection::ProtocolError(const absl::Status& why, wire::ErrorCode code) {
+  KLOG(context_.logger, WARNING) << "closing the connection with " << remote_address() << " ("
+                                 << remote_system_ << "): " << why;
+  Close(why, code);
+}
+
+void Connection::Finish(const absl::Status& why, bool graceful) {
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  rx_ = ChunkLease();
+  owner_.OnClosed(*this, why, graceful);
+}
+
+}  // namespace kompact::net

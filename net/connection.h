@@ -1,0 +1,200 @@
+// Connection: one stream to another system and the wire protocol spoken on it
+// (net/proto/wire.proto): the handshake (Hello / HelloAck), Data frames with
+// per-connection path compression and sequence numbers, heartbeats, Bye and Error.
+//
+// Receiving reads into pooled chunks and decodes frames in place: a Data frame's
+// payload becomes a NetData over the very chunk it was read into (no copy before
+// the receiver's deserialiser runs). Frames larger than a chunk are read into one
+// buffer of exactly their size, allocated only after the header was checked
+// against the maximum frame size. Any malformed, oversized or unexpected frame
+// closes this connection (with an Error frame and a logged reason naming the
+// peer); nothing else is affected.
+//
+// Sending encodes frames into one output buffer that is written with a single
+// gathering syscall per flush (all frames queued since the last one).
+//
+// Thread-safety: network thread only (not thread-safe). Lifetime: owned by the
+// NetworkCore; the owner's callbacks may be called from any member, and a
+// connection closed by Close()/a fault stays allocated until the owner destroys it
+// outside its own call stack.
+#ifndef KOMPACT_NET_CONNECTION_H_
+#define KOMPACT_NET_CONNECTION_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "base/log.h"
+#include "base/uuid.h"
+#include "net/frame.h"
+#include "net/path_table.h"
+#include "net/proto/wire.pb.h"
+#include "net/transport.h"
+#include "runtime/actor_path.h"
+#include "runtime/net_message.h"
+#include "serialisation/buffer_pool.h"
+#include "serialisation/chunk.h"
+
+namespace kompact::net {
+
+class Connection;
+
+// What a connection reports to its owner (NetworkCore). Network thread only.
+class ConnectionOwner {
+ public:
+  virtual ~ConnectionOwner() = default;
+  // The handshake finished: remote_system(), remote_incarnation() and session() are
+  // known. For an inbound connection the owner may still refuse it by closing it.
+  virtual void OnEstablished(Connection& connection) = 0;
+  // A Data frame arrived (sender, receiver, payload, session set).
+  virtual void OnMessage(Connection& connection, NetMessage&& message) = 0;
+  // The output buffer drained below its high watermark: more may be sent.
+  virtual void OnWritable(Connection& connection) = 0;
+  // The connection is closed for good (`graceful`: both sides said Bye, or the
+  // peer said Bye and we flushed ours). Called once; the owner destroys it later.
+  virtual void OnClosed(Connection& connection, const absl::Status& why, bool graceful) = 0;
+};
+
+// What every connection of one system shares (owned by NetworkCore).
+struct ConnectionContext {
+  SystemPath local_system;     // advertised, sent in Hello / HelloAck
+  Uuid local_incarnation;      // this system's incarnation id
+  uint32_t max_frame_size = 16 << 20;
+  BufferPool* receive_pool = nullptr;  // network thread's pool for receive chunks
+  Logger logger;
+};
+
+class Connection final : public StreamHandler {
+ public:
+  enum class Role : uint8_t { kDialler, kAcceptor };
+  enum class State : uint8_t {
+    kConnecting,     // dialler: the stream is connecting
+    kHandshake,      // Hello sent (dialler) or awaited (acceptor)
+    kEstablished,    // Data flows both ways
+    kClosing,        // Bye sent: no more sending, reading until the peer's Bye / end
+    kClosed,
+  };
+
+  // A dialled connection: `stream` is connecting to `remote_system`; its handler is
+  // this connection (see Transport::Dial, which needs the handler first: use Dial()).
+  static std::unique_ptr<Connection> Dialled(const ConnectionContext& context, ConnectionOwner& owner,
+                                             SystemPath remote_system);
+  // An accepted connection (the remote system becomes known with its Hello).
+  static std::unique_ptr<Connection> Accepted(const ConnectionContext& context, ConnectionOwner& owner,
+                                              std::unique_ptr<Stream> stream);
+  ~Connection() override;
+
+  // For Dialled connections: attaches the stream returned by Transport::Dial.
+  void Attach(std::unique_ptr<Stream> stream);
+
+  Role role() const { return role_; }
+  State state() const { return state_; }
+  bool established() const { return state_ == State::kEstablished; }
+  bool closed() const { return state_ == State::kClosed; }
+  // The peer's advertised system (for dialled connections: the one dialled until
+  // its HelloAck names it).
+  const SystemPath& remote_system() const { return remote_system_; }
+  const Uuid& remote_incarnation() const { return remote_incarnation_; }
+  SessionId session() const { return session_; }
+  // The socket's remote endpoint ("?" before the stream is attached).
+  std::string remote_address() const;
+
+  // ---- sending (Established only) ----------------------------------------------------
+  // Encodes `message` as a Data frame into the output buffer. Errors (the payload
+  // cannot be serialised, the frame is too large) leave the buffer unchanged and
+  // return the reason; the connection stays up.
+  [[nodiscard]] absl::Status Encode(const NetMessage& message);
+  // Writes what is buffered (as much as the stream takes now).
+  void Flush();
+  // True while the output buffer is below its high watermark.
+  bool WantsMore() const { return out_.size() - out_sent_ < kHighWatermark; }
+  size_t buffered_bytes() const { return out_.size() - out_sent_; }
+
+  // ---- lifecycle ---------------------------------------------------------------------
+  // Graceful: flushes what is buffered, sends Bye, then waits for the peer's Bye
+  // or end of stream (then OnClosed(graceful)).
+  void CloseGracefully(std::string_view reason);
+  // At once, with `why` (sends an Error frame first when `code` is set).
+  void Close(const absl::Status& why, wire::ErrorCode code = wire::ERROR_CODE_UNSPECIFIED);
+
+  // ---- liveness (called by the owner's periodic tick) ----------------------------------
+  // Returns true if a frame was received since the previous call.
+  bool TakeReceivedSinceTick();
+  // Sends a Heartbeat if nothing was sent since the previous tick.
+  void HeartbeatIfIdle();
+  uint32_t ticks_alive = 0;    // owner's bookkeeping: ticks since creation
+  uint32_t silent_ticks = 0;   // owner's bookkeeping: ticks without received frames
+  uint32_t closing_ticks = 0;  // owner's bookkeeping: ticks since CloseGracefully
+  // Tries to read again after the receive pool ran dry.
+  bool stalled() const { return stalled_; }
+  void RetryRead() { OnReadable(); }
+
+  // Counters (network thread; read by the owner).
+  struct Counters {
+    uint64_t frames_in = 0, frames_out = 0, bytes_in = 0, bytes_out = 0, messages_in = 0, messages_out = 0;
+  };
+  const Counters& counters() const { return counters_; }
+
+  // StreamHandler.
+  void OnConnected(absl::Status status) override;
+  void OnReadable() override;
+  void OnWritable() override;
+
+  static constexpr size_t kHighWatermark = 1 << 20;
+
+ private:
+  Connection(const ConnectionContext& context, ConnectionOwner& owner, Role role);
+  void SendHello();
+  void AppendControl(FrameType type, const google::protobuf::MessageLite& body);
+  // Decodes every complete frame of the receive buffer.
+  void ParseBuffered();
+  // Makes room in the receive buffer (a fresh chunk, carrying over a partial frame).
+  bool Rebuffer();
+  void HandleFrame(const FrameHeader& header, ChunkLease body);
+  void HandleFrameBytes(const FrameHeader& header, std::vector<uint8_t> body);
+  void HandleControl(const FrameHeader& header, std::span<const uint8_t> body);
+  void HandleData(std::span<const uint8_t> body, ChunkLease* lease, std::vector<uint8_t>* bytes);
+  void ProtocolError(const absl::Status& why, wire::ErrorCode code);
+  void Finish(const absl::Status& why, bool graceful);
+
+  const ConnectionContext& context_;
+  ConnectionOwner& owner_;
+  const Role role_;
+  State state_;
+  std::unique_ptr<Stream> stream_;
+  SystemPath remote_system_;
+  Uuid remote_incarnation_;
+  SessionId session_ = 0;
+  bool bye_sent_ = false;
+  bool bye_received_ = false;
+
+  // Receiving.
+  ChunkLease rx_;            // the unconsumed rest of the current receive chunk
+  size_t rx_filled_ = 0;     // bytes of rx_ holding received data
+  std::vector<uint8_t> big_; // a frame larger than a chunk, being read
+  size_t big_filled_ = 0;
+  FrameHeader big_header_{};
+  bool reading_big_ = false;
+  bool stalled_ = false;
+  bool received_since_tick_ = false;
+  uint64_t rx_seq_ = 0;      // last Data sequence number received
+  PathDecoderTable rx_paths_;
+
+  // Sending.
+  std::vector<uint8_t> out_;
+  size_t out_sent_ = 0;
+  bool sent_since_tick_ = false;
+  uint64_t tx_seq_ = 0;
+  PathEncoderTable tx_paths_;
+  class Scratch;
+  std::unique_ptr<Scratch> scratch_;  // a lazy payload's bytes before its header is written
+
+  Counters counters_;
+};
+
+}  // namespace kompact::net
+
+#endif  // KOMPACT_NET_CONNECTION_H_

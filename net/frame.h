@@ -1,0 +1,109 @@
+// The frame codec of the wire protocol (net/proto/wire.proto, which specifies
+// every byte): the fixed 12-byte frame header, control frames (protobuf bodies),
+// and the hot path — Data frame headers encoded and decoded by hand, without
+// allocation, exactly as protobuf would encode a DataHeader.
+//
+// Decoding never trusts its input: every length and varint is bounds-checked, the
+// header is validated before anything of its announced size is allocated, unknown
+// fields are skipped as protobuf prescribes, and every error is a status saying
+// what was wrong (never a crash).
+//
+// Thread-safety: stateless functions.
+#ifndef KOMPACT_NET_FRAME_H_
+#define KOMPACT_NET_FRAME_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "google/protobuf/message_lite.h"
+#include "net/proto/wire.pb.h"
+#include "runtime/actor_path.h"
+
+namespace kompact::net {
+
+inline constexpr uint32_t kFrameMagic = 0x4B4D5054;
+inline constexpr uint8_t kProtocolVersion = 1;
+inline constexpr size_t kFrameHeaderSize = 12;
+
+enum class FrameType : uint8_t { kHello = 1, kHelloAck = 2, kData = 3, kHeartbeat = 4, kBye = 5, kError = 6 };
+std::string_view FrameTypeName(FrameType type);
+
+struct FrameHeader {
+  uint8_t version = kProtocolVersion;
+  FrameType type = FrameType::kData;
+  uint16_t flags = 0;
+  uint32_t length = 0;  // body bytes after the header
+};
+
+// Writes a header into out[0, kFrameHeaderSize).
+void EncodeFrameHeader(FrameType type, uint16_t flags, uint32_t length, uint8_t* out);
+// Reads the first kFrameHeaderSize bytes of `bytes` (kDataLoss if fewer). Errors:
+// bad magic and unknown type kDataLoss; a version other than kProtocolVersion
+// kFailedPrecondition naming both versions; length > max_frame_size
+// kResourceExhausted naming both numbers.
+[[nodiscard]] absl::StatusOr<FrameHeader> DecodeFrameHeader(std::span<const uint8_t> bytes,
+                                                            uint32_t max_frame_size);
+
+// ---- control frames -------------------------------------------------------------------
+// Appends header + `body` to `out`.
+void AppendControlFrame(FrameType type, const google::protobuf::MessageLite& body, std::vector<uint8_t>& out);
+// Parses a control frame's body; kDataLoss naming the type if it is malformed.
+template <typename ProtoMessage>
+[[nodiscard]] absl::StatusOr<ProtoMessage> ParseControlBody(std::span<const uint8_t> body) {
+  ProtoMessage m;
+  if (!m.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+    return absl::DataLossError(std::string("malformed ") + m.GetTypeName() + " body (" +
+                               std::to_string(body.size()) + " bytes)");
+  }
+  return m;
+}
+
+// SystemPath <-> wire::SystemAddress. FromProto validates (known transport, 4 or 16
+// address bytes, port <= 65535) and returns kDataLoss saying what is wrong.
+wire::SystemAddress ToProto(const SystemPath& path);
+[[nodiscard]] absl::StatusOr<SystemPath> FromProto(const wire::SystemAddress& address);
+
+// ---- Data frames (hot path) --------------------------------------------------------------
+// A path reference to encode: `id` != 0 with `path` defines the id; `id` alone
+// refers to a defined path; `path` alone is uncompressed.
+struct PathRef {
+  uint32_t id = 0;
+  const ActorPath* path = nullptr;
+};
+struct DataFrameHead {
+  PathRef receiver;
+  PathRef sender;
+  uint64_t ser_id = 0;
+  uint64_t seq = 0;
+};
+// Appends frame header + varint(n) + DataHeader for a payload of payload_size bytes
+// (the caller appends the payload). kResourceExhausted (out unchanged) if the frame
+// would exceed max_frame_size.
+[[nodiscard]] absl::Status AppendDataFrameHead(const DataFrameHead& head, size_t payload_size,
+                                               uint32_t max_frame_size, std::vector<uint8_t>& out);
+
+struct DecodedPathRef {
+  uint32_t id = 0;
+  std::optional<ActorPath> path;
+};
+struct DecodedDataHeader {
+  DecodedPathRef receiver;
+  DecodedPathRef sender;
+  uint64_t ser_id = 0;
+  uint64_t seq = 0;
+  size_t payload_offset = 0;  // where the payload starts in the body
+};
+// Parses a Data frame's body (after the frame header). kDataLoss for anything
+// malformed, including a ser_id that does not fit this build's SerId width and a
+// reference with neither id nor path.
+[[nodiscard]] absl::StatusOr<DecodedDataHeader> DecodeDataHeader(std::span<const uint8_t> body);
+
+}  // namespace kompact::net
+
+#endif  // KOMPACT_NET_FRAME_H_

@@ -1,0 +1,226 @@
+#include "net/network_config.h"
+
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/absl_compat.h"
+#include "base/status.h"
+
+namespace kompact::net {
+namespace config_keys {
+namespace {
+
+inline constexpr std::string_view kTransports[] = {"tcp", "udp"};
+
+constexpr ConfigEntry<std::string> kBindAddress{
+    .key = "kompact.net.bind-address",
+    .default_value = "127.0.0.1",
+    .doc = "Address the network layer listens on (IPv4 or IPv6 literal).",
+};
+constexpr ConfigEntry<int64_t> kPort{
+    .key = "kompact.net.port",
+    .default_value = 0,
+    .doc = "TCP and UDP port; 0 lets the OS pick one (it appears in the system path).",
+    .check = ConfigCheck<int64_t>::Range(0, 65535),
+};
+constexpr ConfigEntry<std::string> kAdvertisedAddress{
+    .key = "kompact.net.advertised-address",
+    .default_value = "",
+    .doc = "Address other systems reach this one at; empty: the bind address.",
+};
+constexpr ConfigEntry<std::string> kTransport{
+    .key = "kompact.net.transport",
+    .default_value = "tcp",
+    .doc = "Transport named by this system's own paths (both are served).",
+    .check = ConfigCheck<std::string>::OneOf(kTransports),
+};
+constexpr ConfigEntry<bool> kTcpNoDelay{
+    .key = "kompact.net.tcp-nodelay",
+    .default_value = true,
+    .doc = "Disable Nagle's algorithm on every connection.",
+};
+constexpr ConfigEntry<absl::Duration> kRetryInterval{
+    .key = "kompact.net.retry-interval",
+    .default_value = absl::Milliseconds(500),
+    .doc = "Delay between connection attempts to an unreachable system.",
+    .check = ConfigCheck<absl::Duration>::Range(absl::Milliseconds(1), absl::Hours(1)),
+};
+constexpr ConfigEntry<int64_t> kMaxRetryAttempts{
+    .key = "kompact.net.max-retry-attempts",
+    .default_value = 10,
+    .doc = "Retries after a failed connection attempt before the queued messages are dropped.",
+    .check = ConfigCheck<int64_t>::Range(0, 1'000'000),
+};
+constexpr ConfigEntry<absl::Duration> kHeartbeatInterval{
+    .key = "kompact.net.heartbeat-interval",
+    .default_value = absl::Seconds(1),
+    .doc = "Idle connections send a heartbeat this often; 0 disables heartbeats.",
+    .check = ConfigCheck<absl::Duration>::Range(absl::ZeroDuration(), absl::Hours(1)),
+};
+constexpr ConfigEntry<absl::Duration> kHeartbeatTimeout{
+    .key = "kompact.net.heartbeat-timeout",
+    .default_value = absl::Seconds(5),
+    .doc = "A connection that received nothing for this long is lost.",
+    .check = ConfigCheck<absl::Duration>::Range(absl::Milliseconds(1), absl::Hours(1)),
+};
+constexpr ConfigEntry<absl::Duration> kHandshakeTimeout{
+    .key = "kompact.net.handshake-timeout",
+    .default_value = absl::Seconds(5),
+    .doc = "A connection whose handshake has not finished after this is closed.",
+    .check = ConfigCheck<absl::Duration>::Range(absl::Milliseconds(1), absl::Hours(1)),
+};
+constexpr ConfigEntry<absl::Duration> kShutdownTimeout{
+    .key = "kompact.net.shutdown-timeout",
+    .default_value = absl::Seconds(5),
+    .doc = "How long system shutdown waits for connections to close gracefully.",
+    .check = ConfigCheck<absl::Duration>::Range(absl::ZeroDuration(), absl::Hours(1)),
+};
+constexpr ConfigEntry<int64_t> kChunkSize{
+    .key = "kompact.net.buffers.chunk-size",
+    .default_value = 128 * 1000,
+    .doc = "Bytes per receive chunk of the network thread.",
+    .check = ConfigCheck<int64_t>::Range(128, 1 << 30),
+};
+constexpr ConfigEntry<int64_t> kInitialChunkCount{
+    .key = "kompact.net.buffers.initial-chunk-count",
+    .default_value = 2,
+    .doc = "Receive chunks allocated at start.",
+    .check = ConfigCheck<int64_t>::Range(0, 1'000'000),
+};
+constexpr ConfigEntry<int64_t> kMaxChunkCount{
+    .key = "kompact.net.buffers.max-chunk-count",
+    .default_value = 1000,
+    .doc = "Receive chunks the network thread may own at once.",
+    .check = ConfigCheck<int64_t>::Range(2, 1'000'000),
+};
+constexpr ConfigEntry<int64_t> kMaxFrameSize{
+    .key = "kompact.net.max-frame-size",
+    .default_value = 16 << 20,
+    .doc = "Largest frame sent or accepted, in bytes.",
+    .check = ConfigCheck<int64_t>::Range(1024, 1 << 30),
+};
+constexpr ConfigEntry<int64_t> kMaxQueuedMessages{
+    .key = "kompact.net.max-queued-messages",
+    .default_value = 100'000,
+    .doc = "Messages queued per peer while it is not connected; beyond, each is a dead letter.",
+    .check = ConfigCheck<int64_t>::Range(1, 1'000'000'000),
+};
+
+const ConfigEntryRef kEntries[] = {
+    kBindAddress,     kPort,           kAdvertisedAddress, kTransport,         kTcpNoDelay,
+    kRetryInterval,   kMaxRetryAttempts, kHeartbeatInterval, kHeartbeatTimeout, kHandshakeTimeout,
+    kShutdownTimeout, kChunkSize,      kInitialChunkCount, kMaxChunkCount,     kMaxFrameSize,
+    kMaxQueuedMessages,
+};
+
+}  // namespace
+}  // namespace config_keys
+
+std::span<const ConfigEntryRef> NetworkConfigEntries() { return config_keys::kEntries; }
+
+absl::StatusOr<IpAddress> NetworkConfig::BindIp() const {
+  absl::StatusOr<IpAddress> ip = IpAddress::Parse(bind_address);
+  if (!ip.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("kompact.net.bind-address \"", bind_address,
+                                                   "\" is not an IPv4 or IPv6 address: ", ip.status().message()));
+  }
+  return ip;
+}
+
+absl::StatusOr<IpAddress> NetworkConfig::AdvertisedIp() const {
+  if (advertised_address.empty()) {
+    KOMPACT_ASSIGN_OR_RETURN(IpAddress bind, BindIp());
+    const bool any = bind.is_v4() ? bind == IpAddress::V4(0, 0, 0, 0) : bind.ToString() == "::";
+    if (any) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "kompact.net.bind-address is the any-address \"", bind_address,
+          "\": set kompact.net.advertised-address to the address other systems reach this one at"));
+    }
+    return bind;
+  }
+  absl::StatusOr<IpAddress> ip = IpAddress::Parse(advertised_address);
+  if (!ip.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("kompact.net.advertised-address \"", advertised_address,
+                                                   "\" is not an IPv4 or IPv6 address: ", ip.status().message()));
+  }
+  return ip;
+}
+
+absl::Status NetworkConfig::Validate() const {
+  std::vector<std::string> problems;
+  if (absl::Status s = AdvertisedIp().status(); !s.ok()) problems.emplace_back(s.message());
+  if (transport == kompact::Transport::kLocal) problems.push_back("kompact.net.transport must be tcp or udp, not local");
+  auto duration = [&](std::string_view key, absl::Duration d, absl::Duration min, absl::Duration max) {
+    if (d < min || d > max) {
+      problems.push_back(absl::StrCat(AsAbsl(key), " = ", absl::FormatDuration(d), " is out of range, allowed: ",
+                                      absl::FormatDuration(min), " to ", absl::FormatDuration(max)));
+    }
+  };
+  duration("kompact.net.retry-interval", retry_interval, absl::Milliseconds(1), absl::Hours(1));
+  duration("kompact.net.heartbeat-interval", heartbeat_interval, absl::ZeroDuration(), absl::Hours(1));
+  duration("kompact.net.heartbeat-timeout", heartbeat_timeout, absl::Milliseconds(1), absl::Hours(1));
+  duration("kompact.net.handshake-timeout", handshake_timeout, absl::Milliseconds(1), absl::Hours(1));
+  duration("kompact.net.shutdown-timeout", shutdown_timeout, absl::ZeroDuration(), absl::Hours(1));
+  if (heartbeat_interval > absl::ZeroDuration() && heartbeat_timeout <= heartbeat_interval) {
+    problems.push_back(absl::StrCat("kompact.net.heartbeat-timeout (", absl::FormatDuration(heartbeat_timeout),
+                                    ") must exceed kompact.net.heartbeat-interval (",
+                                    absl::FormatDuration(heartbeat_interval), ")"));
+  }
+  if (max_frame_size < 1024 || max_frame_size > (1u << 30)) {
+    problems.push_back(absl::StrCat("kompact.net.max-frame-size = ", max_frame_size,
+                                    " is out of range, allowed: 1024 to ", 1u << 30));
+  }
+  if (max_queued_messages == 0) problems.push_back("kompact.net.max-queued-messages must be at least 1");
+  if (absl::Status s = buffers.Validate(); !s.ok()) {
+    problems.push_back(absl::StrCat("kompact.net.buffers: ", s.message()));
+  }
+  if (problems.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("invalid network configuration: ", absl::StrJoin(problems, "; ")));
+}
+
+absl::StatusOr<NetworkConfig> NetworkConfig::FromConfig(const Config& config) {
+  using namespace config_keys;  // NOLINT(build/namespaces)
+  KOMPACT_RETURN_IF_ERROR(config.Validate(kEntries, "kompact.net"));
+  NetworkConfig c;
+  {
+    const absl::StatusOr<std::string> v = config.Get(kBindAddress);
+    if (!v.ok()) return v.status();
+    c.bind_address = *v;
+  }
+  {
+    const absl::StatusOr<std::string> v = config.Get(kAdvertisedAddress);
+    if (!v.ok()) return v.status();
+    c.advertised_address = *v;
+  }
+  {
+    const absl::StatusOr<std::string> v = config.Get(kTransport);
+    if (!v.ok()) return v.status();
+    c.transport = *v == "udp" ? kompact::Transport::kUdp : kompact::Transport::kTcp;
+  }
+  KOMPACT_ASSIGN_OR_RETURN(int64_t port, config.Get(kPort));
+  c.port = static_cast<uint16_t>(port);
+  KOMPACT_ASSIGN_OR_RETURN(c.tcp_nodelay, config.Get(kTcpNoDelay));
+  KOMPACT_ASSIGN_OR_RETURN(c.retry_interval, config.Get(kRetryInterval));
+  KOMPACT_ASSIGN_OR_RETURN(int64_t retries, config.Get(kMaxRetryAttempts));
+  c.max_retry_attempts = static_cast<uint32_t>(retries);
+  KOMPACT_ASSIGN_OR_RETURN(c.heartbeat_interval, config.Get(kHeartbeatInterval));
+  KOMPACT_ASSIGN_OR_RETURN(c.heartbeat_timeout, config.Get(kHeartbeatTimeout));
+  KOMPACT_ASSIGN_OR_RETURN(c.handshake_timeout, config.Get(kHandshakeTimeout));
+  KOMPACT_ASSIGN_OR_RETURN(c.shutdown_timeout, config.Get(kShutdownTimeout));
+  KOMPACT_ASSIGN_OR_RETURN(int64_t chunk, config.Get(kChunkSize));
+  KOMPACT_ASSIGN_OR_RETURN(int64_t initial, config.Get(kInitialChunkCount));
+  KOMPACT_ASSIGN_OR_RETURN(int64_t max_chunks, config.Get(kMaxChunkCount));
+  c.buffers.chunk_size = static_cast<size_t>(chunk);
+  c.buffers.initial_chunk_count = static_cast<size_t>(initial);
+  c.buffers.max_chunk_count = static_cast<size_t>(max_chunks);
+  KOMPACT_ASSIGN_OR_RETURN(int64_t frame, config.Get(kMaxFrameSize));
+  c.max_frame_size = static_cast<uint32_t>(frame);
+  KOMPACT_ASSIGN_OR_RETURN(int64_t queued, config.Get(kMaxQueuedMessages));
+  c.max_queued_messages = static_cast<uint32_t>(queued);
+  KOMPACT_RETURN_IF_ERROR(c.Validate());
+  return c;
+}
+
+}  // namespace kompact::net

@@ -1,0 +1,74 @@
+// NetworkConfig: the settings of a system's network layer (FEATURES.md N1, N9),
+// given in code or read from the kompact.net.* configuration keys, validated
+// before anything is bound. Every error names the setting, its value and what is
+// allowed.
+//
+//   [kompact.net]
+//   bind-address = "0.0.0.0"
+//   advertised-address = "10.1.2.3"   # required when binding 0.0.0.0 or ::
+//   port = 7000
+//   retry-interval = "500ms"
+//
+// Thread-safety: a value type.
+#ifndef KOMPACT_NET_NETWORK_CONFIG_H_
+#define KOMPACT_NET_NETWORK_CONFIG_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "base/config.h"
+#include "runtime/actor_path.h"
+#include "serialisation/buffer_pool.h"
+
+namespace kompact::net {
+
+struct NetworkConfig {
+  // The address to listen on: an IPv4 or IPv6 literal ("127.0.0.1", "0.0.0.0", "::1").
+  std::string bind_address = "127.0.0.1";
+  // The port (TCP, and UDP on the same number); 0: the OS picks a free one, which
+  // then appears in the system path.
+  uint16_t port = 0;
+  // The address other systems reach this one at (in its system path and Hello);
+  // empty: the bind address. Required when binding the any-address.
+  std::string advertised_address;
+  // The transport this system's own paths name (tcp or udp); both are served.
+  kompact::Transport transport = kompact::Transport::kTcp;
+  bool tcp_nodelay = true;
+  // Connection attempts to an unreachable system: one every retry_interval, at
+  // most 1 + max_retry_attempts per cycle; then its queue is dropped.
+  absl::Duration retry_interval = absl::Milliseconds(500);
+  uint32_t max_retry_attempts = 10;
+  // Idle connections send a heartbeat every heartbeat_interval (0: none); a
+  // connection that received nothing for heartbeat_timeout is lost.
+  absl::Duration heartbeat_interval = absl::Seconds(1);
+  absl::Duration heartbeat_timeout = absl::Seconds(5);
+  // A connection whose handshake has not finished after this is closed.
+  absl::Duration handshake_timeout = absl::Seconds(5);
+  // How long system shutdown waits for connections to close gracefully.
+  absl::Duration shutdown_timeout = absl::Seconds(5);
+  // Receive chunks of the network thread (serialisation/buffer_pool.h).
+  BufferConfig buffers;
+  // The largest frame sent or accepted (bytes).
+  uint32_t max_frame_size = 16 << 20;
+  // Messages queued per peer while it is not connected; beyond, each is a dead letter.
+  uint32_t max_queued_messages = 100'000;
+
+  // OK, or kInvalidArgument listing every invalid setting.
+  [[nodiscard]] absl::Status Validate() const;
+  // The kompact.net.* keys of `config` (absent keys: the defaults above), validated;
+  // unknown keys below kompact.net are errors.
+  [[nodiscard]] static absl::StatusOr<NetworkConfig> FromConfig(const Config& config);
+  [[nodiscard]] absl::StatusOr<IpAddress> BindIp() const;
+  [[nodiscard]] absl::StatusOr<IpAddress> AdvertisedIp() const;
+};
+
+// Every kompact.net.* key, for documentation and validation.
+std::span<const ConfigEntryRef> NetworkConfigEntries();
+
+}  // namespace kompact::net
+
+#endif  // KOMPACT_NET_NETWORK_CONFIG_H_

@@ -1,0 +1,169 @@
+// NetworkCore: the protocol engine of the network dispatcher. It owns the
+// transport (and so the network thread), the peers, every connection and the
+// UDP queue, and implements the connection lifecycle (FEATURES.md N3, N5, N8):
+//
+//  * Sending (any thread, Send): a message for another system is pushed into that
+//    peer's lock-free queue; the first push of a batch schedules the peer and wakes
+//    the network thread (one wake-up per batch). The network thread encodes the
+//    batch into the peer's connection and writes it with one syscall.
+//  * No connection: the first message starts a dial; messages queue (up to
+//    max_queued_messages; beyond, each is a counted dead letter) while it connects.
+//    A failed attempt is retried every retry_interval; after max_retry_attempts the
+//    queue is dropped, every message a counted dead letter naming the peer and the
+//    last error. The next message starts a new cycle.
+//  * Loss of an established connection (error, end of stream without Bye, or no
+//    frame for heartbeat_timeout) starts the same reconnect cycle; a graceful close
+//    (Bye) does not.
+//  * Simultaneous dials: when a second connection to the same system is
+//    established, both systems keep the one dialled by the system with the smaller
+//    incarnation id (a peer with a new incarnation always replaces the old one);
+//    the other is closed gracefully (Bye after everything written on it), so its
+//    messages are still delivered.
+//  * Inbound Data frames are delivered on the network thread through the path
+//    registry (routing policies included), each NetMessage carrying its session id.
+//
+// The state machine takes time only from the system's Timer (a periodic tick and
+// one-shot retry timers, both posted to the network thread), never from the clock.
+//
+// Thread-safety: Send, Shutdown and stats() from any thread; everything else runs
+// on the network thread. Lifetime: owned by the NetworkDispatcher; Shutdown() must
+// be called before destruction.
+#ifndef KOMPACT_NET_NETWORK_CORE_H_
+#define KOMPACT_NET_NETWORK_CORE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "base/uuid.h"
+#include "net/connection.h"
+#include "net/network_config.h"
+#include "net/peer.h"
+#include "net/peer_table.h"
+#include "net/transport.h"
+#include "routing/path_registry.h"
+#include "runtime/dispatcher.h"
+#include "serialisation/buffer_pool.h"
+
+namespace kompact::net {
+
+// Counters of one system's network layer (monotonic; read at any time).
+struct NetworkStats {
+  std::atomic<uint64_t> connections_established{0};
+  std::atomic<uint64_t> connections_lost{0};
+  std::atomic<uint64_t> connections_closed{0};   // gracefully
+  std::atomic<uint64_t> connect_failures{0};     // failed dial or handshake attempts
+  std::atomic<uint64_t> protocol_errors{0};      // connections closed for malformed input
+  std::atomic<uint64_t> merged{0};               // connections closed by simultaneous-dial merging
+  std::atomic<uint64_t> messages_sent{0};
+  std::atomic<uint64_t> messages_received{0};
+  std::atomic<uint64_t> dropped_unreachable{0};  // queued for a peer that could not be reached
+  std::atomic<uint64_t> dropped_queue_full{0};   // beyond max_queued_messages
+  std::atomic<uint64_t> dropped_unserialisable{0};
+  std::atomic<uint64_t> dropped_shutdown{0};     // still queued when the system shut down
+  std::atomic<uint64_t> datagrams_sent{0};
+  std::atomic<uint64_t> datagrams_received{0};
+  std::atomic<uint64_t> datagrams_dropped{0};    // malformed in, or refused out
+};
+
+class NetworkCore final : public ConnectionOwner {
+ public:
+  // `transport` is bound already (local_system names its real port).
+  NetworkCore(const DispatcherContext& context, const NetworkConfig& config, PathRegistry& registry,
+              std::unique_ptr<Transport> transport, SystemPath local_system, BufferPool receive_pool);
+  ~NetworkCore() override;
+
+  // Starts the network thread and the tick timer.
+  [[nodiscard]] absl::Status Start();
+  // Closes every connection gracefully (flushing what was queued, Bye) and waits
+  // up to shutdown_timeout for them, then stops the network thread; what could not
+  // be sent is counted as dead letters. Idempotent; not from the network thread.
+  void Shutdown();
+
+  // Sends `message` to its receiver's (remote) system. Any thread.
+  void Send(NetMessage&& message);
+
+  // Whether `system` is this one (same address and port, any transport; or local://).
+  bool IsLocal(const SystemPath& system) const;
+
+  const NetworkStats& stats() const { return stats_; }
+  const Uuid& incarnation() const { return context_.local_incarnation; }
+  const SystemPath& local_system() const { return context_.local_system; }
+
+  // ConnectionOwner (network thread).
+  void OnEstablished(Connection& connection) override;
+  void OnMessage(Connection& connection, NetMessage&& message) override;
+  void OnWritable(Connection& connection) override;
+  void OnClosed(Connection& connection, const absl::Status& why, bool graceful) override;
+
+ private:
+  struct Entry {
+    std::unique_ptr<Connection> connection;
+    Peer* peer = nullptr;  // null for an inbound connection before its Hello
+  };
+
+  void Schedule(Peer& peer);
+  void SendUdp(NetMessage&& message);
+  void DeadLetter(const NetMessage& message, std::string_view why);
+
+  // ---- network thread ----
+  void OnWake();
+  void OnAccept(std::unique_ptr<Stream> stream);
+  void OnDatagram(const Endpoint& from, std::span<const uint8_t> datagram);
+  void TakeInbox(Peer& peer);
+  void Pump(Peer& peer);
+  void StartDial(Peer& peer);
+  void AttemptFailed(Peer& peer, const absl::Status& why);
+  void DropPending(Peer& peer, std::string_view why, std::atomic<uint64_t>& counter);
+  void Tick();
+  void PumpUdp();
+  void Reap();
+  void BeginShutdown();
+  bool Preferred(const Connection& c) const;
+
+  const DispatcherContext dispatcher_context_;
+  const NetworkConfig config_;
+  PathRegistry& registry_;
+  std::unique_ptr<Transport> transport_;
+  BufferPool receive_pool_;
+  ConnectionContext context_;
+  const absl::Duration tick_;
+  NetworkStats stats_;
+  PeerTable peers_;
+  std::atomic<bool> shut_down_{false};  // Send refuses after this
+  TimerId tick_timer_{};
+  bool tick_started_ = false;
+
+  // Ready peers: the batch hand-off from senders to the network thread (one lock per
+  // batch, not per message).
+  std::mutex ready_mu_;
+  std::vector<Peer*> ready_ ABSL_GUARDED_BY(ready_mu_);
+
+  // UDP: one queue for every destination.
+  runtime_internal::MpscStack udp_inbox_;
+  std::atomic<bool> udp_scheduled_{false};
+
+  // ---- network thread ----
+  absl::flat_hash_map<Connection*, Entry> connections_;
+  std::vector<std::unique_ptr<Connection>> graveyard_;
+  OutList udp_pending_;
+  std::vector<std::vector<uint8_t>> udp_buffers_;
+  bool shutting_down_ = false;
+
+  // Shutdown's wait for the last connection.
+  std::mutex shutdown_mu_;
+  std::condition_variable shutdown_cv_;
+  bool all_closed_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+};
+
+}  // namespace kompact::net
+
+#endif  // KOMPACT_NET_NETWORK_CORE_H_

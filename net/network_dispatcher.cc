@@ -1,0 +1,85 @@
+#include "net/network_dispatcher.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "base/status.h"
+#include "net/tcp_transport.h"
+
+namespace kompact::net {
+
+absl::StatusOr<std::unique_ptr<NetworkDispatcher>> NetworkDispatcher::Create(const DispatcherContext& context,
+                                                                             std::optional<NetworkConfig> given) {
+  NetworkConfig config;
+  if (given.has_value()) {
+    config = *std::move(given);
+    KOMPACT_RETURN_IF_ERROR(config.Validate());
+  } else {
+    KOMPACT_ASSIGN_OR_RETURN(config, NetworkConfig::FromConfig(context.config()));
+  }
+  KOMPACT_ASSIGN_OR_RETURN(IpAddress bind_ip, config.BindIp());
+  KOMPACT_ASSIGN_OR_RETURN(IpAddress advertised_ip, config.AdvertisedIp());
+  KOMPACT_ASSIGN_OR_RETURN(BufferPool pool, BufferPool::Create(config.buffers));
+
+  TcpTransport::Options options;
+  options.tcp_nodelay = config.tcp_nodelay;
+  options.logger = context.logger();
+  KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<TcpTransport> transport, TcpTransport::Create(options));
+  absl::StatusOr<Endpoint> bound = transport->Bind(Endpoint{bind_ip, config.port}, /*udp=*/true);
+  if (!bound.ok()) {
+    return Annotate(bound.status(), absl::StrCat("kompact.net: cannot bind ", Endpoint{bind_ip, config.port}.ToString()));
+  }
+  const SystemPath system_path(config.transport, advertised_ip, bound->port);
+
+  KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<PathRegistry> registry, PathRegistry::Create(context, system_path));
+  std::unique_ptr<NetworkDispatcher> d(new NetworkDispatcher(config, std::move(registry)));
+  d->core_ = std::make_unique<NetworkCore>(context, d->config_, *d->registry_, std::move(transport), system_path,
+                                           std::move(pool));
+  KOMPACT_RETURN_IF_ERROR(d->core_->Start());
+  KLOG(context.logger(), INFO) << "network dispatcher listening on " << bound->ToString() << " as "
+                               << system_path;
+  return d;
+}
+
+DispatcherFactory NetworkDispatcher::Factory(std::optional<NetworkConfig> config) {
+  return [config = std::move(config)](const DispatcherContext& context) mutable
+         -> absl::StatusOr<std::unique_ptr<Dispatcher>> {
+    KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<NetworkDispatcher> d, Create(context, std::move(config)));
+    return std::unique_ptr<Dispatcher>(std::move(d));
+  };
+}
+
+NetworkDispatcher::~NetworkDispatcher() {
+  if (core_) core_->Shutdown();
+}
+
+absl::StatusOr<ActorPath> NetworkDispatcher::Register(ComponentCore& component) {
+  return registry_->Register(component);
+}
+
+absl::StatusOr<ActorPath> NetworkDispatcher::RegisterAlias(ComponentCore& component, std::string_view alias,
+                                                           bool update) {
+  return registry_->RegisterAlias(component, alias, update);
+}
+
+absl::StatusOr<ActorPath> NetworkDispatcher::SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy,
+                                                              std::string_view path, bool update) {
+  return registry_->SetRoutingPolicy(std::move(policy), path, update);
+}
+
+absl::Status NetworkDispatcher::Deregister(const ActorPath& path) { return registry_->Deregister(path); }
+
+void NetworkDispatcher::Deliver(NetMessage&& message) {
+  if (core_->IsLocal(message.receiver().system())) {
+    registry_->DeliverLocally(std::move(message));
+    return;
+  }
+  core_->Send(std::move(message));
+}
+
+void NetworkDispatcher::Shutdown() {
+  core_->Shutdown();
+  registry_->Shutdown();
+}
+
+}  // namespace kompact::net

@@ -1,0 +1,78 @@
+// NetworkDispatcher: the dispatcher of a system that talks to other systems
+// (FEATURES.md N1, N3, N5, N7). It is the shared path registry (registration,
+// aliases, routing policies, local delivery; routing/path_registry.h) plus the
+// network: messages for paths of this system are delivered locally exactly as by
+// LocalDispatcher (no serialisation); messages for other systems go to
+// NetworkCore, which sends them over TCP (or UDP for udp:// paths).
+//
+//   auto system = kompact::KompactConfig()
+//       .SetDispatcher(kompact::net::NetworkDispatcher::Factory())    // kompact.net.* keys
+//       .Build();
+//   // or with explicit settings:
+//   kompact::net::NetworkConfig net;
+//   net.port = 7000;
+//   config.SetDispatcher(kompact::net::NetworkDispatcher::Factory(net));
+//
+// The socket is bound inside the factory, so port 0 yields the real port in
+// system.SystemPath() before any path is handed out, and an occupied port fails
+// Build() at once. Shutdown closes every connection gracefully (Bye after what was
+// queued) within kompact.net.shutdown_timeout_ms.
+//
+// Thread-safety: see runtime/dispatcher.h (every member, any thread). Lifetime:
+// owned by the system.
+#ifndef KOMPACT_NET_NETWORK_DISPATCHER_H_
+#define KOMPACT_NET_NETWORK_DISPATCHER_H_
+
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "net/network_config.h"
+#include "net/network_core.h"
+#include "routing/path_registry.h"
+#include "runtime/dispatcher.h"
+
+namespace kompact::net {
+
+class NetworkDispatcher final : public Dispatcher {
+ public:
+  // Binds and starts the network thread. `config`: the settings to use; without,
+  // they are read from the system's kompact.net.* keys. Errors: invalid settings
+  // (kInvalidArgument naming the key), an address that cannot be bound (kUnavailable).
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<NetworkDispatcher>> Create(
+      const DispatcherContext& context, std::optional<NetworkConfig> config = std::nullopt);
+  // A DispatcherFactory for KompactConfig::SetDispatcher.
+  static DispatcherFactory Factory(std::optional<NetworkConfig> config = std::nullopt);
+
+  ~NetworkDispatcher() override;
+
+  const SystemPath& system_path() const override { return registry_->system_path(); }
+  absl::StatusOr<ActorPath> Register(ComponentCore& component) override;
+  absl::StatusOr<ActorPath> RegisterAlias(ComponentCore& component, std::string_view alias,
+                                          bool update) override;
+  absl::StatusOr<ActorPath> SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy,
+                                             std::string_view path, bool update) override;
+  absl::Status Deregister(const ActorPath& path) override;
+  void Deliver(NetMessage&& message) override;
+  void Shutdown() override;
+
+  // The network layer's counters.
+  const NetworkStats& stats() const { return core_->stats(); }
+  const NetworkConfig& config() const { return config_; }
+  // This system's incarnation id (new every time a system starts).
+  const Uuid& incarnation() const { return core_->incarnation(); }
+
+ private:
+  NetworkDispatcher(NetworkConfig config, std::unique_ptr<PathRegistry> registry)
+      : config_(std::move(config)), registry_(std::move(registry)) {}
+
+  const NetworkConfig config_;
+  std::unique_ptr<PathRegistry> registry_;
+  std::unique_ptr<NetworkCore> core_;
+};
+
+}  // namespace kompact::net
+
+#endif  // KOMPACT_NET_NETWORK_DISPATCHER_H_
