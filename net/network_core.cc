@@ -169,6 +169,7 @@ void NetworkCore::StartDial(Peer& peer) {
   peer.dialling = c.get();
   Connection* raw = c.get();
   connections_.emplace(raw, Entry{std::move(c), &peer});
+  stats_.open_connections.fetch_add(1, std::memory_order_relaxed);
 }
 
 void NetworkCore::AttemptFailed(Peer& peer, const absl::Status& why) {
@@ -228,6 +229,7 @@ void NetworkCore::OnAccept(std::unique_ptr<Stream> stream) {
   std::unique_ptr<Connection> c = Connection::Accepted(context_, *this, std::move(stream));
   Connection* raw = c.get();
   connections_.emplace(raw, Entry{std::move(c), nullptr});
+  stats_.open_connections.fetch_add(1, std::memory_order_relaxed);
 }
 
 void NetworkCore::OnEstablished(Connection& c) {
@@ -303,6 +305,7 @@ void NetworkCore::OnClosed(Connection& c, const absl::Status& why, bool graceful
   Peer* peer = it->second.peer;
   graveyard_.push_back(std::move(it->second.connection));
   connections_.erase(it);
+  stats_.open_connections.fetch_sub(1, std::memory_order_relaxed);
   transport_->Post([this] { Reap(); });
   if (!why.ok() && absl::IsDataLoss(why)) stats_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
   if (peer != nullptr) {
@@ -538,6 +541,7 @@ void NetworkCore::Shutdown() {
   }
   transport_->Stop();
   // The network thread is gone: close what is left from here.
+  stats_.open_connections.fetch_sub(static_cast<int64_t>(connections_.size()), std::memory_order_relaxed);
   for (auto& [c, entry] : connections_) graveyard_.push_back(std::move(entry.connection));
   connections_.clear();
   graveyard_.clear();

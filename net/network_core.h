@@ -57,6 +57,7 @@ namespace kompact::net {
 
 // Counters of one system's network layer (monotonic; read at any time).
 struct NetworkStats {
+  std::atomic<int64_t> open_connections{0};       // a gauge: connections not yet closed
   std::atomic<uint64_t> connections_established{0};
   std::atomic<uint64_t> connections_lost{0};
   std::atomic<uint64_t> connections_closed{0};   // gracefully
