@@ -235,9 +235,12 @@ void Connection::OnReadable() {
       into = std::span<uint8_t>(big_).subspan(big_filled_);
     } else {
       if (rx_.empty() || rx_.size() - rx_filled_ < kMinReadSpace) {
+        const bool was_stalled = stalled_;
         if (!Rebuffer()) {
-          KLOG(context_.logger, WARNING) << "receive buffers exhausted; reading from " << remote_address()
-                                         << " paused until chunks are free";
+          if (!was_stalled) {
+            KLOG(context_.logger, WARNING) << "receive buffers exhausted; reading from " << remote_address()
+                                           << " paused until chunks are free";
+          }
           return;
         }
       }

@@ -166,6 +166,9 @@ TEST_F(NetworkTest, RepliesGoBackOverTheSameConnectionWithASession) {
   for (int i = 0; i < 3; ++i) echo_path.Tell(absl::StrCat("m", i), me.Via(a));
   ASSERT_TRUE(inbox->WaitFor(3));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(inbox->items()[static_cast<size_t>(i)].text, absl::StrCat("echo:m", i));
+  // Both directions are one session: what the echo saw is what the client sees.
+  ASSERT_TRUE(inbox->items()[0].session.has_value());
+  EXPECT_EQ(inbox->items()[0].session, inbox->items()[2].session);
   // One connection serves both directions.
   EXPECT_EQ(NetworkOf(a).stats().connections_established.load(), 1u);
   EXPECT_EQ(NetworkOf(b).stats().connections_established.load(), 1u);
@@ -344,11 +347,18 @@ TEST_F(NetworkTest, APeerRestartedWithinTheRetryWindowGetsTheQueuedMessagesInANe
   ASSERT_OK(b2.RegisterByAlias(echo2, "echo").Wait().status());
   // Messages that reached b2 before "echo" was registered there are dead letters
   // at b2; the rest are echoed. Every one is accounted for.
-  ASSERT_TRUE(WaitUntil([&] {
-    return inbox->size() + b2.dead_letters() >= 6;
-  }));
+  ASSERT_TRUE(WaitUntil([&] { return inbox->size() + b2.dead_letters() >= 6; }));
   ASSERT_TRUE(WaitUntil([&] { return NetworkOf(a).stats().connections_established.load() >= 2; }));
   EXPECT_EQ(NetworkOf(a).stats().dropped_unreachable.load(), 0u);
+  // b said Bye when it shut down: a closed connection, not a lost one.
+  EXPECT_EQ(NetworkOf(a).stats().connections_closed.load(), 1u);
+  EXPECT_EQ(NetworkOf(a).stats().connections_lost.load(), 0u);
+  // The echoes came back on a new session.
+  const std::vector<Received> got = inbox->items();
+  ASSERT_GE(got.size(), 2u);
+  ASSERT_TRUE(got.front().session.has_value());
+  ASSERT_TRUE(got.back().session.has_value());
+  EXPECT_NE(*got.front().session, *got.back().session);
 }
 
 TEST_F(NetworkTest, APeerRestartedAfterTheRetriesRanOutCountsTheDroppedQueue) {
@@ -372,6 +382,59 @@ TEST_F(NetworkTest, APeerRestartedAfterTheRetriesRanOutCountsTheDroppedQueue) {
   target.Tell(std::string("after"), a);  // a new dial cycle
   ASSERT_TRUE(inbox2->WaitFor(1));
   EXPECT_EQ(inbox2->items()[0].text, "after");
+}
+
+// Keeps the first `hold` messages it gets (and so the receive chunks their
+// payloads live in) until it is told to let go.
+class Hoarder : public ComponentDefinition<Hoarder>, public Actor<bool> {
+ public:
+  Hoarder(std::shared_ptr<Inbox> inbox, size_t hold) : inbox_(std::move(inbox)), hold_(hold) {}
+  HandlerResult ReceiveNetwork(NetMessage message) {
+    Received r;
+    if (absl::StatusOr<std::string> t = message.TryDeserialise<std::string>(); t.ok()) r.text = *t;
+    inbox_->Add(std::move(r));
+    if (held_.size() < hold_) held_.push_back(std::move(message));
+    return Handled::kOk;
+  }
+  HandlerResult ReceiveLocal(bool) {
+    held_.clear();
+    return Handled::kOk;
+  }
+
+ private:
+  std::shared_ptr<Inbox> inbox_;
+  size_t hold_;
+  std::vector<NetMessage> held_;
+};
+
+TEST_F(NetworkTest, ExhaustedReceiveBuffersPauseReadingUntilChunksAreFree) {
+  net::NetworkConfig tight = TestNetworkConfig();
+  tight.buffers.chunk_size = 8 * 1024;
+  tight.buffers.initial_chunk_count = 2;
+  tight.buffers.max_chunk_count = 4;
+  tight.heartbeat_timeout = absl::Seconds(10);  // a paused reader is not a dead peer
+  KompactSystem& b = NewSystem(tight);
+  KompactSystem& a = NewSystem();
+  auto inbox = std::make_shared<Inbox>();
+  Component<Hoarder> hoarder = b.Create<Hoarder>(inbox, 1000);
+  b.Start(hoarder);
+  ASSERT_OK_AND_ASSIGN(ActorPath target, b.RegisterByAlias(hoarder, "hoard").Wait());
+  // 200 messages of 1 KiB: 25 chunks' worth, while b may own only 4.
+  constexpr int kN = 200;
+  for (int i = 0; i < kN; ++i) target.Tell(std::string(1000, static_cast<char>('a' + i % 26)), a);
+  // b stalls once every chunk is held by a delivered message...
+  ASSERT_TRUE(WaitUntil([&] { return inbox->size() > 0; }));
+  absl::SleepFor(absl::Milliseconds(200));  // give it time to (wrongly) read more
+  EXPECT_LT(inbox->size(), static_cast<size_t>(kN));
+  // ...and reads on once they are released; nothing was lost.
+  ActorRef<bool> ref = hoarder.actor_ref();
+  for (int i = 0; i < 100 && inbox->size() < static_cast<size_t>(kN); ++i) {
+    ref.Tell(true);
+    inbox->WaitFor(kN, absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(inbox->WaitFor(kN));
+  EXPECT_EQ(NetworkOf(b).stats().connections_lost.load(), 0u);
+  keep_.push_back(hoarder);
 }
 
 TEST_F(NetworkTest, ShutdownFlushesWhatWasQueued) {

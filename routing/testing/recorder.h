@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,7 @@ struct Received {
   SerId ser_id = 0;
   bool was_boxed = false;
   std::string text;  // a std::string payload, boxed or deserialised
+  std::optional<SessionId> session;  // the network session it arrived on
 };
 
 // Thread-safe.
@@ -77,6 +79,7 @@ class Recorder : public ComponentDefinition<Recorder> {
     r.receiver = message.receiver();
     r.ser_id = message.ser_id();
     r.was_boxed = message.data().is_boxed();
+    r.session = message.session();
     if (absl::StatusOr<std::string> text = message.TryDeserialise<std::string>(); text.ok()) r.text = *text;
     inbox_->Add(std::move(r));
     return Handled::kOk;
