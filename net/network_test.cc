@@ -447,7 +447,7 @@ TEST_F(NetworkTest, ShutdownFlushesWhatWasQueued) {
   for (int i = 0; i < kN; ++i) target.Tell(absl::StrCat(i), *a);
   ASSERT_OK(a->Shutdown());
   ASSERT_TRUE(inbox->WaitFor(kN));
-  EXPECT_EQ(NetworkOf(b).stats().connections_closed.load(), 1u);
+  EXPECT_TRUE(WaitUntil([&] { return NetworkOf(b).stats().connections_closed.load() == 1; }));
 }
 
 }  // namespace
