@@ -25,6 +25,8 @@
 // number of times without copying them. Delivery needs a dispatcher (the default one
 // comes with //routing or //:kompact); undeliverable messages become dead letters.
 //
+// System paths (transport, address, port) are in runtime/system_path.h.
+//
 // Thread-safety: paths are immutable values; copies share the segments of a named
 // path (copying never allocates). Sending is thread-safe.
 #ifndef KOMPACT_RUNTIME_ACTOR_PATH_H_
@@ -49,10 +51,12 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/stable_hash.h"
 #include "base/uuid.h"
 #include "serialisation/buf.h"
 #include "serialisation/net_data.h"
 #include "serialisation/ser_ids.h"
+#include "runtime/system_path.h"
 #include "serialisation/serialisable.h"
 
 namespace kompact {
@@ -73,112 +77,9 @@ inline constexpr char kUniquePathSeparator = '#';
 inline constexpr char kBroadcastMarker = '*';
 inline constexpr char kSelectMarker = '?';
 
-// How messages to a system travel. The local dispatcher serves kLocal paths only.
-enum class Transport : uint8_t { kLocal = 0, kTcp = 1, kUdp = 2 };
-std::string_view TransportName(Transport transport);  // "local", "tcp", "udp"
-std::ostream& operator<<(std::ostream& os, Transport transport);
-
-// An IPv4 or IPv6 address (a value; no name resolution).
-class IpAddress {
- public:
-  enum class Family : uint8_t { kV4 = 4, kV6 = 6 };
-
-  // 127.0.0.1.
-  constexpr IpAddress() : bytes_{127, 0, 0, 1}, family_(Family::kV4) {}
-  static constexpr IpAddress V4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
-    IpAddress ip;
-    ip.bytes_ = {a, b, c, d};
-    return ip;
-  }
-  static IpAddress V6(const std::array<uint8_t, 16>& bytes);
-  static constexpr IpAddress Loopback() { return V4(127, 0, 0, 1); }
-  // Dotted IPv4 ("10.0.0.1") or IPv6 text ("::1", without brackets). kInvalidArgument
-  // otherwise.
-  [[nodiscard]] static absl::StatusOr<IpAddress> Parse(std::string_view text);
-
-  constexpr Family family() const { return family_; }
-  bool is_v4() const { return family_ == Family::kV4; }
-  // 4 bytes for IPv4, 16 for IPv6, network order.
-  std::span<const uint8_t> bytes() const { return {bytes_.data(), is_v4() ? 4u : 16u}; }
-  // "10.0.0.1" or the canonical (RFC 5952) IPv6 text without brackets.
-  std::string ToString() const;
-
-  friend bool operator==(const IpAddress&, const IpAddress&) = default;
-  friend std::strong_ordering operator<=>(const IpAddress&, const IpAddress&) = default;
-
- private:
-  friend class SystemPath;
-  std::array<uint8_t, 16> bytes_{};  // unused bytes are zero
-  Family family_ = Family::kV4;
-};
-
-// The address of a KompactSystem: transport, IP address and port (Kompact's SystemPath).
-class SystemPath {
- public:
-  // local://127.0.0.1:0, the local dispatcher's address.
-  constexpr SystemPath() = default;
-  constexpr SystemPath(Transport transport, IpAddress address, uint16_t port)
-      : address_{Word(address, 0), Word(address, 8)},
-        meta_(static_cast<uint64_t>(port) | static_cast<uint64_t>(transport) << 16 |
-              static_cast<uint64_t>(address.family()) << 24) {}
-
-  // "tcp://1.2.3.4:8080", "udp://[::1]:9000"; nothing may follow the port.
-  [[nodiscard]] static absl::StatusOr<SystemPath> Parse(std::string_view text);
-
-  Transport transport() const { return static_cast<Transport>((meta_ >> 16) & 0xFF); }
-  IpAddress address() const;
-  uint16_t port() const { return static_cast<uint16_t>(meta_ & 0xFFFF); }
-  std::string ToString() const;
-  void AppendTo(std::string& out) const;
-
-  // The unique path of component `id` on this system.
-  ActorPath Unique(const Uuid& id) const;
-  // The named path `relative` ("a/b", "group/*") on this system; kInvalidArgument
-  // for an invalid lookup path (the error names the segment).
-  [[nodiscard]] absl::StatusOr<ActorPath> Named(std::string_view relative) const;
-  // The system's dead-letter path (a named path without segments).
-  inline ActorPath DeadLetters() const;
-
-  // Three word compares (this is on the delivery path).
-  friend bool operator==(const SystemPath& a, const SystemPath& b) {
-    return a.meta_ == b.meta_ && a.address_[0] == b.address_[0] && a.address_[1] == b.address_[1];
-  }
-  friend std::strong_ordering operator<=>(const SystemPath& a, const SystemPath& b);
-  template <typename H>
-  friend H AbslHashValue(H h, const SystemPath& p) {
-    return H::combine(std::move(h), p.StableHash());
-  }
-  // A hash that is the same in every process (for routing by sender).
-  uint64_t StableHash() const;
-
- private:
-  // Packed into whole words, so that copies and compares are word moves (no
-  // store-forwarding stalls on freshly built paths): the 16 address bytes, then
-  // port | transport << 16 | family << 24.
-  static constexpr uint64_t Word(const IpAddress& a, int offset) {
-    uint64_t w = 0;
-    for (int i = 7; i >= 0; --i) w = (w << 8) | a.bytes_[static_cast<size_t>(offset + i)];
-    return w;
-  }
-  uint64_t address_[2] = {Word(IpAddress(), 0), 0};
-  uint64_t meta_ = static_cast<uint64_t>(IpAddress::Family::kV4) << 24;
-};
-
-std::ostream& operator<<(std::ostream& os, const SystemPath& path);
 
 // ---- segments ------------------------------------------------------------------------
 
-// Stable 64-bit hashing (the same value in every process and run, unlike
-// absl::Hash): of bytes, and a mixer for integers.
-uint64_t StableHashBytes(std::string_view bytes);
-inline uint64_t StableHashMix(uint64_t x) {  // murmur3's fmix64
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
 // The hash of a path segment used by lookup tables.
 inline uint64_t PathSegmentHash(std::string_view segment) { return StableHashBytes(segment); }
 // The hash of a sequence of segments, built segment by segment from
@@ -443,14 +344,6 @@ absl::Status ActorPath::TellSerialised(const M& message, const PathSender& from)
 // body. Deserialising validates everything (kDataLoss / kInvalidArgument).
 
 template <>
-struct DefaultSerialiser<SystemPath> {
-  static constexpr SerId kSerId = ser_ids::kSystemPath;
-  static size_t SizeHint(const SystemPath& p) { return 2 + (p.address().is_v4() ? 4 : 16) + 2; }
-  static absl::Status Serialise(const SystemPath& p, BufMut& buf);
-  static absl::StatusOr<SystemPath> Deserialise(Buf& buf);
-};
-
-template <>
 struct DefaultSerialiser<UniquePath> {
   static constexpr SerId kSerId = ser_ids::kUniquePath;
   static size_t SizeHint(const UniquePath& p) {
@@ -481,12 +374,6 @@ struct DefaultSerialiser<ActorPath> {
 template <>
 struct std::hash<kompact::ActorPath> {
   size_t operator()(const kompact::ActorPath& p) const noexcept {
-    return static_cast<size_t>(p.StableHash());
-  }
-};
-template <>
-struct std::hash<kompact::SystemPath> {
-  size_t operator()(const kompact::SystemPath& p) const noexcept {
     return static_cast<size_t>(p.StableHash());
   }
 };

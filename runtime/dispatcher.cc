@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/absl_compat.h"
 #include "runtime/component_core.h"
-#include "runtime/internal/network_delivery.h"
+#include "runtime/internal/path_message_delivery.h"
 #include "runtime/internal/system_core.h"
 
 namespace kompact {
@@ -43,8 +43,14 @@ const std::string& DispatcherContext::label() const { return core_->label(); }
 Timer& DispatcherContext::timer() const { return core_->timer(); }
 Executor& DispatcherContext::executor() const { return core_->executor(); }
 
+uint64_t DispatcherContext::dead_letters() const { return core_->dead_letters(); }
+bool DispatcherContext::shutting_down() const {
+  return core_->state() != runtime_internal::SystemCore::State::kRunning;
+}
+void DispatcherContext::Poison(std::string_view reason) const { core_->Poison(std::string(reason)); }
+
 bool DispatcherContext::DeliverTo(ComponentCore& component, NetMessage&& message) const {
-  if (ABSL_PREDICT_TRUE(runtime_internal::TryEnqueueNetwork(component, message))) return true;
+  if (ABSL_PREDICT_TRUE(runtime_internal::TryEnqueuePathMessage(component, message))) return true;
   core_->DeadLetter([&](std::string& what, std::string& why) {
     DescribeMessage(message, what);
     why = absl::StrCat("component ", component.id().ToString(), " (", AsAbsl(component.type_name()), ") is ",

@@ -14,6 +14,12 @@
 // table and queues the message at the receiving component directly (no hop through
 // a dispatcher component, no serialisation of local messages).
 //
+// The system path: KompactConfig::Build reads system_path() once, right after the
+// factory returns and before any path is handed out (SystemCore::InstallDispatcher
+// copies it), and it never changes afterwards. So a dispatcher must know its
+// address inside its factory: a network dispatcher binds its socket there, and
+// port 0 then yields the real port in every path of the system.
+//
 // Thread-safety: every Dispatcher member may be called from any thread, including
 // from handlers, and must never block on other components. Lifetime: owned by the
 // system; Shutdown() is called once all components have stopped, and the object is
@@ -48,7 +54,7 @@ inline constexpr std::string_view kNoDispatcherError =
     "no dispatcher: depend on @kompact//routing or @kompact//:kompact";
 
 // What a dispatcher may use of its system. A cheap value; valid while the system
-// lives (a dispatcher may keep a copy).
+// lives (a dispatcher may keep a copy). Every member may be called from any thread.
 class DispatcherContext {
  public:
   explicit DispatcherContext(runtime_internal::SystemCore* core) : core_(core) {}
@@ -67,8 +73,13 @@ class DispatcherContext {
   // Counts `message` as a dead letter; `why` ("no actor registered at this path") is
   // logged with its sender, receiver and type, rate-limited.
   void DeadLetter(const NetMessage& message, std::string_view why) const;
-
-  runtime_internal::SystemCore* core() const { return core_; }
+  // The system's dead-letter count (R4).
+  uint64_t dead_letters() const;
+  // True once the system has begun shutting down.
+  bool shutting_down() const;
+  // A fault the dispatcher cannot recover from (e.g. its network thread died):
+  // marks the system poisoned and shuts it down (V4), logging `reason`.
+  void Poison(std::string_view reason) const;
 
  private:
   runtime_internal::SystemCore* core_;

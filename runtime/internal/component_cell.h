@@ -28,7 +28,7 @@
 #include "runtime/component_definition.h"
 #include "runtime/internal/creation_context.h"
 #include "runtime/internal/message_node.h"
-#include "runtime/internal/network_delivery.h"
+#include "runtime/internal/path_message_delivery.h"
 #include "base/node_pool.h"
 #include "runtime/never.h"
 #include "runtime/port_fields.h"
@@ -284,7 +284,7 @@ class ComponentCell final : public ComponentCore {
         ++count;
         HandlerResult result = Handled::kOk;
         if (node->kind == MessageKind::kNetwork) {
-          auto* network = static_cast<NetworkMessageNode*>(node);
+          auto* network = static_cast<PathMessageNode*>(node);
           try {
             result = HandleNetwork(std::move(network->message));
           } catch (...) {
@@ -339,7 +339,7 @@ class ComponentCell final : public ComponentCore {
     if constexpr (!std::is_same_v<Message, Never> || kReceivesNetwork<C>) {
       while (auto* node = static_cast<MessageNodeBase*>(message_queue().Pop())) {
         if (node->kind == MessageKind::kNetwork) {
-          base_internal::DeleteNode(static_cast<NetworkMessageNode*>(node));
+          base_internal::DeleteNode(static_cast<PathMessageNode*>(node));
         } else if constexpr (!std::is_same_v<Message, Never>) {
           base_internal::DeleteNode(static_cast<LocalMessageNode<Message>*>(node));
         }

@@ -1,5 +1,7 @@
 // Queue nodes for actor messages (FEATURES.md A1): a component's message queue
-// holds local messages of its Message type and (later) network messages.
+// holds local messages of its Message type (LocalMessageNode) and path-addressed
+// messages (PathMessageNode, internal/path_message_delivery.h), local or from the
+// network.
 #ifndef KOMPACT_RUNTIME_INTERNAL_MESSAGE_NODE_H_
 #define KOMPACT_RUNTIME_INTERNAL_MESSAGE_NODE_H_
 

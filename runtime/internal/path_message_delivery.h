@@ -2,8 +2,8 @@
 // (MessageKind::kNetwork), and the lock-free enqueue used by dispatchers.
 // Internal to //runtime: ComponentCell<C> handles these nodes, DispatcherContext
 // creates them.
-#ifndef KOMPACT_RUNTIME_INTERNAL_NETWORK_DELIVERY_H_
-#define KOMPACT_RUNTIME_INTERNAL_NETWORK_DELIVERY_H_
+#ifndef KOMPACT_RUNTIME_INTERNAL_PATH_MESSAGE_DELIVERY_H_
+#define KOMPACT_RUNTIME_INTERNAL_PATH_MESSAGE_DELIVERY_H_
 
 #include <utility>
 
@@ -15,16 +15,16 @@
 
 namespace kompact::runtime_internal {
 
-struct NetworkMessageNode : MessageNodeBase {
-  explicit NetworkMessageNode(NetMessage&& m)
+struct PathMessageNode : MessageNodeBase {
+  explicit PathMessageNode(NetMessage&& m)
       : MessageNodeBase(MessageKind::kNetwork), message(std::move(m)) {}
   NetMessage message;
 };
 
 // Queues `message` at `core`. On failure (the component no longer accepts events)
 // returns false with `message` intact.
-inline bool TryEnqueueNetwork(ComponentCore& core, NetMessage& message) {
-  auto* node = base_internal::NewNode<NetworkMessageNode>(std::move(message));
+inline bool TryEnqueuePathMessage(ComponentCore& core, NetMessage& message) {
+  auto* node = base_internal::NewNode<PathMessageNode>(std::move(message));
   if (ABSL_PREDICT_TRUE(core.EnqueueMessage(node))) return true;
   message = std::move(node->message);
   base_internal::DeleteNode(node);
@@ -33,4 +33,4 @@ inline bool TryEnqueueNetwork(ComponentCore& core, NetMessage& message) {
 
 }  // namespace kompact::runtime_internal
 
-#endif  // KOMPACT_RUNTIME_INTERNAL_NETWORK_DELIVERY_H_
+#endif  // KOMPACT_RUNTIME_INTERNAL_PATH_MESSAGE_DELIVERY_H_
