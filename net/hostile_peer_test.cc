@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -203,6 +204,30 @@ TEST_F(HostilePeerTest, APeerThatGoesSilentAfterTheHandshakeIsDroppedByTheHeartb
   ASSERT_OK_AND_ASSIGN(net::FrameHeader first, net::DecodeFrameHeader(raw.received(), 1 << 20));
   EXPECT_EQ(first.type, net::FrameType::kHelloAck);
   ExpectOthersUnaffected();
+}
+
+TEST(HostilePeerShutdown, APeerThatNeverAnswersByeDoesNotHoldUpShutdown) {
+  net::NetworkConfig config = TestNetworkConfig();
+  config.shutdown_timeout = absl::Milliseconds(500);
+  ASSERT_OK_AND_ASSIGN(KompactSystem b, NetSystem(config, "target"));
+  RawPeer raw(b.SystemPath().port());
+  ASSERT_TRUE(raw.connected());
+  raw.Write(HelloFrame(1));
+  ASSERT_TRUE(WaitUntil([&] { return NetworkOf(b).stats().connections_established.load() == 1; }));
+  const absl::Time start = absl::Now();
+  ASSERT_OK(b.Shutdown());
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  // The system said Bye before it gave up on the answer.
+  ASSERT_TRUE(raw.ReadUntilClosed());
+  bool saw_bye = false;
+  std::span<const uint8_t> rest(raw.received());
+  while (rest.size() >= net::kFrameHeaderSize) {
+    absl::StatusOr<net::FrameHeader> h = net::DecodeFrameHeader(rest, 1 << 20);
+    ASSERT_OK(h.status());
+    saw_bye |= h->type == net::FrameType::kBye;
+    rest = rest.subspan(std::min(rest.size(), net::kFrameHeaderSize + h->length));
+  }
+  EXPECT_TRUE(saw_bye);
 }
 
 }  // namespace
