@@ -7,7 +7,8 @@
 //   2. a Reading with a hand-written serialiser, lazily (serialised on the network
 //      thread);
 //   3. an invalid Reading with TellSerialised: the serialiser refuses it, the
-//      error comes back to the caller and nothing is sent;
+//      error comes back to the caller and nothing is sent (sent lazily, the same
+//      value becomes a dead letter of the sending system);
 //   4. a std::string, which the Inbox does not expect (its OnDefault arm).
 //
 //   tools/bazel run //examples/net:serialisation
@@ -171,6 +172,9 @@ int Run() {
   absl::Status refused =
       inbox_path.TellSerialised<Reading, ReadingSerialiser>(Reading{.sensor = "attic", .celsius = NAN}, sender);
   std::cout << "TellSerialised of a NaN reading: " << refused << std::endl;
+  // The same value sent lazily fails later, on the network thread, where nobody can
+  // be told: it becomes a dead letter of the sender's system (logged at INFO).
+  inbox_path.TellUsing<ReadingSerialiser>(Reading{.sensor = "cellar", .celsius = NAN}, sender);
 
   // 4. A type the Inbox has no arm for.
   inbox_path.Tell(std::string("what is this?"), sender);
