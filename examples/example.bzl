@@ -60,7 +60,7 @@ def kompact_example(
     native.sh_test(
         name = name + "_test",
         size = test_size,
-        srcs = ["smoke_test.sh"],
+        srcs = ["//examples:smoke_test.sh"],
         args = smoke_args + ["--", "$(location :{})".format(name)] + [_quote(a) for a in args],
         data = test_data,
     )
