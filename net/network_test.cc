@@ -437,6 +437,48 @@ TEST_F(NetworkTest, ExhaustedReceiveBuffersPauseReadingUntilChunksAreFree) {
   keep_.push_back(hoarder);
 }
 
+// Answers local asks by asking a remote echo over the network: the ask's promise
+// is kept until the echo's reply arrives by path.
+class RemoteAsker : public ComponentDefinition<RemoteAsker>, public Actor<Ask<std::string, std::string>> {
+ public:
+  explicit RemoteAsker(ActorPath echo) : echo_(std::move(echo)) {}
+  HandlerResult ReceiveLocal(Ask<std::string, std::string> ask) {
+    echo_.Tell(ask.request(), *this);
+    waiting_.push_back(std::move(ask));
+    return Handled::kOk;
+  }
+  HandlerResult ReceiveNetwork(NetMessage message) {
+    absl::StatusOr<std::string> reply = message.TryDeserialise<std::string>();
+    if (waiting_.empty()) return Handled::kOk;
+    waiting_.front().Reply(std::move(reply));
+    waiting_.erase(waiting_.begin());
+    return Handled::kOk;
+  }
+
+ private:
+  ActorPath echo_;
+  std::vector<Ask<std::string, std::string>> waiting_;
+};
+
+TEST_F(NetworkTest, AskAnsweredByAnActorOnAnotherSystem) {
+  KompactSystem& a = NewSystem();
+  KompactSystem& b = NewSystem();
+  Component<Echo> echo = b.Create<Echo>();
+  b.Start(echo);
+  ASSERT_OK_AND_ASSIGN(ActorPath echo_path, b.RegisterByAlias(echo, "echo").Wait());
+  Component<RemoteAsker> asker = a.Create<RemoteAsker>(echo_path);
+  a.Start(asker);
+  ASSERT_OK(a.Register(asker).Wait().status());  // so that the echo can answer its path
+  for (int i = 0; i < 5; ++i) {
+    absl::StatusOr<std::string> answer =
+        asker.actor_ref().Ask(absl::StrCat("q", i)).WaitFor(absl::Seconds(20));
+    ASSERT_OK(answer.status());
+    EXPECT_EQ(*answer, absl::StrCat("echo:q", i));
+  }
+  keep_.push_back(asker);
+  keep_.push_back(echo);
+}
+
 TEST_F(NetworkTest, ShutdownFlushesWhatWasQueued) {
   KompactSystem& b = NewSystem();
   auto inbox = std::make_shared<Inbox>();
