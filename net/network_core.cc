@@ -25,7 +25,7 @@ uint32_t TicksFor(absl::Duration d, absl::Duration tick) {
 
 }  // namespace
 
-NetworkCore::NetworkCore(const DispatcherContext& context, const NetworkConfig& config, PathRegistry& registry,
+NetworkCore::NetworkCore(const DispatcherContext& context, const NetworkConfig& config, const PathRegistry& registry,
                          std::unique_ptr<Transport> transport, SystemPath local_system, BufferPool receive_pool)
     : dispatcher_context_(context),
       config_(config),

@@ -78,7 +78,7 @@ struct NetworkStats {
 class NetworkCore final : public ConnectionOwner {
  public:
   // `transport` is bound already (local_system names its real port).
-  NetworkCore(const DispatcherContext& context, const NetworkConfig& config, PathRegistry& registry,
+  NetworkCore(const DispatcherContext& context, const NetworkConfig& config, const PathRegistry& registry,
               std::unique_ptr<Transport> transport, SystemPath local_system, BufferPool receive_pool);
   ~NetworkCore() override;
 
@@ -132,7 +132,7 @@ class NetworkCore final : public ConnectionOwner {
 
   const DispatcherContext dispatcher_context_;
   const NetworkConfig config_;
-  PathRegistry& registry_;
+  const PathRegistry& registry_;
   std::unique_ptr<Transport> transport_;
   BufferPool receive_pool_;
   ConnectionContext context_;

@@ -33,7 +33,7 @@ absl::StatusOr<std::unique_ptr<NetworkDispatcher>> NetworkDispatcher::Create(con
 
   KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<PathRegistry> registry, PathRegistry::Create(context, system_path));
   std::unique_ptr<NetworkDispatcher> d(new NetworkDispatcher(config, std::move(registry)));
-  d->core_ = std::make_unique<NetworkCore>(context, d->config_, *d->registry_, std::move(transport), system_path,
+  d->core_ = std::make_unique<NetworkCore>(context, d->config_, d->registry(), std::move(transport), system_path,
                                            std::move(pool));
   KOMPACT_RETURN_IF_ERROR(d->core_->Start());
   KLOG(context.logger(), INFO) << "network dispatcher listening on " << bound->ToString() << " as "
@@ -53,25 +53,9 @@ NetworkDispatcher::~NetworkDispatcher() {
   if (core_) core_->Shutdown();
 }
 
-absl::StatusOr<ActorPath> NetworkDispatcher::Register(ComponentCore& component) {
-  return registry_->Register(component);
-}
-
-absl::StatusOr<ActorPath> NetworkDispatcher::RegisterAlias(ComponentCore& component, std::string_view alias,
-                                                           bool update) {
-  return registry_->RegisterAlias(component, alias, update);
-}
-
-absl::StatusOr<ActorPath> NetworkDispatcher::SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy,
-                                                              std::string_view path, bool update) {
-  return registry_->SetRoutingPolicy(std::move(policy), path, update);
-}
-
-absl::Status NetworkDispatcher::Deregister(const ActorPath& path) { return registry_->Deregister(path); }
-
 void NetworkDispatcher::Deliver(NetMessage&& message) {
   if (core_->IsLocal(message.receiver().system())) {
-    registry_->DeliverLocally(std::move(message));
+    registry().DeliverLocally(std::move(message));
     return;
   }
   core_->Send(std::move(message));
@@ -79,7 +63,7 @@ void NetworkDispatcher::Deliver(NetMessage&& message) {
 
 void NetworkDispatcher::Shutdown() {
   core_->Shutdown();
-  registry_->Shutdown();
+  registry().Shutdown();
 }
 
 }  // namespace kompact::net

@@ -32,11 +32,12 @@
 #include "net/network_config.h"
 #include "net/network_core.h"
 #include "routing/path_registry.h"
+#include "routing/registry_dispatcher.h"
 #include "runtime/dispatcher.h"
 
 namespace kompact::net {
 
-class NetworkDispatcher final : public Dispatcher {
+class NetworkDispatcher final : public RegistryDispatcher {
  public:
   // Binds and starts the network thread. `config`: the settings to use; without,
   // they are read from the system's kompact.net.* keys. Errors: invalid settings
@@ -48,13 +49,6 @@ class NetworkDispatcher final : public Dispatcher {
 
   ~NetworkDispatcher() override;
 
-  const SystemPath& system_path() const override { return registry_->system_path(); }
-  absl::StatusOr<ActorPath> Register(ComponentCore& component) override;
-  absl::StatusOr<ActorPath> RegisterAlias(ComponentCore& component, std::string_view alias,
-                                          bool update) override;
-  absl::StatusOr<ActorPath> SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy,
-                                             std::string_view path, bool update) override;
-  absl::Status Deregister(const ActorPath& path) override;
   void Deliver(NetMessage&& message) override;
   void Shutdown() override;
 
@@ -66,10 +60,9 @@ class NetworkDispatcher final : public Dispatcher {
 
  private:
   NetworkDispatcher(NetworkConfig config, std::unique_ptr<PathRegistry> registry)
-      : config_(std::move(config)), registry_(std::move(registry)) {}
+      : RegistryDispatcher(std::move(registry)), config_(std::move(config)) {}
 
   const NetworkConfig config_;
-  std::unique_ptr<PathRegistry> registry_;
   std::unique_ptr<NetworkCore> core_;
 };
 

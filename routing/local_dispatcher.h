@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "routing/actor_store.h"
 #include "routing/path_registry.h"
+#include "routing/registry_dispatcher.h"
 #include "routing/reaper.h"
 #include "runtime/actor_path.h"
 #include "runtime/dispatcher.h"
@@ -27,7 +28,7 @@
 
 namespace kompact {
 
-class LocalDispatcher final : public Dispatcher {
+class LocalDispatcher final : public RegistryDispatcher {
  public:
   // Reads kompact.dispatch.* from the system's configuration.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<LocalDispatcher>> Create(
@@ -37,23 +38,14 @@ class LocalDispatcher final : public Dispatcher {
 
   ~LocalDispatcher() override;
 
-  const SystemPath& system_path() const override { return registry_->system_path(); }
-  absl::StatusOr<ActorPath> Register(ComponentCore& component) override;
-  absl::StatusOr<ActorPath> RegisterAlias(ComponentCore& component, std::string_view alias,
-                                          bool update) override;
-  absl::StatusOr<ActorPath> SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy,
-                                             std::string_view path, bool update) override;
-  absl::Status Deregister(const ActorPath& path) override;
   void Deliver(NetMessage&& message) override;
   void Shutdown() override;
 
-  const ActorStore& store() const { return registry_->store(); }
-  const Reaper& reaper() const { return registry_->reaper(); }
+  const ActorStore& store() const { return registry().store(); }
+  const Reaper& reaper() const { return registry().reaper(); }
 
  private:
-  explicit LocalDispatcher(std::unique_ptr<PathRegistry> registry) : registry_(std::move(registry)) {}
-
-  const std::unique_ptr<PathRegistry> registry_;
+  explicit LocalDispatcher(std::unique_ptr<PathRegistry> registry) : RegistryDispatcher(std::move(registry)) {}
 };
 
 }  // namespace kompact
