@@ -61,8 +61,7 @@ absl::Status NetworkCore::Start() {
 // ---- sending (any thread) -----------------------------------------------------------------
 
 bool NetworkCore::IsLocal(const SystemPath& system) const {
-  return system.transport() == kompact::Transport::kLocal ||
-         (system.port() == context_.local_system.port() && system.address() == context_.local_system.address());
+  return system.SameEndpoint(context_.local_system) || system.transport() == kompact::Transport::kLocal;
 }
 
 void NetworkCore::DeadLetter(const NetMessage& message, std::string_view why) {

@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "net/network_dispatcher.h"
 #include "net/testing/net_test_util.h"
+#include "routing/actor_store.h"
 #include "routing/policies.h"
 #include "routing/testing/recorder.h"
 #include "runtime/kompact_system.h"
@@ -264,14 +265,31 @@ TEST_F(NetworkTest, BroadcastAndSelectPathsResolveAtTheReceivingSystem) {
   KompactSystem& a = NewSystem();
   KompactSystem& b = NewSystem();
   auto inbox = std::make_shared<Inbox>();
-  for (int i = 0; i < 3; ++i) RecorderAt(b, inbox, i, absl::StrCat("group/m", i));
-  ASSERT_OK_AND_ASSIGN(ActorPath all, ActorPath::Named(b.SystemPath(), {"group", "*"}));
-  all.Tell(std::string("everyone"), a);
+  // Explicit policies, which route in every build (implicit routes on or off).
+  for (int i = 0; i < 3; ++i) RecorderAt(b, inbox, i, absl::StrCat("all/m", i));
+  for (int i = 3; i < 6; ++i) RecorderAt(b, inbox, i, absl::StrCat("one/m", i));
+  ASSERT_OK(b.SetRoutingPolicy(BroadcastRouting(), "all").Wait().status());
+  ASSERT_OK(b.SetRoutingPolicy(RoundRobinRouting(), "one").Wait().status());
+  ASSERT_OK_AND_ASSIGN(ActorPath everyone, ActorPath::Named(b.SystemPath(), {"all", "*"}));
+  everyone.Tell(std::string("everyone"), a);
   ASSERT_TRUE(inbox->WaitFor(3));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(inbox->CountFor(i), 1u);
-  ASSERT_OK_AND_ASSIGN(ActorPath one, ActorPath::Named(b.SystemPath(), {"group", "?"}));
-  one.Tell(std::string("someone"), a);
-  ASSERT_TRUE(inbox->WaitFor(4));
+  ASSERT_OK_AND_ASSIGN(ActorPath someone, ActorPath::Named(b.SystemPath(), {"one", "?"}));
+  for (int i = 0; i < 3; ++i) someone.Tell(std::string("someone"), a);
+  ASSERT_TRUE(inbox->WaitFor(6));
+  for (int i = 3; i < 6; ++i) EXPECT_EQ(inbox->CountFor(i), 1u) << "round robin over three members";
+  // Without a policy a marker routes only in builds with implicit routes.
+  RecorderAt(b, inbox, 6, "free/m6");
+  ASSERT_OK_AND_ASSIGN(ActorPath implicit, ActorPath::Named(b.SystemPath(), {"free", "*"}));
+  const uint64_t dead_before = b.dead_letters();
+  implicit.Tell(std::string("implicit"), a);
+  if (kImplicitRoutes) {
+    ASSERT_TRUE(inbox->WaitFor(7));
+    EXPECT_EQ(inbox->CountFor(6), 1u);
+  } else {
+    EXPECT_TRUE(WaitUntil([&] { return b.dead_letters() == dead_before + 1; }));
+    EXPECT_EQ(inbox->CountFor(6), 0u);
+  }
 }
 
 TEST_F(NetworkTest, IPv6Loopback) {

@@ -24,6 +24,15 @@ namespace kompact::net {
 
 inline constexpr uint32_t kDefaultPathTableCapacity = 4096;
 
+// A cheap in-process hash of a path (system words, then id or segment hash).
+struct PathTableHash {
+  size_t operator()(const ActorPath& p) const {
+    const uint64_t body = p.is_unique() ? StableHashMix(p.id().high() ^ StableHashMix(p.id().low()))
+                                        : p.segments_hash();
+    return static_cast<size_t>(StableHashMix(p.system().EndpointHash() ^ body ^ static_cast<uint64_t>(p.system().transport())));
+  }
+};
+
 class PathEncoderTable {
  public:
   explicit PathEncoderTable(uint32_t capacity = kDefaultPathTableCapacity) : capacity_(capacity) {}
@@ -44,7 +53,7 @@ class PathEncoderTable {
  private:
   const uint32_t capacity_;
   uint32_t next_ = 1;
-  absl::flat_hash_map<ActorPath, uint32_t> ids_;
+  absl::flat_hash_map<ActorPath, uint32_t, PathTableHash> ids_;
 };
 
 class PathDecoderTable {

@@ -11,14 +11,14 @@ PeerTable::PeerTable() {
 PeerTable::~PeerTable() = default;
 
 Peer* PeerTable::Probe(const Array& array, const SystemPath& key) {
-  for (size_t i = key.StableHash() & array.mask;; i = (i + 1) & array.mask) {
+  for (size_t i = key.EndpointHash() & array.mask;; i = (i + 1) & array.mask) {
     Peer* p = array.slots[i].load(std::memory_order_acquire);
     if (p == nullptr || p->key == key) return p;
   }
 }
 
 void PeerTable::Insert(Array& array, Peer* peer) {
-  for (size_t i = peer->key.StableHash() & array.mask;; i = (i + 1) & array.mask) {
+  for (size_t i = peer->key.EndpointHash() & array.mask;; i = (i + 1) & array.mask) {
     if (array.slots[i].load(std::memory_order_relaxed) == nullptr) {
       array.slots[i].store(peer, std::memory_order_release);
       return;

@@ -44,9 +44,7 @@ class PeerTable {
   size_t size() const;
 
   // The key under which `system` is stored.
-  static SystemPath KeyOf(const SystemPath& system) {
-    return SystemPath(kompact::Transport::kTcp, system.address(), system.port());
-  }
+  static SystemPath KeyOf(const SystemPath& system) { return system.WithTransport(kompact::Transport::kTcp); }
 
  private:
   struct Array {

@@ -87,6 +87,25 @@ class SystemPath {
   Transport transport() const { return static_cast<Transport>((meta_ >> 16) & 0xFF); }
   IpAddress address() const;
   uint16_t port() const { return static_cast<uint16_t>(meta_ & 0xFFFF); }
+  // The same address and port with another transport (word operations only).
+  SystemPath WithTransport(Transport transport) const {
+    SystemPath p = *this;
+    p.meta_ = (meta_ & ~(uint64_t{0xFF} << 16)) | static_cast<uint64_t>(transport) << 16;
+    return p;
+  }
+  // Same address and port, whatever the transport: the same system (three word
+  // compares; this is on the network send path).
+  bool SameEndpoint(const SystemPath& other) const {
+    constexpr uint64_t kNoTransport = ~(uint64_t{0xFF} << 16);
+    return ((meta_ ^ other.meta_) & kNoTransport) == 0 && address_[0] == other.address_[0] &&
+           address_[1] == other.address_[1];
+  }
+  // A hash of address and port (not transport) for in-process tables; unlike
+  // StableHash it may differ between builds.
+  uint64_t EndpointHash() const {
+    constexpr uint64_t kNoTransport = ~(uint64_t{0xFF} << 16);
+    return StableHashMix(address_[0] ^ StableHashMix(address_[1] ^ (meta_ & kNoTransport)));
+  }
   std::string ToString() const;
   void AppendTo(std::string& out) const;
 

@@ -25,6 +25,7 @@
 #include "glog/logging.h"
 #include "runtime/kompact_config.h"
 #include "runtime/kompact_system.h"
+#include "bench/suite/net_pingpong.h"
 
 namespace {
 
@@ -105,6 +106,10 @@ int main(int argc, char** argv) {
         if (flags.executor_stats) AddExecutorStats(*system, workloads);
         return workloads;
       });
+  const absl::Status net_shutdown = kompact::bench::ShutdownNetSystems();
+  if (!net_shutdown.ok()) {
+    std::fprintf(stderr, "network systems shutdown failed: %s\n", std::string(net_shutdown.message()).c_str());
+  }
   const absl::Status shutdown = system->Shutdown();
   if (!shutdown.ok()) {
     std::fprintf(stderr, "system shutdown failed: %s\n", std::string(shutdown.message()).c_str());

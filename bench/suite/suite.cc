@@ -12,9 +12,11 @@
 #include "bench/suite/common.h"
 #include "bench/suite/fan_in.h"
 #include "bench/suite/fibonacci.h"
+#include "bench/suite/net_pingpong.h"
 #include "bench/suite/pingpong.h"
 #include "bench/suite/spawn.h"
 #include "bench/suite/throughput_pingpong.h"
+#include "runtime/kompact_config.h"
 
 namespace kompact::bench {
 
@@ -90,6 +92,23 @@ std::vector<Workload> SuiteWorkloads(const KompactSystem& system, const Options&
     w.push_back({"AllPairsShortestPath", "actor", params, "runs/s", [s, apsp] { return apsp->RunActor(s); }});
     w.push_back(
         {"AllPairsShortestPath", "component", params, "runs/s", [s, apsp] { return apsp->RunComponent(s); }});
+  }
+
+  // The network rows: two more systems (as many threads each as this one), on
+  // loopback TCP; the Kompact anchor harness has the same rows.
+  const int64_t threads = s.config().Get(config_keys::kThreads).value_or(2);
+  {
+    NetPingPongParams p;
+    p.messages_per_pair = o.Scaled(10'000);
+    p.threads = threads;
+    w.push_back({"NetPingPong", "actor", "n=10000", "k rt/s", [p] { return RunNetPingPong(p); }});
+  }
+  for (int64_t pipeline : {100, 1000}) {
+    for (int64_t pairs : {1, 4}) {
+      NetPingPongParams p{o.Scaled(20'000), pipeline, pairs, threads};
+      w.push_back({"NetThroughputPingPong", "actor", absl::StrCat("n=20000 w=", pipeline, " p=", pairs), "k msg/s",
+                   [p] { return RunNetThroughputPingPong(p); }});
+    }
   }
 
   // A failed run may leave components behind; later runs must not wait for them.
