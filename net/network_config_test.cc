@@ -1,0 +1,205 @@
+// Tests of NetworkConfig: validation of every setting and the kompact.net.* keys.
+#include "net/network_config.h"
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "base/config.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/status_matchers.h"
+
+namespace kompact::net {
+namespace {
+
+using ::kompact::testing::StatusIs;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+absl::StatusOr<NetworkConfig> FromToml(const std::string& toml) {
+  absl::StatusOr<Config> config = ConfigBuilder().AddString(toml, "test").Build();
+  if (!config.ok()) return config.status();
+  return NetworkConfig::FromConfig(*config);
+}
+
+TEST(NetworkConfigTest, DefaultsAreValid) { EXPECT_OK(NetworkConfig().Validate()); }
+
+TEST(NetworkConfigTest, HeartbeatTimeoutNotAboveIntervalIsInvalid) {
+  NetworkConfig c;
+  c.heartbeat_interval = absl::Seconds(2);
+  c.heartbeat_timeout = absl::Seconds(2);
+  EXPECT_THAT(c.Validate(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.heartbeat-timeout")));
+  c.heartbeat_timeout = absl::Seconds(1);
+  EXPECT_THAT(c.Validate(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.heartbeat-timeout")));
+  // Without heartbeats the timeout is not compared.
+  c.heartbeat_interval = absl::ZeroDuration();
+  EXPECT_OK(c.Validate());
+}
+
+TEST(NetworkConfigTest, TinyMaxFrameSizeIsInvalid) {
+  NetworkConfig c;
+  c.max_frame_size = 10;
+  EXPECT_THAT(c.Validate(),
+              StatusIs(absl::StatusCode::kInvalidArgument, AllOf(HasSubstr("kompact.net.max-frame-size"),
+                                                                  HasSubstr("10"))));
+}
+
+TEST(NetworkConfigTest, BindAddressThatIsNoIpIsInvalid) {
+  NetworkConfig c;
+  c.bind_address = "nope";
+  EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     AllOf(HasSubstr("kompact.net.bind-address"), HasSubstr("nope"))));
+}
+
+TEST(NetworkConfigTest, AnyAddressNeedsAnAdvertisedAddress) {
+  for (const char* any : {"0.0.0.0", "::"}) {
+    NetworkConfig c;
+    c.bind_address = any;
+    EXPECT_THAT(c.Validate(),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.advertised-address")))
+        << any;
+    c.advertised_address = "10.1.2.3";
+    EXPECT_OK(c.Validate()) << any;
+  }
+}
+
+TEST(NetworkConfigTest, AdvertisedAddressThatIsNoIpIsInvalid) {
+  NetworkConfig c;
+  c.advertised_address = "example.com";
+  EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     AllOf(HasSubstr("kompact.net.advertised-address"),
+                                           HasSubstr("example.com"))));
+}
+
+TEST(NetworkConfigTest, ZeroMaxQueuedMessagesIsInvalid) {
+  NetworkConfig c;
+  c.max_queued_messages = 0;
+  EXPECT_THAT(c.Validate(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.max-queued-messages")));
+}
+
+TEST(NetworkConfigTest, TinyChunkSizeIsInvalid) {
+  NetworkConfig c;
+  c.buffers.chunk_size = 10;
+  EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     AllOf(HasSubstr("kompact.net.buffers"), HasSubstr("chunk_size (10)"))));
+}
+
+TEST(NetworkConfigTest, LocalTransportIsInvalid) {
+  NetworkConfig c;
+  c.transport = kompact::Transport::kLocal;
+  EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.transport")));
+}
+
+TEST(NetworkConfigTest, RetryIntervalOutOfRangeIsInvalid) {
+  NetworkConfig c;
+  c.retry_interval = absl::ZeroDuration();
+  EXPECT_THAT(c.Validate(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.retry-interval")));
+}
+
+TEST(NetworkConfigTest, EveryProblemIsReportedAtOnce) {
+  NetworkConfig c;
+  c.max_frame_size = 10;
+  c.bind_address = "nope";
+  c.max_queued_messages = 0;
+  EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     AllOf(HasSubstr("kompact.net.max-frame-size"),
+                                           HasSubstr("kompact.net.bind-address"),
+                                           HasSubstr("kompact.net.max-queued-messages"))));
+}
+
+constexpr char kEveryKey[] = R"toml(
+[kompact.net]
+bind-address = "0.0.0.0"
+advertised-address = "10.1.2.3"
+port = 7000
+transport = "udp"
+tcp-nodelay = false
+retry-interval = "250ms"
+max-retry-attempts = 3
+heartbeat-interval = "2s"
+heartbeat-timeout = "9s"
+handshake-timeout = "3s"
+shutdown-timeout = "7s"
+max-frame-size = 65536
+max-queued-messages = 500
+
+[kompact.net.buffers]
+chunk-size = 4096
+initial-chunk-count = 4
+max-chunk-count = 64
+)toml";
+
+TEST(NetworkConfigTest, FromConfigReadsEveryKey) {
+  // The TOML above sets every declared key (a new key must be added here too).
+  ASSERT_OK_AND_ASSIGN(Config config, ConfigBuilder().AddString(kEveryKey, "test").Build());
+  for (const ConfigEntryRef& entry : NetworkConfigEntries()) {
+    EXPECT_TRUE(config.Contains(entry.key())) << entry.key() << " is not set by the test";
+  }
+  ASSERT_OK_AND_ASSIGN(NetworkConfig c, NetworkConfig::FromConfig(config));
+  EXPECT_EQ(c.bind_address, "0.0.0.0");
+  EXPECT_EQ(c.advertised_address, "10.1.2.3");
+  EXPECT_EQ(c.port, 7000);
+  EXPECT_EQ(c.transport, kompact::Transport::kUdp);
+  EXPECT_FALSE(c.tcp_nodelay);
+  EXPECT_EQ(c.retry_interval, absl::Milliseconds(250));
+  EXPECT_EQ(c.max_retry_attempts, 3u);
+  EXPECT_EQ(c.heartbeat_interval, absl::Seconds(2));
+  EXPECT_EQ(c.heartbeat_timeout, absl::Seconds(9));
+  EXPECT_EQ(c.handshake_timeout, absl::Seconds(3));
+  EXPECT_EQ(c.shutdown_timeout, absl::Seconds(7));
+  EXPECT_EQ(c.max_frame_size, 65536u);
+  EXPECT_EQ(c.max_queued_messages, 500u);
+  EXPECT_EQ(c.buffers.chunk_size, 4096u);
+  EXPECT_EQ(c.buffers.initial_chunk_count, 4u);
+  EXPECT_EQ(c.buffers.max_chunk_count, 64u);
+  ASSERT_OK_AND_ASSIGN(IpAddress advertised, c.AdvertisedIp());
+  EXPECT_EQ(advertised, IpAddress::V4(10, 1, 2, 3));
+}
+
+TEST(NetworkConfigTest, FromConfigRejectsAnUnknownKeyNamingIt) {
+  EXPECT_THAT(FromToml("[kompact.net]\nprot = 1\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.prot")));
+}
+
+TEST(NetworkConfigTest, FromConfigRejectsOutOfRangeValuesNamingTheKey) {
+  EXPECT_THAT(FromToml("[kompact.net]\nport = 70000\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.port")));
+  EXPECT_THAT(FromToml("[kompact.net]\ntransport = \"local\"\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.transport")));
+}
+
+TEST(NetworkConfigTest, FromConfigValidatesTheCombination) {
+  EXPECT_THAT(FromToml("[kompact.net]\nheartbeat-interval = \"5s\"\nheartbeat-timeout = \"5s\"\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.heartbeat-timeout")));
+  EXPECT_THAT(FromToml("[kompact.net]\nbind-address = \"0.0.0.0\"\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.advertised-address")));
+}
+
+TEST(NetworkConfigTest, EmptyConfigGivesTheStructDefaults) {
+  ASSERT_OK_AND_ASSIGN(NetworkConfig c, NetworkConfig::FromConfig(Config()));
+  const NetworkConfig d;
+  EXPECT_EQ(c.bind_address, d.bind_address);
+  EXPECT_EQ(c.port, d.port);
+  EXPECT_EQ(c.advertised_address, d.advertised_address);
+  EXPECT_EQ(c.transport, d.transport);
+  EXPECT_EQ(c.tcp_nodelay, d.tcp_nodelay);
+  EXPECT_EQ(c.retry_interval, d.retry_interval);
+  EXPECT_EQ(c.max_retry_attempts, d.max_retry_attempts);
+  EXPECT_EQ(c.heartbeat_interval, d.heartbeat_interval);
+  EXPECT_EQ(c.heartbeat_timeout, d.heartbeat_timeout);
+  EXPECT_EQ(c.handshake_timeout, d.handshake_timeout);
+  EXPECT_EQ(c.shutdown_timeout, d.shutdown_timeout);
+  EXPECT_EQ(c.buffers.chunk_size, d.buffers.chunk_size);
+  EXPECT_EQ(c.buffers.initial_chunk_count, d.buffers.initial_chunk_count);
+  EXPECT_EQ(c.buffers.max_chunk_count, d.buffers.max_chunk_count);
+  EXPECT_EQ(c.buffers.encode_buf_min_free_space, d.buffers.encode_buf_min_free_space);
+  EXPECT_EQ(c.max_frame_size, d.max_frame_size);
+  EXPECT_EQ(c.max_queued_messages, d.max_queued_messages);
+}
+
+}  // namespace
+}  // namespace kompact::net
