@@ -173,7 +173,8 @@ int Run() {
       inbox_path.TellSerialised<Reading, ReadingSerialiser>(Reading{.sensor = "attic", .celsius = NAN}, sender);
   std::cout << "TellSerialised of a NaN reading: " << refused << std::endl;
   // The same value sent lazily fails later, on the network thread, where nobody can
-  // be told: it becomes a dead letter of the sender's system (logged at INFO).
+  // be told: the network layer logs a warning and makes it a dead letter of the
+  // sender's system.
   inbox_path.TellUsing<ReadingSerialiser>(Reading{.sensor = "cellar", .celsius = NAN}, sender);
 
   // 4. A type the Inbox has no arm for.
