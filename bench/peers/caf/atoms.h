@@ -14,6 +14,9 @@ using done_atom = caf::atom_constant<caf::atom("done")>;
 // (Throughput)PingPong.
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using pong_atom = caf::atom_constant<caf::atom("pong")>;
+// NetPingPong / NetThroughputPingPong: system A asks B's published service for
+// its i-th ponger.
+using ponger_atom = caf::atom_constant<caf::atom("ponger")>;
 // FanIn: one message from a sender to the receiver; the senders (to the
 // receiver, for acks); credits back to a sender (bounded variant).
 using item_atom = caf::atom_constant<caf::atom("item")>;

@@ -5,9 +5,12 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "bench/harness/harness.h"
@@ -25,9 +28,38 @@ int ScaledFibonacci(int n, double scale) {
   return std::max(3, n + static_cast<int>(std::floor(std::log(scale) / std::log(phi) + 1e-9)));
 }
 
+// The two connected systems of the net rows, set up by the first net run (so a
+// selection without net rows never starts them) and shut down after the suite.
+class LazyNetPeers {
+ public:
+  explicit LazyNetPeers(int threads) : threads_(threads) {}
+
+  absl::StatusOr<NetPeers*> Get() {
+    if (!tried_) {
+      tried_ = true;
+      absl::StatusOr<std::unique_ptr<NetPeers>> peers = NetPeers::Create(threads_);
+      if (peers.ok()) {
+        peers_ = *std::move(peers);
+      } else {
+        status_ = peers.status();
+      }
+    }
+    if (!status_.ok()) return status_;
+    return peers_.get();
+  }
+
+  absl::Status ShutDown() { return NetPeers::ShutDown(std::move(peers_)); }
+
+ private:
+  int threads_;
+  bool tried_ = false;
+  absl::Status status_;
+  std::unique_ptr<NetPeers> peers_;
+};
+
 // The workloads with the standard parameters of BENCHMARKS.md. `params` names
 // the standard values (as //bench:suite does), so rows pair up at any --scale.
-std::vector<Workload> MakeWorkloads(caf::actor_system& system, const Options& o) {
+std::vector<Workload> MakeWorkloads(caf::actor_system& system, LazyNetPeers& net, const Options& o) {
   std::vector<Workload> w;
   const int64_t pp_n = o.Scaled(1'000'000);
   w.push_back(
@@ -71,6 +103,24 @@ std::vector<Workload> MakeWorkloads(caf::actor_system& system, const Options& o)
                    return RunAllPairsShortestPath(system, 8 * scaled_block, scaled_block);
                  }});
   }
+  // The network rows: pingers on system A, pongers on system B (NetPeers).
+  const int64_t net_pp_n = o.Scaled(10'000);
+  w.push_back({"NetPingPong", "actor", "n=10000", "k rt/s", [&net, net_pp_n]() -> absl::StatusOr<double> {
+                 absl::StatusOr<NetPeers*> peers = net.Get();
+                 if (!peers.ok()) return peers.status();
+                 return (*peers)->RunPingPong(net_pp_n);
+               }});
+  const int64_t net_tpp_n = o.Scaled(20'000);
+  for (int pairs : {1, 4}) {
+    for (int64_t pipeline : {100, 1000}) {
+      w.push_back({"NetThroughputPingPong", "actor", absl::StrCat("n=20000 w=", pipeline, " p=", pairs),
+                   "k msg/s", [&net, net_tpp_n, pipeline, pairs]() -> absl::StatusOr<double> {
+                     absl::StatusOr<NetPeers*> peers = net.Get();
+                     if (!peers.ok()) return peers.status();
+                     return (*peers)->RunThroughputPingPong(net_tpp_n, pipeline, pairs);
+                   }});
+    }
+  }
   return w;
 }
 
@@ -93,8 +143,15 @@ int Main(int argc, char** argv) {
   caf::actor_system_config config;
   config.set("scheduler.max-threads", threads);
   caf::actor_system system{config};
-  return RunSuite(args_count, args.data(), "caf",
-                  [&system](const Options& o) { return MakeWorkloads(system, o); });
+  LazyNetPeers net(threads);
+  int exit_code = RunSuite(args_count, args.data(), "caf", [&system, &net](const Options& o) {
+    return MakeWorkloads(system, net, o);
+  });
+  if (const absl::Status status = net.ShutDown(); !status.ok()) {
+    std::fprintf(stderr, "shutting down the net rows' systems: %s\n", std::string(status.message()).c_str());
+    if (exit_code == 0) exit_code = 1;
+  }
+  return exit_code;
 }
 
 }  // namespace

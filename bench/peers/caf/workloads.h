@@ -11,6 +11,7 @@
 #define KOMPACT_BENCH_PEERS_CAF_WORKLOADS_H_
 
 #include <cstdint>
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "caf/actor_system.hpp"
@@ -60,6 +61,52 @@ namespace kompact::bench::caf_peer {
 // result is compared with a sequential Floyd-Warshall.
 [[nodiscard]] absl::StatusOr<double> RunAllPairsShortestPath(caf::actor_system& system, int nodes,
                                                              int block_size);
+
+// The network workloads: two actor systems in this process, A and B, each with
+// its own caf::io::middleman and `threads` scheduler workers, connected over TCP
+// on 127.0.0.1 only. B publishes a service actor (port 0: the OS picks the
+// port) that hands out B's pongers; A gets a proxy of it with a connect request
+// to its middleman, asks it for the pongers (proxies on A) and runs its pingers
+// against them, so every ping and pong crosses the network. Set up once for all
+// net runs; ShutDown ends it.
+//
+// Thread-safety: one thread at a time (the harness thread).
+class NetPeers {
+ public:
+  // Starts A and B and connects them; every wait is bounded.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<NetPeers>> Create(int threads);
+
+  // Terminates B's actors, releases A's proxies, then destroys A and B. Bounded:
+  // if a system does not finish shutting down within a minute, the process
+  // reports it on stderr and exits with status 1 (CAF cannot abort a shutdown).
+  // Call it on the thread that called Create (CAF 0.17 keeps the last created
+  // system's logger in that thread's thread-local state, and a system's
+  // destructor waits until its logger is gone).
+  [[nodiscard]] static absl::Status ShutDown(std::unique_ptr<NetPeers> peers);
+
+  ~NetPeers();
+
+  // One pinger on A, one ponger on B, `round_trips` sequential round trips of
+  // (ping, uint64 index) / (pong, index). Returns thousand round trips per second.
+  [[nodiscard]] absl::StatusOr<double> RunPingPong(int64_t round_trips);
+
+  // `pairs` pinger (A) / ponger (B) pairs, each pinger with at most `pipeline`
+  // indexed pings in flight, FIFO checked. Returns thousand messages (pings +
+  // pongs, 2 * messages_per_pair * pairs) per second.
+  [[nodiscard]] absl::StatusOr<double> RunThroughputPingPong(int64_t messages_per_pair, int64_t pipeline,
+                                                             int pairs);
+
+  // The most pairs RunThroughputPingPong takes.
+  static constexpr int kMaxPairs = 4;
+
+  struct State;
+
+ private:
+  explicit NetPeers(std::unique_ptr<State> state);
+  absl::StatusOr<double> RunPairs(int64_t count, int64_t pipeline, int pairs);
+
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace kompact::bench::caf_peer
 
