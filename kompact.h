@@ -1,7 +1,8 @@
 // kompact-cpp in one include (Kompact's `prelude`): components, ports, actors,
 // futures and tasks, the system and its configuration, actor paths, routing and
-// serialisation. Link @kompact//:kompact (the runtime plus //routing, so every
-// system gets the local dispatcher for paths and routing).
+// serialisation, and the network dispatcher. Link @kompact//:kompact (the runtime
+// plus //routing, so every system gets the local dispatcher for paths and
+// routing, plus //net for systems that talk to others).
 //
 //   #include "kompact.h"
 //
@@ -17,6 +18,7 @@
 #include "executors/future.h"              // IWYU pragma: export
 #include "executors/spawn.h"               // IWYU pragma: export
 #include "executors/task.h"                // IWYU pragma: export
+#include "net/net.h"                        // IWYU pragma: export
 #include "routing/routing.h"               // IWYU pragma: export
 #include "runtime/actor_path.h"            // IWYU pragma: export
 #include "runtime/actor_ref.h"             // IWYU pragma: export
