@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "routing/policies.h"
 #include "routing/testing/recorder.h"
+#include "runtime/dispatcher.h"
 #include "runtime/kompact_config.h"
 #include "runtime/kompact_system.h"
 #include "testing/deterministic_system.h"
@@ -317,6 +318,35 @@ TEST(DispatcherShutdown, RegistrationsAreDroppedAndRefused) {
   const uint64_t before = system.dead_letters();
   system.SystemPath().Named("x")->Tell(std::string("late"), system);
   EXPECT_EQ(system.dead_letters(), before + 1);
+}
+
+// What DispatcherContext tells a dispatcher about its system (the network layer's needs).
+TEST_F(DispatcherTest, ContextCountsDeadLetters) {
+  const DispatcherContext context(system().core());
+  const uint64_t before = context.dead_letters();
+  Send(Named("absent"), "x");
+  EXPECT_EQ(context.dead_letters(), before + 1);
+  EXPECT_EQ(context.dead_letters(), system().dead_letters());
+}
+
+TEST(DispatcherContextState, PoisonShutsTheSystemDown) {
+  ASSERT_OK_AND_ASSIGN(KompactSystem system, KompactConfig().Threads(1).Build());
+  const DispatcherContext context(system.core());
+  EXPECT_FALSE(context.shutting_down());
+  EXPECT_FALSE(system.IsPoisoned());
+  context.Poison("the network thread died");
+  EXPECT_TRUE(system.IsPoisoned());
+  ASSERT_TRUE(system.AwaitTerminationFor(absl::Seconds(20)));
+  EXPECT_TRUE(context.shutting_down());
+}
+
+TEST(DispatcherContextState, ShuttingDownAfterShutdown) {
+  ASSERT_OK_AND_ASSIGN(KompactSystem system, KompactConfig().Threads(1).Build());
+  const DispatcherContext context(system.core());
+  EXPECT_FALSE(context.shutting_down());
+  ASSERT_OK(system.Shutdown());
+  EXPECT_TRUE(context.shutting_down());
+  EXPECT_FALSE(system.IsPoisoned());
 }
 
 // Registration from many threads at once, on a running system (FEATURES.md P2).
