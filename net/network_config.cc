@@ -41,6 +41,12 @@ constexpr ConfigEntry<bool> kTcpNoDelay{
     .default_value = true,
     .doc = "Disable Nagle's algorithm on every connection.",
 };
+constexpr ConfigEntry<absl::Duration> kSpinBeforeBlock{
+    .key = "kompact.net.spin-before-block",
+    .default_value = kLowLatency ? absl::Milliseconds(5) : absl::Microseconds(50),
+    .doc = "How long the network thread polls after activity before it sleeps; 0 always sleeps.",
+    .check = ConfigCheck<absl::Duration>::Range(absl::ZeroDuration(), absl::Seconds(1)),
+};
 constexpr ConfigEntry<absl::Duration> kRetryInterval{
     .key = "kompact.net.retry-interval",
     .default_value = absl::Milliseconds(500),
@@ -109,7 +115,7 @@ constexpr ConfigEntry<int64_t> kMaxQueuedMessages{
 };
 
 const ConfigEntryRef kEntries[] = {
-    kBindAddress,     kPort,           kAdvertisedAddress, kTransport,         kTcpNoDelay,
+    kBindAddress,     kPort,           kAdvertisedAddress, kTransport,         kTcpNoDelay,       kSpinBeforeBlock,
     kRetryInterval,   kMaxRetryAttempts, kHeartbeatInterval, kHeartbeatTimeout, kHandshakeTimeout,
     kShutdownTimeout, kChunkSize,      kInitialChunkCount, kMaxChunkCount,     kMaxFrameSize,
     kMaxQueuedMessages,
@@ -159,6 +165,7 @@ absl::Status NetworkConfig::Validate() const {
     }
   };
   duration("kompact.net.retry-interval", retry_interval, absl::Milliseconds(1), absl::Hours(1));
+  duration("kompact.net.spin-before-block", spin_before_block, absl::ZeroDuration(), absl::Seconds(1));
   duration("kompact.net.heartbeat-interval", heartbeat_interval, absl::ZeroDuration(), absl::Hours(1));
   duration("kompact.net.heartbeat-timeout", heartbeat_timeout, absl::Milliseconds(1), absl::Hours(1));
   duration("kompact.net.handshake-timeout", handshake_timeout, absl::Milliseconds(1), absl::Hours(1));
@@ -202,6 +209,7 @@ absl::StatusOr<NetworkConfig> NetworkConfig::FromConfig(const Config& config) {
   KOMPACT_ASSIGN_OR_RETURN(int64_t port, config.Get(kPort));
   c.port = static_cast<uint16_t>(port);
   KOMPACT_ASSIGN_OR_RETURN(c.tcp_nodelay, config.Get(kTcpNoDelay));
+  KOMPACT_ASSIGN_OR_RETURN(c.spin_before_block, config.Get(kSpinBeforeBlock));
   KOMPACT_ASSIGN_OR_RETURN(c.retry_interval, config.Get(kRetryInterval));
   KOMPACT_ASSIGN_OR_RETURN(int64_t retries, config.Get(kMaxRetryAttempts));
   c.max_retry_attempts = static_cast<uint32_t>(retries);

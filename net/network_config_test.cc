@@ -118,6 +118,7 @@ advertised-address = "10.1.2.3"
 port = 7000
 transport = "udp"
 tcp-nodelay = false
+spin-before-block = "20us"
 retry-interval = "250ms"
 max-retry-attempts = 3
 heartbeat-interval = "2s"
@@ -145,6 +146,7 @@ TEST(NetworkConfigTest, FromConfigReadsEveryKey) {
   EXPECT_EQ(c.port, 7000);
   EXPECT_EQ(c.transport, kompact::Transport::kUdp);
   EXPECT_FALSE(c.tcp_nodelay);
+  EXPECT_EQ(c.spin_before_block, absl::Microseconds(20));
   EXPECT_EQ(c.retry_interval, absl::Milliseconds(250));
   EXPECT_EQ(c.max_retry_attempts, 3u);
   EXPECT_EQ(c.heartbeat_interval, absl::Seconds(2));
@@ -187,6 +189,7 @@ TEST(NetworkConfigTest, EmptyConfigGivesTheStructDefaults) {
   EXPECT_EQ(c.advertised_address, d.advertised_address);
   EXPECT_EQ(c.transport, d.transport);
   EXPECT_EQ(c.tcp_nodelay, d.tcp_nodelay);
+  EXPECT_EQ(c.spin_before_block, d.spin_before_block);
   EXPECT_EQ(c.retry_interval, d.retry_interval);
   EXPECT_EQ(c.max_retry_attempts, d.max_retry_attempts);
   EXPECT_EQ(c.heartbeat_interval, d.heartbeat_interval);

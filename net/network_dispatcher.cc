@@ -23,6 +23,7 @@ absl::StatusOr<std::unique_ptr<NetworkDispatcher>> NetworkDispatcher::Create(con
 
   TcpTransport::Options options;
   options.tcp_nodelay = config.tcp_nodelay;
+  options.spin_before_block = config.spin_before_block;
   options.logger = context.logger();
   KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<TcpTransport> transport, TcpTransport::Create(options));
   absl::StatusOr<Endpoint> bound = transport->Bind(Endpoint{bind_ip, config.port}, /*udp=*/true);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <array>
 #include <cstring>
 #include <utility>
@@ -390,12 +391,23 @@ void TcpTransport::RunPosted() {
 
 void TcpTransport::Loop() {
   std::array<epoll_event, kMaxEvents> events;
+  using Clock = std::chrono::steady_clock;
+  const auto spin = std::chrono::nanoseconds(absl::ToInt64Nanoseconds(options_.spin_before_block));
+  Clock::time_point spin_until = Clock::now();
   while (!stop_.load(std::memory_order_acquire)) {
-    const int timeout = resume_reading_.empty() ? -1 : 0;
+    // Poll while inside the spin window (or while reads are to be resumed), else block.
+    const bool spinning = spin.count() > 0 && Clock::now() < spin_until;
+    const int timeout = resume_reading_.empty() && !spinning ? -1 : 0;
     const int n = ::epoll_wait(epoll_fd_, events.data(), kMaxEvents, timeout);
     if (n < 0 && errno != EINTR) {
       KLOG(options_.logger, ERROR) << "epoll_wait failed: " << std::strerror(errno);
       return;
+    }
+    if (n > 0) {
+      if (spin.count() > 0) spin_until = Clock::now() + spin;
+    } else if (spinning && !has_posted_.load(std::memory_order_acquire)) {
+      std::this_thread::yield();
+      continue;
     }
     bool woken = false;
     for (int i = 0; i < n; ++i) {

@@ -2,7 +2,8 @@
 // one epoll loop, run by one network thread.
 //
 // Wake-ups: Wake() writes the loop's eventfd only when no wake-up is pending, so a
-// burst of senders costs one syscall. Writes gather all parts in one sendmsg.
+// burst of senders costs one syscall. After activity the loop polls for
+// Options::spin_before_block before it blocks, so a quick reply needs no wake-up. Writes gather all parts in one sendmsg.
 // Events are edge-triggered; every fd is registered under a numeric id, so an event
 // for a stream destroyed earlier in the same batch is ignored.
 //
@@ -20,6 +21,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/time/time.h"
 #include "base/log.h"
 #include "net/transport.h"
 
@@ -32,6 +34,10 @@ class TcpTransport final : public Transport {
     // The network thread's name (visible in top/gdb), at most 15 characters.
     std::string thread_name = "kompact-net";
     Logger logger;
+    // After handling events, poll without blocking (yielding the CPU between polls)
+    // for this long before blocking in epoll_wait: a reply that comes back within
+    // the window costs no wake-up. Zero: always block.
+    absl::Duration spin_before_block = absl::ZeroDuration();
   };
 
   // kInternal if epoll or the eventfd cannot be created.
