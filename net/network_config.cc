@@ -43,7 +43,7 @@ constexpr ConfigEntry<bool> kTcpNoDelay{
 };
 constexpr ConfigEntry<absl::Duration> kSpinBeforeBlock{
     .key = "kompact.net.spin-before-block",
-    .default_value = kLowLatency ? absl::Milliseconds(5) : absl::Microseconds(50),
+    .default_value = absl::Microseconds(50),
     .doc = "How long the network thread polls after activity before it sleeps; 0 always sleeps.",
     .check = ConfigCheck<absl::Duration>::Range(absl::ZeroDuration(), absl::Seconds(1)),
 };

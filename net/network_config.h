@@ -41,8 +41,8 @@ struct NetworkConfig {
   bool tcp_nodelay = true;
   // The network thread polls this long after activity before it sleeps (a reply
   // within the window costs no wake-up; ~50 us of a core per burst). Zero: always
-  // sleep. Default 50 us, and 5 ms in --config=low_latency builds.
-  absl::Duration spin_before_block = kLowLatency ? absl::Milliseconds(5) : absl::Microseconds(50);
+  // sleep.
+  absl::Duration spin_before_block = absl::Microseconds(50);
   // Connection attempts to an unreachable system: one every retry_interval, at
   // most 1 + max_retry_attempts per cycle; then its queue is dropped.
   absl::Duration retry_interval = absl::Milliseconds(500);
