@@ -126,9 +126,9 @@ void Connection::HandleControl(const FrameHeader& header, std::span<const uint8_
         return;
       }
       if (hello->protocol_version() != kProtocolVersion) {
-        ProtocolError(absl::FailedPreconditionError(absl::StrCat(
-                          "peer speaks wire protocol version ", hello->protocol_version(),
-                          ", this system speaks ", kProtocolVersion)),
+        ProtocolError(absl::FailedPreconditionError(absl::StrCat("peer speaks wire protocol version ",
+                                                                 hello->protocol_version(),
+                                                                 ", this system speaks ", kProtocolVersion)),
                       wire::VERSION_MISMATCH);
         return;
       }
@@ -160,16 +160,16 @@ void Connection::HandleControl(const FrameHeader& header, std::span<const uint8_
         return;
       }
       if (ack->protocol_version() != kProtocolVersion) {
-        ProtocolError(absl::FailedPreconditionError(absl::StrCat(
-                          "peer speaks wire protocol version ", ack->protocol_version(),
-                          ", this system speaks ", kProtocolVersion)),
+        ProtocolError(absl::FailedPreconditionError(absl::StrCat("peer speaks wire protocol version ",
+                                                                 ack->protocol_version(),
+                                                                 ", this system speaks ", kProtocolVersion)),
                       wire::VERSION_MISMATCH);
         return;
       }
       if (Endpoint::Of(*system) != Endpoint::Of(remote_system_)) {
-        KLOG(context_.logger, WARNING) << "dialled " << remote_system_ << " at " << remote_address()
-                                       << ", but it introduces itself as " << *system
-                                       << "; messages stay addressed to the dialled system";
+        KLOG(context_.logger, WARNING)
+            << "dialled " << remote_system_ << " at " << remote_address() << ", but it introduces itself as "
+            << *system << "; messages stay addressed to the dialled system";
       }
       remote_incarnation_ = *inc;
       session_ = ack->session_id();
@@ -252,8 +252,8 @@ void Connection::OnReadable() {
       if (eof && bye_received_) {
         Finish(absl::OkStatus(), true);
       } else {
-        Finish(eof ? absl::UnavailableError(absl::StrCat("connection to ", remote_address(),
-                                                         " ended without Bye"))
+        Finish(eof ? absl::UnavailableError(
+                         absl::StrCat("connection to ", remote_address(), " ended without Bye"))
                    : n.status(),
                false);
       }
@@ -284,7 +284,7 @@ void Connection::ParseBuffered() {
     absl::StatusOr<FrameHeader> header =
         DecodeFrameHeader(rx_.segment(0).first(kFrameHeaderSize), context_.max_frame_size);
     if (!header.ok()) {
-      ProtocolError(header.status(), absl::IsFailedPrecondition(header.status()) ? wire::VERSION_MISMATCH
+      ProtocolError(header.status(), absl::IsFailedPrecondition(header.status())  ? wire::VERSION_MISMATCH
                                      : absl::IsResourceExhausted(header.status()) ? wire::FRAME_TOO_LARGE
                                                                                   : wire::MALFORMED_FRAME);
       return;

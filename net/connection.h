@@ -60,8 +60,8 @@ class ConnectionOwner {
 
 // What every connection of one system shares (owned by NetworkCore).
 struct ConnectionContext {
-  SystemPath local_system;     // advertised, sent in Hello / HelloAck
-  Uuid local_incarnation;      // this system's incarnation id
+  SystemPath local_system;  // advertised, sent in Hello / HelloAck
+  Uuid local_incarnation;   // this system's incarnation id
   uint32_t max_frame_size = 16 << 20;
   BufferPool* receive_pool = nullptr;  // network thread's pool for receive chunks
   Logger logger;
@@ -71,10 +71,10 @@ class Connection final : public StreamHandler {
  public:
   enum class Role : uint8_t { kDialler, kAcceptor };
   enum class State : uint8_t {
-    kConnecting,     // dialler: the stream is connecting
-    kHandshake,      // Hello sent (dialler) or awaited (acceptor)
-    kEstablished,    // Data flows both ways
-    kClosing,        // Bye sent: no more sending, reading until the peer's Bye / end
+    kConnecting,   // dialler: the stream is connecting
+    kHandshake,    // Hello sent (dialler) or awaited (acceptor)
+    kEstablished,  // Data flows both ways
+    kClosing,      // Bye sent: no more sending, reading until the peer's Bye / end
     kClosed,
   };
 
@@ -172,15 +172,15 @@ class Connection final : public StreamHandler {
   bool bye_received_ = false;
 
   // Receiving.
-  ChunkLease rx_;            // the unconsumed rest of the current receive chunk
-  size_t rx_filled_ = 0;     // bytes of rx_ holding received data
-  std::vector<uint8_t> big_; // a frame larger than a chunk, being read
+  ChunkLease rx_;             // the unconsumed rest of the current receive chunk
+  size_t rx_filled_ = 0;      // bytes of rx_ holding received data
+  std::vector<uint8_t> big_;  // a frame larger than a chunk, being read
   size_t big_filled_ = 0;
   FrameHeader big_header_{};
   bool reading_big_ = false;
   bool stalled_ = false;
   bool received_since_tick_ = false;
-  uint64_t rx_seq_ = 0;      // last Data sequence number received
+  uint64_t rx_seq_ = 0;  // last Data sequence number received
   PathDecoderTable rx_paths_;
 
   // Sending.

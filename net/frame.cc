@@ -188,9 +188,9 @@ class Reader {
   const uint8_t* end_;
 };
 
-#define KOMPACT_NET_ASSIGN(lhs, expr)                \
-  auto lhs##_or = (expr);                            \
-  if (!lhs##_or.ok()) return lhs##_or.status();      \
+#define KOMPACT_NET_ASSIGN(lhs, expr)           \
+  auto lhs##_or = (expr);                       \
+  if (!lhs##_or.ok()) return lhs##_or.status(); \
   auto lhs = *std::move(lhs##_or)
 
 // Calls field(number, wire_type, reader) for each field; unknown ones are skipped
@@ -202,7 +202,8 @@ absl::Status ForEachField(std::span<const uint8_t> bytes, F&& field) {
     KOMPACT_NET_ASSIGN(tag, r.Varint());
     const uint64_t number = tag >> 3;
     const auto type = static_cast<WireType>(tag & 7);
-    if (number == 0 || number > (1u << 29)) return absl::DataLossError(absl::StrCat("invalid field number ", number));
+    if (number == 0 || number > (1u << 29))
+      return absl::DataLossError(absl::StrCat("invalid field number ", number));
     if (type != kVarint && type != kFixed64 && type != kLengthDelimited && type != kFixed32) {
       return absl::DataLossError(absl::StrCat("unsupported wire type ", static_cast<int>(type)));
     }
@@ -268,7 +269,8 @@ absl::StatusOr<ActorPath> DecodeActorPath(std::span<const uint8_t> bytes) {
     } else if (n == 2) {
       if (absl::Status e = Expect(t, kLengthDelimited, "ActorPathProto.unique_id"); !e.ok()) return e;
       KOMPACT_NET_ASSIGN(v, r.LengthDelimited());
-      if (v.size() != 16) return absl::DataLossError(absl::StrCat("unique id of ", v.size(), " bytes, expected 16"));
+      if (v.size() != 16)
+        return absl::DataLossError(absl::StrCat("unique id of ", v.size(), " bytes, expected 16"));
       std::array<uint8_t, 16> b;
       std::memcpy(b.data(), v.data(), 16);
       unique = Uuid::FromBytes(b);
@@ -324,7 +326,8 @@ absl::StatusOr<DecodedPathRef> DecodePathRef(std::span<const uint8_t> bytes) {
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  if (ref.id == 0 && !ref.path.has_value()) return absl::DataLossError("path reference with neither id nor path");
+  if (ref.id == 0 && !ref.path.has_value())
+    return absl::DataLossError("path reference with neither id nor path");
   return ref;
 }
 
@@ -359,7 +362,8 @@ void EncodeFrameHeader(FrameType type, uint16_t flags, uint32_t length, uint8_t*
 
 absl::StatusOr<FrameHeader> DecodeFrameHeader(std::span<const uint8_t> bytes, uint32_t max_frame_size) {
   if (bytes.size() < kFrameHeaderSize) {
-    return absl::DataLossError(absl::StrCat("frame header of ", bytes.size(), " bytes, expected ", kFrameHeaderSize));
+    return absl::DataLossError(
+        absl::StrCat("frame header of ", bytes.size(), " bytes, expected ", kFrameHeaderSize));
   }
   const uint32_t magic = GetLE32(bytes.data());
   if (magic != kFrameMagic) {
@@ -386,7 +390,8 @@ absl::StatusOr<FrameHeader> DecodeFrameHeader(std::span<const uint8_t> bytes, ui
   return h;
 }
 
-void AppendControlFrame(FrameType type, const google::protobuf::MessageLite& body, std::vector<uint8_t>& out) {
+void AppendControlFrame(FrameType type, const google::protobuf::MessageLite& body,
+                        std::vector<uint8_t>& out) {
   const size_t size = body.ByteSizeLong();
   const size_t start = out.size();
   out.resize(start + kFrameHeaderSize + size);
@@ -422,8 +427,8 @@ absl::StatusOr<SystemPath> FromProto(const wire::SystemAddress& a) {
   const std::string& ip = a.ip();
   IpAddress address;
   if (ip.size() == 4) {
-    address = IpAddress::V4(static_cast<uint8_t>(ip[0]), static_cast<uint8_t>(ip[1]), static_cast<uint8_t>(ip[2]),
-                            static_cast<uint8_t>(ip[3]));
+    address = IpAddress::V4(static_cast<uint8_t>(ip[0]), static_cast<uint8_t>(ip[1]),
+                            static_cast<uint8_t>(ip[2]), static_cast<uint8_t>(ip[3]));
   } else if (ip.size() == 16) {
     std::array<uint8_t, 16> b;
     std::memcpy(b.data(), ip.data(), 16);
@@ -443,9 +448,8 @@ absl::Status AppendDataFrameHead(const DataFrameHead& head, size_t payload_size,
   if (head.seq != 0) header += 1 + VarintSize(head.seq);
   const size_t body = VarintSize(header) + header + payload_size;
   if (body > max_frame_size) {
-    return absl::ResourceExhaustedError(absl::StrCat("a Data frame of ", body,
-                                                     " bytes exceeds the maximum frame size of ", max_frame_size,
-                                                     " bytes"));
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "a Data frame of ", body, " bytes exceeds the maximum frame size of ", max_frame_size, " bytes"));
   }
   const size_t start = out.size();
   out.resize(start + kFrameHeaderSize);
@@ -471,31 +475,34 @@ absl::StatusOr<DecodedDataHeader> DecodeDataHeader(std::span<const uint8_t> body
   DecodedDataHeader d;
   d.payload_offset = outer.offset_from(body.data());
   bool have_receiver = false, have_sender = false;
-  absl::Status s = ForEachField(header, [&](uint32_t n, WireType t, Reader& r, bool& handled) -> absl::Status {
-    handled = true;
-    if (n == 1 || n == 2) {
-      if (absl::Status e = Expect(t, kLengthDelimited, n == 1 ? "DataHeader.receiver" : "DataHeader.sender");
-          !e.ok()) {
-        return e;
-      }
-      KOMPACT_NET_ASSIGN(v, r.LengthDelimited());
-      KOMPACT_NET_ASSIGN(ref, DecodePathRef(v));
-      (n == 1 ? d.receiver : d.sender) = std::move(ref);
-      (n == 1 ? have_receiver : have_sender) = true;
-    } else if (n == 3 || n == 4) {
-      if (absl::Status e = Expect(t, kVarint, n == 3 ? "DataHeader.ser_id" : "DataHeader.seq"); !e.ok()) return e;
-      KOMPACT_NET_ASSIGN(v, r.Varint());
-      (n == 3 ? d.ser_id : d.seq) = v;
-    } else {
-      handled = false;
-    }
-    return absl::OkStatus();
-  });
+  absl::Status s =
+      ForEachField(header, [&](uint32_t n, WireType t, Reader& r, bool& handled) -> absl::Status {
+        handled = true;
+        if (n == 1 || n == 2) {
+          if (absl::Status e =
+                  Expect(t, kLengthDelimited, n == 1 ? "DataHeader.receiver" : "DataHeader.sender");
+              !e.ok()) {
+            return e;
+          }
+          KOMPACT_NET_ASSIGN(v, r.LengthDelimited());
+          KOMPACT_NET_ASSIGN(ref, DecodePathRef(v));
+          (n == 1 ? d.receiver : d.sender) = std::move(ref);
+          (n == 1 ? have_receiver : have_sender) = true;
+        } else if (n == 3 || n == 4) {
+          if (absl::Status e = Expect(t, kVarint, n == 3 ? "DataHeader.ser_id" : "DataHeader.seq"); !e.ok())
+            return e;
+          KOMPACT_NET_ASSIGN(v, r.Varint());
+          (n == 3 ? d.ser_id : d.seq) = v;
+        } else {
+          handled = false;
+        }
+        return absl::OkStatus();
+      });
   if (!s.ok()) return s;
   if (!have_receiver || !have_sender) return absl::DataLossError("Data header without receiver or sender");
   if (d.ser_id > static_cast<uint64_t>(std::numeric_limits<SerId>::max())) {
-    return absl::DataLossError(absl::StrCat("SerId ", d.ser_id, " does not fit this build's ",
-                                            8 * sizeof(SerId), "-bit SerIds"));
+    return absl::DataLossError(
+        absl::StrCat("SerId ", d.ser_id, " does not fit this build's ", 8 * sizeof(SerId), "-bit SerIds"));
   }
   return d;
 }

@@ -24,9 +24,9 @@
 namespace kompact::net {
 namespace {
 
+using ::kompact::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
-using ::kompact::testing::StatusIs;
 
 constexpr uint32_t kMaxFrame = 16 << 20;
 

@@ -50,7 +50,9 @@ class RawPeer {
   }
   ~RawPeer() { ::close(fd_); }
   bool connected() const { return connected_; }
-  void Write(std::span<const uint8_t> bytes) { ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size())); }
+  void Write(std::span<const uint8_t> bytes) {
+    ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
+  }
   void ShutdownWrite() { ::shutdown(fd_, SHUT_WR); }
   // Reads until the system closes the connection (true) or 5 s pass (false);
   // what was read is kept.
@@ -81,7 +83,8 @@ std::vector<uint8_t> Header(uint8_t version, uint8_t type, uint32_t length) {
 std::vector<uint8_t> HelloFrame(uint16_t advertised_port) {
   net::wire::Hello hello;
   hello.set_protocol_version(net::kProtocolVersion);
-  *hello.mutable_system() = net::ToProto(SystemPath(kompact::Transport::kTcp, IpAddress::Loopback(), advertised_port));
+  *hello.mutable_system() =
+      net::ToProto(SystemPath(kompact::Transport::kTcp, IpAddress::Loopback(), advertised_port));
   const auto inc = Uuid::Random().ToBytes();
   hello.set_incarnation(inc.data(), inc.size());
   std::vector<uint8_t> out;
@@ -153,9 +156,10 @@ TEST_F(HostilePeerTest, AWrongProtocolVersionIsRefusedWithAnErrorFrameNamingBoth
   ASSERT_GE(raw.received().size(), net::kFrameHeaderSize);
   ASSERT_OK_AND_ASSIGN(net::FrameHeader h, net::DecodeFrameHeader(raw.received(), 1 << 20));
   EXPECT_EQ(h.type, net::FrameType::kError);
-  ASSERT_OK_AND_ASSIGN(net::wire::Error error,
-                       net::ParseControlBody<net::wire::Error>(
-                           std::span<const uint8_t>(raw.received()).subspan(net::kFrameHeaderSize, h.length)));
+  ASSERT_OK_AND_ASSIGN(
+      net::wire::Error error,
+      net::ParseControlBody<net::wire::Error>(
+          std::span<const uint8_t>(raw.received()).subspan(net::kFrameHeaderSize, h.length)));
   EXPECT_EQ(error.code(), net::wire::VERSION_MISMATCH);
   EXPECT_THAT(error.reason(), ::testing::HasSubstr(absl::StrCat(net::kProtocolVersion + 1)));
   EXPECT_THAT(error.reason(), ::testing::HasSubstr(absl::StrCat(net::kProtocolVersion)));

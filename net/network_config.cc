@@ -115,9 +115,14 @@ constexpr ConfigEntry<int64_t> kMaxQueuedMessages{
 };
 
 const ConfigEntryRef kEntries[] = {
-    kBindAddress,     kPort,           kAdvertisedAddress, kTransport,         kTcpNoDelay,       kSpinBeforeBlock,
-    kRetryInterval,   kMaxRetryAttempts, kHeartbeatInterval, kHeartbeatTimeout, kHandshakeTimeout,
-    kShutdownTimeout, kChunkSize,      kInitialChunkCount, kMaxChunkCount,     kMaxFrameSize,
+    kBindAddress,       kPort,
+    kAdvertisedAddress, kTransport,
+    kTcpNoDelay,        kSpinBeforeBlock,
+    kRetryInterval,     kMaxRetryAttempts,
+    kHeartbeatInterval, kHeartbeatTimeout,
+    kHandshakeTimeout,  kShutdownTimeout,
+    kChunkSize,         kInitialChunkCount,
+    kMaxChunkCount,     kMaxFrameSize,
     kMaxQueuedMessages,
 };
 
@@ -129,8 +134,9 @@ std::span<const ConfigEntryRef> NetworkConfigEntries() { return config_keys::kEn
 absl::StatusOr<IpAddress> NetworkConfig::BindIp() const {
   absl::StatusOr<IpAddress> ip = IpAddress::Parse(bind_address);
   if (!ip.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("kompact.net.bind-address \"", bind_address,
-                                                   "\" is not an IPv4 or IPv6 address: ", ip.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("kompact.net.bind-address \"", bind_address,
+                     "\" is not an IPv4 or IPv6 address: ", ip.status().message()));
   }
   return ip;
 }
@@ -148,8 +154,9 @@ absl::StatusOr<IpAddress> NetworkConfig::AdvertisedIp() const {
   }
   absl::StatusOr<IpAddress> ip = IpAddress::Parse(advertised_address);
   if (!ip.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("kompact.net.advertised-address \"", advertised_address,
-                                                   "\" is not an IPv4 or IPv6 address: ", ip.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("kompact.net.advertised-address \"", advertised_address,
+                     "\" is not an IPv4 or IPv6 address: ", ip.status().message()));
   }
   return ip;
 }
@@ -157,11 +164,13 @@ absl::StatusOr<IpAddress> NetworkConfig::AdvertisedIp() const {
 absl::Status NetworkConfig::Validate() const {
   std::vector<std::string> problems;
   if (absl::Status s = AdvertisedIp().status(); !s.ok()) problems.emplace_back(s.message());
-  if (transport == kompact::Transport::kLocal) problems.push_back("kompact.net.transport must be tcp or udp, not local");
+  if (transport == kompact::Transport::kLocal)
+    problems.push_back("kompact.net.transport must be tcp or udp, not local");
   auto duration = [&](std::string_view key, absl::Duration d, absl::Duration min, absl::Duration max) {
     if (d < min || d > max) {
-      problems.push_back(absl::StrCat(AsAbsl(key), " = ", absl::FormatDuration(d), " is out of range, allowed: ",
-                                      absl::FormatDuration(min), " to ", absl::FormatDuration(max)));
+      problems.push_back(absl::StrCat(AsAbsl(key), " = ", absl::FormatDuration(d),
+                                      " is out of range, allowed: ", absl::FormatDuration(min), " to ",
+                                      absl::FormatDuration(max)));
     }
   };
   duration("kompact.net.retry-interval", retry_interval, absl::Milliseconds(1), absl::Hours(1));
@@ -171,9 +180,9 @@ absl::Status NetworkConfig::Validate() const {
   duration("kompact.net.handshake-timeout", handshake_timeout, absl::Milliseconds(1), absl::Hours(1));
   duration("kompact.net.shutdown-timeout", shutdown_timeout, absl::ZeroDuration(), absl::Hours(1));
   if (heartbeat_interval > absl::ZeroDuration() && heartbeat_timeout <= heartbeat_interval) {
-    problems.push_back(absl::StrCat("kompact.net.heartbeat-timeout (", absl::FormatDuration(heartbeat_timeout),
-                                    ") must exceed kompact.net.heartbeat-interval (",
-                                    absl::FormatDuration(heartbeat_interval), ")"));
+    problems.push_back(absl::StrCat(
+        "kompact.net.heartbeat-timeout (", absl::FormatDuration(heartbeat_timeout),
+        ") must exceed kompact.net.heartbeat-interval (", absl::FormatDuration(heartbeat_interval), ")"));
   }
   if (max_frame_size < 1024 || max_frame_size > (1u << 30)) {
     problems.push_back(absl::StrCat("kompact.net.max-frame-size = ", max_frame_size,
@@ -184,7 +193,8 @@ absl::Status NetworkConfig::Validate() const {
     problems.push_back(absl::StrCat("kompact.net.buffers: ", s.message()));
   }
   if (problems.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat("invalid network configuration: ", absl::StrJoin(problems, "; ")));
+  return absl::InvalidArgumentError(
+      absl::StrCat("invalid network configuration: ", absl::StrJoin(problems, "; ")));
 }
 
 absl::StatusOr<NetworkConfig> NetworkConfig::FromConfig(const Config& config) {

@@ -41,9 +41,8 @@ TEST(NetworkConfigTest, HeartbeatTimeoutNotAboveIntervalIsInvalid) {
 TEST(NetworkConfigTest, TinyMaxFrameSizeIsInvalid) {
   NetworkConfig c;
   c.max_frame_size = 10;
-  EXPECT_THAT(c.Validate(),
-              StatusIs(absl::StatusCode::kInvalidArgument, AllOf(HasSubstr("kompact.net.max-frame-size"),
-                                                                  HasSubstr("10"))));
+  EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     AllOf(HasSubstr("kompact.net.max-frame-size"), HasSubstr("10"))));
 }
 
 TEST(NetworkConfigTest, BindAddressThatIsNoIpIsInvalid) {
@@ -68,9 +67,9 @@ TEST(NetworkConfigTest, AnyAddressNeedsAnAdvertisedAddress) {
 TEST(NetworkConfigTest, AdvertisedAddressThatIsNoIpIsInvalid) {
   NetworkConfig c;
   c.advertised_address = "example.com";
-  EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument,
-                                     AllOf(HasSubstr("kompact.net.advertised-address"),
-                                           HasSubstr("example.com"))));
+  EXPECT_THAT(c.Validate(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("kompact.net.advertised-address"), HasSubstr("example.com"))));
 }
 
 TEST(NetworkConfigTest, ZeroMaxQueuedMessagesIsInvalid) {
@@ -105,10 +104,10 @@ TEST(NetworkConfigTest, EveryProblemIsReportedAtOnce) {
   c.max_frame_size = 10;
   c.bind_address = "nope";
   c.max_queued_messages = 0;
-  EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument,
-                                     AllOf(HasSubstr("kompact.net.max-frame-size"),
-                                           HasSubstr("kompact.net.bind-address"),
-                                           HasSubstr("kompact.net.max-queued-messages"))));
+  EXPECT_THAT(c.Validate(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("kompact.net.max-frame-size"), HasSubstr("kompact.net.bind-address"),
+                             HasSubstr("kompact.net.max-queued-messages"))));
 }
 
 constexpr char kEveryKey[] = R"toml(

@@ -25,8 +25,9 @@ uint32_t TicksFor(absl::Duration d, absl::Duration tick) {
 
 }  // namespace
 
-NetworkCore::NetworkCore(const DispatcherContext& context, const NetworkConfig& config, const PathRegistry& registry,
-                         std::unique_ptr<Transport> transport, SystemPath local_system, BufferPool receive_pool)
+NetworkCore::NetworkCore(const DispatcherContext& context, const NetworkConfig& config,
+                         const PathRegistry& registry, std::unique_ptr<Transport> transport,
+                         SystemPath local_system, BufferPool receive_pool)
     : dispatcher_context_(context),
       config_(config),
       registry_(registry),
@@ -146,7 +147,8 @@ void NetworkCore::Pump(Peer& peer) {
     stats_.messages_sent.fetch_add(sent, std::memory_order_relaxed);
     c->Flush();
     // At shutdown, Bye follows the last queued message.
-    if (shutting_down_ && peer.pending.empty() && c->established()) c->CloseGracefully("the system is shutting down");
+    if (shutting_down_ && peer.pending.empty() && c->established())
+      c->CloseGracefully("the system is shutting down");
     return;
   }
   if (!peer.pending.empty() && peer.dialling == nullptr && !peer.retry_scheduled && !shutting_down_) {
@@ -191,8 +193,8 @@ void NetworkCore::AttemptFailed(Peer& peer, const absl::Status& why) {
     peer.state = Peer::State::kIdle;
     return;
   }
-  KLOG(context_.logger, DEBUG) << "connection attempt " << peer.attempts << " to " << peer.key
-                               << " failed (" << why << "); retrying in " << config_.retry_interval;
+  KLOG(context_.logger, DEBUG) << "connection attempt " << peer.attempts << " to " << peer.key << " failed ("
+                               << why << "); retrying in " << config_.retry_interval;
   peer.retry_scheduled = true;
   Peer* p = &peer;
   absl::StatusOr<TimerId> timer =
@@ -369,17 +371,17 @@ void NetworkCore::Tick() {
       case Connection::State::kConnecting:
       case Connection::State::kHandshake:
         if (c->ticks_alive >= handshake_ticks) {
-          c->Close(absl::DeadlineExceededError(absl::StrCat("no handshake with ", c->remote_address(),
-                                                            " within ", absl::FormatDuration(
-                                                                            config_.handshake_timeout))));
+          c->Close(
+              absl::DeadlineExceededError(absl::StrCat("no handshake with ", c->remote_address(), " within ",
+                                                       absl::FormatDuration(config_.handshake_timeout))));
         }
         break;
       case Connection::State::kEstablished:
         c->silent_ticks = heard ? 0 : c->silent_ticks + 1;
         if (heartbeats && c->silent_ticks >= silent_limit) {
-          c->Close(absl::UnavailableError(absl::StrCat(
-              "nothing received from ", c->remote_address(), " for ",
-              absl::FormatDuration(c->silent_ticks * tick_), " (heartbeat timeout)")));
+          c->Close(absl::UnavailableError(absl::StrCat("nothing received from ", c->remote_address(), " for ",
+                                                       absl::FormatDuration(c->silent_ticks * tick_),
+                                                       " (heartbeat timeout)")));
           break;
         }
         if (heartbeats) c->HeartbeatIfIdle();
@@ -534,8 +536,8 @@ void NetworkCore::Shutdown() {
     std::unique_lock<std::mutex> lock(shutdown_mu_);
     if (!shutdown_cv_.wait_for(lock, absl::ToChronoNanoseconds(config_.shutdown_timeout),
                                [&] { return all_closed_; })) {
-      KLOG(context_.logger, WARNING) << "shutdown: connections still open after "
-                                     << config_.shutdown_timeout << "; closing them";
+      KLOG(context_.logger, WARNING) << "shutdown: connections still open after " << config_.shutdown_timeout
+                                     << "; closing them";
     }
   }
   transport_->Stop();

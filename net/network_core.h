@@ -57,22 +57,22 @@ namespace kompact::net {
 
 // Counters of one system's network layer (monotonic; read at any time).
 struct NetworkStats {
-  std::atomic<int64_t> open_connections{0};       // a gauge: connections not yet closed
+  std::atomic<int64_t> open_connections{0};  // a gauge: connections not yet closed
   std::atomic<uint64_t> connections_established{0};
   std::atomic<uint64_t> connections_lost{0};
-  std::atomic<uint64_t> connections_closed{0};   // gracefully
-  std::atomic<uint64_t> connect_failures{0};     // failed dial or handshake attempts
-  std::atomic<uint64_t> protocol_errors{0};      // connections closed for malformed input
-  std::atomic<uint64_t> merged{0};               // connections closed by simultaneous-dial merging
+  std::atomic<uint64_t> connections_closed{0};  // gracefully
+  std::atomic<uint64_t> connect_failures{0};    // failed dial or handshake attempts
+  std::atomic<uint64_t> protocol_errors{0};     // connections closed for malformed input
+  std::atomic<uint64_t> merged{0};              // connections closed by simultaneous-dial merging
   std::atomic<uint64_t> messages_sent{0};
   std::atomic<uint64_t> messages_received{0};
   std::atomic<uint64_t> dropped_unreachable{0};  // queued for a peer that could not be reached
   std::atomic<uint64_t> dropped_queue_full{0};   // beyond max_queued_messages
   std::atomic<uint64_t> dropped_unserialisable{0};
-  std::atomic<uint64_t> dropped_shutdown{0};     // still queued when the system shut down
+  std::atomic<uint64_t> dropped_shutdown{0};  // still queued when the system shut down
   std::atomic<uint64_t> datagrams_sent{0};
   std::atomic<uint64_t> datagrams_received{0};
-  std::atomic<uint64_t> datagrams_dropped{0};    // malformed in, or refused out
+  std::atomic<uint64_t> datagrams_dropped{0};  // malformed in, or refused out
 };
 
 class NetworkCore final : public ConnectionOwner {

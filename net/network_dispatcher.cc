@@ -8,8 +8,8 @@
 
 namespace kompact::net {
 
-absl::StatusOr<std::unique_ptr<NetworkDispatcher>> NetworkDispatcher::Create(const DispatcherContext& context,
-                                                                             std::optional<NetworkConfig> given) {
+absl::StatusOr<std::unique_ptr<NetworkDispatcher>> NetworkDispatcher::Create(
+    const DispatcherContext& context, std::optional<NetworkConfig> given) {
   NetworkConfig config;
   if (given.has_value()) {
     config = *std::move(given);
@@ -28,14 +28,16 @@ absl::StatusOr<std::unique_ptr<NetworkDispatcher>> NetworkDispatcher::Create(con
   KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<TcpTransport> transport, TcpTransport::Create(options));
   absl::StatusOr<Endpoint> bound = transport->Bind(Endpoint{bind_ip, config.port}, /*udp=*/true);
   if (!bound.ok()) {
-    return Annotate(bound.status(), absl::StrCat("kompact.net: cannot bind ", Endpoint{bind_ip, config.port}.ToString()));
+    return Annotate(bound.status(),
+                    absl::StrCat("kompact.net: cannot bind ", Endpoint{bind_ip, config.port}.ToString()));
   }
   const SystemPath system_path(config.transport, advertised_ip, bound->port);
 
-  KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<PathRegistry> registry, PathRegistry::Create(context, system_path));
+  KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<PathRegistry> registry,
+                           PathRegistry::Create(context, system_path));
   std::unique_ptr<NetworkDispatcher> d(new NetworkDispatcher(config, std::move(registry)));
-  d->core_ = std::make_unique<NetworkCore>(context, d->config_, d->registry(), std::move(transport), system_path,
-                                           std::move(pool));
+  d->core_ = std::make_unique<NetworkCore>(context, d->config_, d->registry(), std::move(transport),
+                                           system_path, std::move(pool));
   KOMPACT_RETURN_IF_ERROR(d->core_->Start());
   KLOG(context.logger(), INFO) << "network dispatcher listening on " << bound->ToString() << " as "
                                << system_path;
@@ -43,8 +45,8 @@ absl::StatusOr<std::unique_ptr<NetworkDispatcher>> NetworkDispatcher::Create(con
 }
 
 DispatcherFactory NetworkDispatcher::Factory(std::optional<NetworkConfig> config) {
-  return [config = std::move(config)](const DispatcherContext& context) mutable
-         -> absl::StatusOr<std::unique_ptr<Dispatcher>> {
+  return [config = std::move(config)](
+             const DispatcherContext& context) mutable -> absl::StatusOr<std::unique_ptr<Dispatcher>> {
     KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<NetworkDispatcher> d, Create(context, std::move(config)));
     return std::unique_ptr<Dispatcher>(std::move(d));
   };

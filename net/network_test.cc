@@ -166,7 +166,8 @@ TEST_F(NetworkTest, RepliesGoBackOverTheSameConnectionWithASession) {
   RecorderAt(a, inbox, 1, "client", &me);
   for (int i = 0; i < 3; ++i) echo_path.Tell(absl::StrCat("m", i), me.Via(a));
   ASSERT_TRUE(inbox->WaitFor(3));
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(inbox->items()[static_cast<size_t>(i)].text, absl::StrCat("echo:m", i));
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(inbox->items()[static_cast<size_t>(i)].text, absl::StrCat("echo:m", i));
   // Both directions are one session: what the echo saw is what the client sees.
   ASSERT_TRUE(inbox->items()[0].session.has_value());
   EXPECT_EQ(inbox->items()[0].session, inbox->items()[2].session);
@@ -328,8 +329,9 @@ TEST_F(NetworkTest, AnUnreachablePeerDropsItsQueueAsCountedDeadLettersAfterTheRe
     ASSERT_OK(gone->Shutdown());
   }
   KompactSystem& a = NewSystem();
-  ASSERT_OK_AND_ASSIGN(ActorPath nowhere,
-                       ActorPath::Named(SystemPath(kompact::Transport::kTcp, IpAddress::Loopback(), port), {"x"}));
+  ASSERT_OK_AND_ASSIGN(
+      ActorPath nowhere,
+      ActorPath::Named(SystemPath(kompact::Transport::kTcp, IpAddress::Loopback(), port), {"x"}));
   const uint64_t dead_before = a.dead_letters();
   for (int i = 0; i < 7; ++i) nowhere.Tell(std::string("lost"), a);
   ASSERT_TRUE(WaitUntil([&] { return NetworkOf(a).stats().dropped_unreachable.load() == 7; }));

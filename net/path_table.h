@@ -27,9 +27,10 @@ inline constexpr uint32_t kDefaultPathTableCapacity = 4096;
 // A cheap in-process hash of a path (system words, then id or segment hash).
 struct PathTableHash {
   size_t operator()(const ActorPath& p) const {
-    const uint64_t body = p.is_unique() ? StableHashMix(p.id().high() ^ StableHashMix(p.id().low()))
-                                        : p.segments_hash();
-    return static_cast<size_t>(StableHashMix(p.system().EndpointHash() ^ body ^ static_cast<uint64_t>(p.system().transport())));
+    const uint64_t body =
+        p.is_unique() ? StableHashMix(p.id().high() ^ StableHashMix(p.id().low())) : p.segments_hash();
+    return static_cast<size_t>(
+        StableHashMix(p.system().EndpointHash() ^ body ^ static_cast<uint64_t>(p.system().transport())));
   }
 };
 

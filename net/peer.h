@@ -80,13 +80,13 @@ struct Peer {
   // ---- network thread -------------------------------------------------------------------
   enum class State : uint8_t { kIdle, kConnecting, kConnected };
   State state = State::kIdle;
-  OutList pending;                  // taken from the inbox, waiting to be encoded
-  Connection* active = nullptr;     // the established connection messages go out on
-  Connection* dialling = nullptr;   // this system's connection attempt in progress
-  uint32_t attempts = 0;            // failed attempts of the current dial cycle
+  OutList pending;                 // taken from the inbox, waiting to be encoded
+  Connection* active = nullptr;    // the established connection messages go out on
+  Connection* dialling = nullptr;  // this system's connection attempt in progress
+  uint32_t attempts = 0;           // failed attempts of the current dial cycle
   bool retry_scheduled = false;
   TimerId retry_timer{};
-  absl::Status last_error;          // why the last attempt failed
+  absl::Status last_error;  // why the last attempt failed
 };
 
 }  // namespace kompact::net

@@ -49,8 +49,8 @@ class Child {
     pid_ = fork();
     if (pid_ == 0) {
       const std::string p = absl::StrCat(port);
-      execl(binary.c_str(), binary.c_str(), "--port", p.c_str(), "--port-file", port_file_.c_str(), "--status-file",
-            status_file_.c_str(), "--lifetime-s", "60", static_cast<char*>(nullptr));
+      execl(binary.c_str(), binary.c_str(), "--port", p.c_str(), "--port-file", port_file_.c_str(),
+            "--status-file", status_file_.c_str(), "--lifetime-s", "60", static_cast<char*>(nullptr));
       _exit(127);
     }
   }
@@ -108,8 +108,8 @@ TEST(PeerProcess, AKilledPeerIsLostAndAPeerRestartedOnItsPortGetsTheQueuedMessag
   Component<Recorder> r = a.Create<Recorder>(inbox, 1);
   a.Start(r);
   ASSERT_OK_AND_ASSIGN(ActorPath me, a.Register(r).Wait());
-  ASSERT_OK_AND_ASSIGN(ActorPath echo, ActorPath::Named(SystemPath(Transport::kTcp, IpAddress::Loopback(), port),
-                                                        {"echo"}));
+  ASSERT_OK_AND_ASSIGN(ActorPath echo,
+                       ActorPath::Named(SystemPath(Transport::kTcp, IpAddress::Loopback(), port), {"echo"}));
   echo.Tell(std::string("before"), me.Via(a));
   ASSERT_TRUE(inbox->WaitFor(1));
   EXPECT_EQ(inbox->items()[0].text, "echo:before");

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
-#include <iostream>
 #include <deque>
+#include <iostream>
 #include <memory>
 #include <random>
 #include <string>
@@ -98,8 +98,10 @@ TEST(SimultaneousDial, BothSidesKeepOneConnectionAndNoMessageIsLostOrDuplicated)
     EXPECT_EQ(sorted_b, want_at_b);
     // Both sides converge on one connection: every other one is closed.
     ASSERT_TRUE(WaitUntil([&] {
-      return NetworkOf(a).stats().open_connections.load() == 1 && NetworkOf(b).stats().open_connections.load() == 1;
-    })) << "open connections: a " << NetworkOf(a).stats().open_connections.load() << ", b "
+      return NetworkOf(a).stats().open_connections.load() == 1 &&
+             NetworkOf(b).stats().open_connections.load() == 1;
+    })) << "open connections: a "
+        << NetworkOf(a).stats().open_connections.load() << ", b "
         << NetworkOf(b).stats().open_connections.load();
     if (NetworkOf(a).stats().connections_established.load() > 1 ||
         NetworkOf(b).stats().connections_established.load() > 1) {

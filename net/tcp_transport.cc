@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <array>
+#include <chrono>
 #include <cstring>
 #include <utility>
 
@@ -292,7 +292,8 @@ void TcpTransport::AcceptAll() {
   for (;;) {
     sockaddr_storage addr;
     socklen_t len = sizeof(addr);
-    const int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    const int fd =
+        ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) {
@@ -334,7 +335,8 @@ void TcpTransport::ReceiveDatagrams() {
     for (int i = 0; i < n; ++i) {
       absl::StatusOr<Endpoint> from = Endpoint::FromSockaddr(addrs[i], msgs[i].msg_hdr.msg_namelen);
       if (!from.ok() || !callbacks_.on_datagram) continue;
-      callbacks_.on_datagram(*from, std::span<const uint8_t>(storage.data() + i * kMaxDatagram, msgs[i].msg_len));
+      callbacks_.on_datagram(*from,
+                             std::span<const uint8_t>(storage.data() + i * kMaxDatagram, msgs[i].msg_len));
     }
     if (static_cast<unsigned>(n) < kDatagramBatch) return;
   }
@@ -427,7 +429,8 @@ void TcpTransport::Loop() {
       std::vector<uint64_t> resume;
       resume.swap(resume_reading_);
       for (uint64_t id : resume) {
-        if (auto it = objects_.find(id); it != objects_.end()) static_cast<TcpStream*>(it->second)->Readable();
+        if (auto it = objects_.find(id); it != objects_.end())
+          static_cast<TcpStream*>(it->second)->Readable();
       }
     }
     if (woken || has_posted_.load(std::memory_order_acquire)) {

@@ -3,9 +3,9 @@
 //
 // Wake-ups: Wake() writes the loop's eventfd only when no wake-up is pending, so a
 // burst of senders costs one syscall. After activity the loop polls for
-// Options::spin_before_block before it blocks, so a quick reply needs no wake-up. Writes gather all parts in one sendmsg.
-// Events are edge-triggered; every fd is registered under a numeric id, so an event
-// for a stream destroyed earlier in the same batch is ignored.
+// Options::spin_before_block before it blocks, so a quick reply needs no wake-up. Writes gather all parts in
+// one sendmsg. Events are edge-triggered; every fd is registered under a numeric id, so an event for a stream
+// destroyed earlier in the same batch is ignored.
 //
 // Thread-safety and lifetime: see transport.h.
 #ifndef KOMPACT_NET_TCP_TRANSPORT_H_

@@ -6,13 +6,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include <future>
-#include <thread>
 #include "gtest/gtest.h"
 #include "testing/status_matchers.h"
 #include "testing/wait_until.h"

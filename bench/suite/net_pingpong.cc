@@ -52,7 +52,8 @@ class NetPonger : public ComponentDefinition<NetPonger> {
     absl::StatusOr<NetPing> ping = message.TryDeserialise<NetPing, PingSerialiser>();
     if (!ping.ok()) return HandlerResult::Benign(ping.status());
     ++pings_;
-    return HandlerResult(message.sender().TellSerialised<NetPong, PongSerialiser>(NetPong{ping->index}, *this));
+    return HandlerResult(
+        message.sender().TellSerialised<NetPong, PongSerialiser>(NetPong{ping->index}, *this));
   }
   int64_t pings() const { return pings_; }
 
@@ -71,7 +72,10 @@ struct PingerStats {
 class NetPinger : public ComponentDefinition<NetPinger>, public Actor<Run> {
  public:
   NetPinger(ActorPath ponger, const NetPingPongParams& params, std::shared_ptr<Latch> done)
-      : ponger_(std::move(ponger)), n_(params.messages_per_pair), pipeline_(params.pipeline), done_(std::move(done)) {}
+      : ponger_(std::move(ponger)),
+        n_(params.messages_per_pair),
+        pipeline_(params.pipeline),
+        done_(std::move(done)) {}
 
   HandlerResult ReceiveLocal(Run) {
     stats_ = PingerStats();
@@ -121,7 +125,11 @@ absl::StatusOr<KompactSystem> Build(const std::string& label, int64_t threads) {
   net::NetworkConfig config;
   config.bind_address = "127.0.0.1";
   config.port = 0;
-  return KompactConfig().Label(label).Threads(threads).SetDispatcher(net::NetworkDispatcher::Factory(config)).Build();
+  return KompactConfig()
+      .Label(label)
+      .Threads(threads)
+      .SetDispatcher(net::NetworkDispatcher::Factory(config))
+      .Build();
 }
 
 absl::Status EnsureSystems(int64_t threads) {
@@ -146,9 +154,9 @@ absl::StatusOr<double> RunPairs(const NetPingPongParams& params, bool round_trip
   }
   KOMPACT_RETURN_IF_ERROR(StartAll(b, on_b));
   for (int64_t i = 0; i < params.pairs; ++i) {
-    KOMPACT_ASSIGN_OR_RETURN(ActorPath ponger,
-                             b.UpdateAliasRegistration(pongers[static_cast<size_t>(i)], absl::StrCat("ponger-", i))
-                                 .WaitFor(kWaitLimit));
+    KOMPACT_ASSIGN_OR_RETURN(ActorPath ponger, b.UpdateAliasRegistration(pongers[static_cast<size_t>(i)],
+                                                                         absl::StrCat("ponger-", i))
+                                                   .WaitFor(kWaitLimit));
     pingers.push_back(a.Create<NetPinger>(ponger, params, done));
     on_a.push_back(pingers.back());
     KOMPACT_RETURN_IF_ERROR(a.Register(pingers.back()).WaitFor(kWaitLimit).status());
@@ -163,16 +171,16 @@ absl::StatusOr<double> RunPairs(const NetPingPongParams& params, bool round_trip
   absl::Status wrong = waited;
   const int64_t n = params.messages_per_pair;
   for (size_t i = 0; i < pingers.size() && wrong.ok(); ++i) {
-    KOMPACT_ASSIGN_OR_RETURN(PingerStats s,
-                             pingers[i].OnDefinition([](NetPinger& p) { return p.stats(); }).WaitFor(kWaitLimit));
-    KOMPACT_ASSIGN_OR_RETURN(int64_t pings,
-                             pongers[i].OnDefinition([](NetPonger& p) { return p.pings(); }).WaitFor(kWaitLimit));
+    KOMPACT_ASSIGN_OR_RETURN(
+        PingerStats s, pingers[i].OnDefinition([](NetPinger& p) { return p.stats(); }).WaitFor(kWaitLimit));
+    KOMPACT_ASSIGN_OR_RETURN(
+        int64_t pings, pongers[i].OnDefinition([](NetPonger& p) { return p.pings(); }).WaitFor(kWaitLimit));
     if (!s.error.ok()) {
       wrong = s.error;
     } else if (s.sent != n || s.received != n || s.out_of_order != 0) {
-      wrong = WrongResult("NetThroughputPingPong", absl::StrCat("pair ", i, ": sent ", s.sent, ", received ",
-                                                                s.received, " (", s.out_of_order,
-                                                                " out of order), expected ", n));
+      wrong = WrongResult("NetThroughputPingPong",
+                          absl::StrCat("pair ", i, ": sent ", s.sent, ", received ", s.received, " (",
+                                       s.out_of_order, " out of order), expected ", n));
     }
     (void)pings;  // cumulative over runs (pongers are re-registered, not reset)
   }

@@ -71,7 +71,10 @@ int main(int argc, char** argv) {
   net.heartbeat_interval = absl::Milliseconds(50);
   net.heartbeat_timeout = absl::Milliseconds(500);
   absl::StatusOr<kompact::KompactSystem> system =
-      kompact::KompactConfig().Label("echo-server").SetDispatcher(kompact::net::NetworkDispatcher::Factory(net)).Build();
+      kompact::KompactConfig()
+          .Label("echo-server")
+          .SetDispatcher(kompact::net::NetworkDispatcher::Factory(net))
+          .Build();
   if (!system.ok()) {
     std::cerr << "echo_server: " << system.status() << std::endl;
     return 1;
@@ -82,7 +85,8 @@ int main(int argc, char** argv) {
   if (!port_file.empty() && !WriteAtomically(port_file, absl::StrCat(system->SystemPath().port()))) return 1;
   const absl::Time deadline = absl::Now() + absl::Seconds(lifetime_s);
   while (!quit.load() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
-  if (!status_file.empty()) WriteAtomically(status_file, absl::StrCat("dead_letters=", system->dead_letters()));
+  if (!status_file.empty())
+    WriteAtomically(status_file, absl::StrCat("dead_letters=", system->dead_letters()));
   echo = kompact::Component<Echo>();
   (void)system->Shutdown();
   return quit.load() ? 0 : 1;

@@ -35,8 +35,11 @@ inline net::NetworkConfig TestNetworkConfig() {
 
 inline absl::StatusOr<KompactSystem> NetSystem(net::NetworkConfig config = TestNetworkConfig(),
                                                std::string label = "net-test") {
-  return KompactConfig().Label(std::move(label)).Threads(1).SetDispatcher(
-      net::NetworkDispatcher::Factory(std::move(config))).Build();
+  return KompactConfig()
+      .Label(std::move(label))
+      .Threads(1)
+      .SetDispatcher(net::NetworkDispatcher::Factory(std::move(config)))
+      .Build();
 }
 
 inline const net::NetworkDispatcher& NetworkOf(const KompactSystem& system) {
