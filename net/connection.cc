@@ -72,6 +72,27 @@ void Connection::Attach(std::unique_ptr<Stream> stream) { stream_ = std::move(st
 
 std::string Connection::remote_address() const { return stream_ ? stream_->remote().ToString() : "?"; }
 
+std::optional<Endpoint> Connection::remote_endpoint() const {
+  if (!stream_) return std::nullopt;
+  return stream_->remote();
+}
+
+bool Connection::Admitted() {
+  absl::Status s = owner_.Admit(*this);
+  if (s.ok()) return true;
+  KLOG(context_.logger, WARNING) << "refusing the connection with " << remote_address() << " ("
+                                 << remote_system_ << "): " << s;
+  Close(s, absl::IsPermissionDenied(s)      ? wire::BLOCKED
+           : absl::IsResourceExhausted(s) ? wire::CONNECTION_LIMIT
+                                          : wire::ERROR_CODE_UNSPECIFIED);
+  return false;
+}
+
+void Connection::OnFault(std::string_view what) {
+  Close(absl::InternalError(absl::StrCat("an exception while handling the connection with ", remote_address(),
+                                         ": ", AsAbsl(what))));
+}
+
 // ---- handshake ----------------------------------------------------------------------------
 
 void Connection::OnConnected(absl::Status status) {
@@ -134,6 +155,7 @@ void Connection::HandleControl(const FrameHeader& header, std::span<const uint8_
       }
       remote_system_ = *system;
       remote_incarnation_ = *inc;
+      if (!Admitted()) return;
       session_ = NewSessionId();
       wire::HelloAck ack;
       ack.set_protocol_version(kProtocolVersion);
@@ -172,6 +194,7 @@ void Connection::HandleControl(const FrameHeader& header, std::span<const uint8_
             << *system << "; messages stay addressed to the dialled system";
       }
       remote_incarnation_ = *inc;
+      if (!Admitted()) return;
       session_ = ack->session_id();
       state_ = State::kEstablished;
       owner_.OnEstablished(*this);

@@ -23,7 +23,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -46,6 +48,12 @@ class Connection;
 class ConnectionOwner {
  public:
   virtual ~ConnectionOwner() = default;
+  // The handshake named the remote system (remote_system() and
+  // remote_incarnation() are known; session() not yet). OK admits the connection;
+  // an error refuses it before it carries anything: an Error frame (BLOCKED for
+  // kPermissionDenied, CONNECTION_LIMIT for kResourceExhausted) and the connection
+  // closes with that status. Acceptor: before HelloAck; dialler: on HelloAck.
+  virtual absl::Status Admit(const Connection& connection) = 0;
   // The handshake finished: remote_system(), remote_incarnation() and session() are
   // known. For an inbound connection the owner may still refuse it by closing it.
   virtual void OnEstablished(Connection& connection) = 0;
@@ -101,6 +109,8 @@ class Connection final : public StreamHandler {
   SessionId session() const { return session_; }
   // The socket's remote endpoint ("?" before the stream is attached).
   std::string remote_address() const;
+  // The same, if the stream is attached.
+  std::optional<Endpoint> remote_endpoint() const;
 
   // ---- sending (Established only) ----------------------------------------------------
   // Encodes `message` as a Data frame into the output buffer. Errors (the payload
@@ -128,6 +138,8 @@ class Connection final : public StreamHandler {
   uint32_t ticks_alive = 0;    // owner's bookkeeping: ticks since creation
   uint32_t silent_ticks = 0;   // owner's bookkeeping: ticks without received frames
   uint32_t closing_ticks = 0;  // owner's bookkeeping: ticks since CloseGracefully
+  uint64_t last_used = 0;      // owner's bookkeeping: its use clock when last active
+  uint64_t frames_seen = 0;    // owner's bookkeeping: frames_in + frames_out then
   // Tries to read again after the receive pool ran dry.
   bool stalled() const { return stalled_; }
   void RetryRead() { OnReadable(); }
@@ -142,6 +154,9 @@ class Connection final : public StreamHandler {
   void OnConnected(absl::Status status) override;
   void OnReadable() override;
   void OnWritable() override;
+  // An exception escaped one of the calls above: closes this connection with
+  // kInternal naming `what` (the owner counts it; the process goes on).
+  void OnFault(std::string_view what) override;
 
   static constexpr size_t kHighWatermark = 1 << 20;
 
@@ -158,6 +173,8 @@ class Connection final : public StreamHandler {
   void HandleControl(const FrameHeader& header, std::span<const uint8_t> body);
   void HandleData(std::span<const uint8_t> body, ChunkLease* lease, std::vector<uint8_t>* bytes);
   void ProtocolError(const absl::Status& why, wire::ErrorCode code);
+  // Asks the owner to admit the named remote system; false (and closed) if refused.
+  bool Admitted();
   void Finish(const absl::Status& why, bool graceful);
 
   const ConnectionContext& context_;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status.h"
+#include "net/network_status_provider.h"
 #include "net/tcp_transport.h"
 
 namespace kompact::net {
@@ -65,8 +66,33 @@ void NetworkDispatcher::Deliver(NetMessage&& message) {
 }
 
 void NetworkDispatcher::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(provider_mu_);
+    shut_down_ = true;
+    provider_.reset();
+  }
   core_->Shutdown();
   registry().Shutdown();
+}
+
+NetworkDispatcher* NetworkDispatcher::Of(const KompactSystem& system) {
+  return dynamic_cast<NetworkDispatcher*>(system.dispatcher());
+}
+
+absl::StatusOr<AnyComponent> NetworkDispatcher::StatusProvider(const KompactSystem& system) {
+  if (system.dispatcher() != this) {
+    return absl::InvalidArgumentError("NetworkDispatcher::StatusProvider: the system is not this dispatcher's");
+  }
+  std::lock_guard<std::mutex> lock(provider_mu_);
+  if (shut_down_) {
+    return absl::FailedPreconditionError("the network status port is gone: the system is shutting down");
+  }
+  if (!provider_.has_value()) {
+    Component<NetworkStatusProvider> provider = system.Create<NetworkStatusProvider>(core_.get());
+    system.Start(provider);
+    provider_ = provider;
+  }
+  return *provider_;
 }
 
 }  // namespace kompact::net

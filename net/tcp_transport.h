@@ -63,6 +63,8 @@ class TcpTransport final : public Transport {
   uint64_t Register(int fd, uint32_t events, IoObject* object);
   void Unregister(uint64_t id, int fd);
   void Loop();
+  // An exception escaped the loop outside any stream: report it and go on.
+  void ReportFault(std::string_view what);
   void RunPosted();
   void AcceptAll();
   void ReceiveDatagrams();
