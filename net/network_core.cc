@@ -389,8 +389,8 @@ void NetworkCore::OnClosed(Connection& c, const absl::Status& why, bool graceful
                                     << ") closed: the system is blocked";
         DropBlocked(*peer, /*report=*/true);
       } else if (graceful) {
-        Emit(ConnectionClosed{peer->key, c.session()});
         stats_.connections_closed.fetch_add(1, std::memory_order_relaxed);
+        Emit(ConnectionClosed{peer->key, c.session()});
         KLOG(context_.logger, INFO) << "connection with " << peer->key << " (session " << c.session()
                                     << ") closed";
         if (shutting_down_) {
@@ -604,6 +604,8 @@ void NetworkCore::InjectNetworkThreadFault(std::string what) {
   transport_->Post([what = std::move(what)] { throw std::runtime_error(what); });
 }
 
+void NetworkCore::PoisonSystem(std::string_view reason) { dispatcher_context_.Poison(reason); }
+
 bool NetworkCore::Blocked(Peer& peer) {
   if (peer.blocks_version != blocks_.version()) {
     peer.blocked = blocks_.IsBlocked(peer.key);
@@ -804,8 +806,13 @@ void NetworkCore::OnTransportFault(std::string_view what, bool fatal) {
     failed_ = true;
     KLOG(context_.logger, ERROR) << reason << "; giving up (" << restarts_.size() << " restarts within "
                                  << kRestartWindow << ")";
-    Emit(CriticalNetworkFailure{reason, /*recovered=*/false});
-    dispatcher_context_.Poison(reason);
+    // The status provider poisons the system once it has passed the indication on
+    // (poisoning first would kill it before it could); without one, poison now.
+    if (has_listeners_.load(std::memory_order_acquire)) {
+      Emit(CriticalNetworkFailure{reason, /*recovered=*/false});
+    } else {
+      PoisonSystem(reason);
+    }
     return;
   }
   restarts_.push_back(now);

@@ -132,6 +132,10 @@ class NetworkCore final : public ConnectionOwner {
   // Applies `request` on the network thread (answers go to the listeners). Ignored
   // after Shutdown.
   void Request(NetworkStatusRequest request);
+  // Poisons the system (V4) after a fatal network failure: called by the status
+  // provider once it has triggered CriticalNetworkFailure{!recovered}, or by the
+  // core itself when nobody listens.
+  void PoisonSystem(std::string_view reason);
   // Fault injection for tests (N6): throws `what` from a task on the network thread.
   void InjectNetworkThreadFault(std::string what);
 

@@ -32,7 +32,9 @@
 //    because the hard limit of open connections was reached.
 //  * CriticalNetworkFailure — the network thread failed (an exception escaped its
 //    loop). `recovered`: the thread went on with fresh connections (Lost for each
-//    established one precedes this); otherwise the system is poisoned.
+//    established one precedes this); otherwise the provider poisons the system
+//    right after triggering it (so the shutdown that follows may kill an observer
+//    before it handles it; the log and NetworkStats record it either way).
 //  * ConnectionsSnapshot — the answer to a QueryConnections request.
 //
 // Requests: ConnectSystem (dial now, with the usual retries, even with nothing to
@@ -45,7 +47,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -161,6 +165,17 @@ using NetworkStatusIndication =
     std::variant<ConnectionEstablished, ConnectionLost, ConnectionDropped, ConnectionClosed, BlockedSystem,
                  BlockedIp, BlockedIpNet, AllowedSystem, AllowedIp, AllowedIpNet, SoftConnectionLimitExceeded,
                  HardConnectionLimitReached, CriticalNetworkFailure, ConnectionsSnapshot>;
+
+// The indication's type name ("ConnectionEstablished"), for logs and tests.
+inline std::string_view NetworkStatusName(const NetworkStatusIndication& indication) {
+  static constexpr std::string_view kNames[] = {
+      "ConnectionEstablished", "ConnectionLost",   "ConnectionDropped",           "ConnectionClosed",
+      "BlockedSystem",         "BlockedIp",        "BlockedIpNet",                "AllowedSystem",
+      "AllowedIp",             "AllowedIpNet",     "SoftConnectionLimitExceeded", "HardConnectionLimitReached",
+      "CriticalNetworkFailure", "ConnectionsSnapshot"};
+  static_assert(std::size(kNames) == std::variant_size_v<NetworkStatusIndication>);
+  return kNames[indication.index()];
+}
 
 struct NetworkStatusPort
     : Port<Requests<ConnectSystem, DisconnectSystem, BlockSystem, BlockIp, BlockIpNet, AllowSystem, AllowIp,

@@ -1,5 +1,7 @@
 #include "net/network_status_provider.h"
 
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "net/network_dispatcher.h"
@@ -26,7 +28,13 @@ HandlerResult NetworkStatusProvider::OnKill() {
 }
 
 HandlerResult NetworkStatusProvider::ReceiveLocal(NetworkStatusIndication indication) {
+  // A fatal failure poisons the system, but only after the indication is passed on.
+  std::optional<std::string> poison;
+  if (const auto* f = std::get_if<CriticalNetworkFailure>(&indication); f != nullptr && !f->recovered) {
+    poison = f->reason;
+  }
   std::visit([this](auto&& event) { port_.Trigger(std::move(event)); }, std::move(indication));
+  if (poison.has_value()) core_->PoisonSystem(*poison);
   return Handled::kOk;
 }
 

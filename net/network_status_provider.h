@@ -12,11 +12,12 @@
 //
 // The provider is created (and started) by the first ConnectNetworkStatus of a
 // system and lives until the system shuts down. Indications reach every connected
-// required port in the order the network thread emitted them: every indication
-// emitted after ConnectNetworkStatus returned reaches the new port (the provider
-// applies the connection before it handles them). Requests triggered on a
-// connected required port are applied on the network thread in the order they
-// arrive.
+// required port in the order the network thread emitted them. As for any port
+// connection, the channel applies on the provider's thread shortly after
+// ConnectNetworkStatus returns, and indications emitted before that are not
+// delivered to it: connect before starting the traffic you want to observe.
+// Requests triggered on a connected required port are applied on the network
+// thread in the order they arrive.
 //
 // Thread-safety: ConnectNetworkStatus from any thread; the provider is a component
 // (its handlers run on its own thread). Lifetime: owned by the system; it stops

@@ -222,6 +222,11 @@ absl::StatusOr<Endpoint> TcpTransport::Bind(const Endpoint& endpoint, bool udp) 
     (void)::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, udp_fd_, &ev);
   }
   listen_fd_ = fd;
+  // Dialled connections leave from the bound address (unless it is the any-address),
+  // so peers see this system's own IP (their IP block rules depend on it).
+  const bool any = endpoint.ip.is_v4() ? endpoint.ip == IpAddress::V4(0, 0, 0, 0)
+                                       : endpoint.ip == IpAddress::V6(std::array<uint8_t, 16>{});
+  if (!any) source_ip_ = endpoint.ip;
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLET;
   ev.data.u64 = kListenId;
@@ -302,6 +307,19 @@ absl::StatusOr<std::unique_ptr<Stream>> TcpTransport::Dial(const Endpoint& remot
   const int fd = ::socket(Family(remote), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return Errno("socket", errno);
   SetNoDelay(fd, options_.tcp_nodelay);
+  if (source_ip_.has_value() && source_ip_->family() == remote.ip.family()) {
+    int one = 1;
+    (void)setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));  // port chosen at connect
+    sockaddr_storage source;
+    const socklen_t source_len = Endpoint{*source_ip_, 0}.ToSockaddr(source);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&source), source_len) != 0) {
+      const int err = errno;
+      ::close(fd);
+      return Errno(absl::StrCat("binding the source address ", source_ip_->ToString(), " to dial ",
+                                remote.ToString()),
+                   err);
+    }
+  }
   sockaddr_storage addr;
   const socklen_t len = remote.ToSockaddr(addr);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 && errno != EINPROGRESS) {
