@@ -7,7 +7,10 @@
 // thread restarts, and the poisoning after too many of them).
 #include <atomic>
 #include <deque>
+#include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -335,6 +338,49 @@ TEST_F(NetworkStatusTest, TheSoftLimitEvictsTheLeastRecentlyUsedAndEveryExchange
     EXPECT_EQ(p->stats().dropped_unreachable.load(), 0u);
     EXPECT_EQ(p->log->Count<ConnectionDropped>(), 0u);
   }
+}
+
+TEST_F(NetworkStatusTest, ManyMorePeersThanTheLimitsAllDeliverEverything) {
+  net::NetworkConfig hub_config = TestNetworkConfig();
+  hub_config.soft_connection_limit = 3;
+  hub_config.hard_connection_limit = 5;
+  Node& hub = NewNode(hub_config, "hub");
+  // Refused dials are retried: give the peers time to get their turn.
+  net::NetworkConfig patient = TestNetworkConfig();
+  patient.retry_interval = absl::Milliseconds(20);
+  patient.max_retry_attempts = 500;
+  constexpr int kPeers = 12;
+  constexpr int kMessages = 10;
+  std::vector<Node*> peers;
+  for (int i = 0; i < kPeers; ++i) peers.push_back(&NewNode(patient, absl::StrCat("peer", i)));
+  for (int m = 0; m < kMessages; ++m) {
+    for (int p = 0; p < kPeers; ++p) Send(*peers[static_cast<size_t>(p)], hub, absl::StrCat("p", p, "m", m));
+    absl::SleepFor(absl::Milliseconds(2));
+  }
+  ASSERT_TRUE(hub.inbox->WaitFor(kPeers * kMessages, absl::Seconds(60)))
+      << hub.inbox->size() << " of " << kPeers * kMessages;
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_EQ(hub.inbox->size(), static_cast<size_t>(kPeers * kMessages)) << "nothing doubled";
+  // Per peer: each message exactly once, in send order within each session (across
+  // an eviction and reconnect the promise is only "at most once").
+  for (int p = 0; p < kPeers; ++p) {
+    std::map<std::optional<SessionId>, int> last;  // session -> last index seen on it
+    std::set<int> seen;
+    for (const auto& r : hub.inbox->items()) {
+      const std::string prefix = absl::StrCat("p", p, "m");
+      if (r.text.rfind(prefix, 0) != 0) continue;
+      const int index = std::stoi(r.text.substr(prefix.size()));
+      EXPECT_TRUE(seen.insert(index).second) << "peer " << p << " message " << index << " twice";
+      auto [it, first] = last.try_emplace(r.session, index);
+      if (!first) {
+        EXPECT_GT(index, it->second) << "peer " << p << ": out of order within a session";
+        it->second = index;
+      }
+    }
+    EXPECT_EQ(seen.size(), static_cast<size_t>(kMessages)) << "peer " << p;
+  }
+  EXPECT_GE(hub.stats().evicted_soft_limit.load(), 1u);
+  for (Node* p : peers) EXPECT_EQ(p->stats().dropped_unreachable.load(), 0u);
 }
 
 TEST_F(NetworkStatusTest, TheHardLimitRefusesNewConnectionsBothWays) {
