@@ -200,11 +200,25 @@ void Connection::HandleControl(const FrameHeader& header, std::span<const uint8_
       owner_.OnEstablished(*this);
       return;
     }
-    case FrameType::kHeartbeat:
+    case FrameType::kHeartbeat: {
       if (state_ != State::kEstablished && state_ != State::kClosing) {
         ProtocolError(absl::DataLossError("Heartbeat before the handshake"), wire::MALFORMED_FRAME);
+        return;
       }
+      absl::StatusOr<wire::Heartbeat> beat = ParseControlBody<wire::Heartbeat>(body);
+      if (!beat.ok()) {
+        ProtocolError(Annotate(beat.status(), "malformed Heartbeat"), wire::MALFORMED_FRAME);
+        return;
+      }
+      if (beat->acked_seq() > tx_seq_) {
+        ProtocolError(absl::DataLossError(absl::StrCat("Heartbeat acknowledges Data frame ", beat->acked_seq(),
+                                                       " but only ", tx_seq_, " were sent")),
+                      wire::MALFORMED_FRAME);
+        return;
+      }
+      tx_acked_ = std::max(tx_acked_, beat->acked_seq());
       return;
+    }
     case FrameType::kBye: {
       bye_received_ = true;
       if (!bye_sent_) {
@@ -467,8 +481,11 @@ bool Connection::TakeReceivedSinceTick() { return std::exchange(received_since_t
 
 void Connection::HeartbeatIfIdle() {
   if (state_ != State::kEstablished) return;
-  if (!std::exchange(sent_since_tick_, false)) {
+  const bool idle = !std::exchange(sent_since_tick_, false);
+  if (idle || rx_seq_ != rx_acked_) {
     wire::Heartbeat beat;
+    beat.set_acked_seq(rx_seq_);
+    rx_acked_ = rx_seq_;
     AppendControl(FrameType::kHeartbeat, beat);
     sent_since_tick_ = false;
     Flush();

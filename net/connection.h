@@ -133,13 +133,18 @@ class Connection final : public StreamHandler {
   // ---- liveness (called by the owner's periodic tick) ----------------------------------
   // Returns true if a frame was received since the previous call.
   bool TakeReceivedSinceTick();
-  // Sends a Heartbeat if nothing was sent since the previous tick.
+  // Sends a Heartbeat if nothing was sent since the previous tick, or if Data
+  // frames arrived since the last one (it acknowledges them).
   void HeartbeatIfIdle();
+  // Data frames sent on this connection that the peer has not acknowledged yet:
+  // if the connection breaks, at most these messages were lost.
+  uint64_t unacknowledged() const { return tx_seq_ - tx_acked_; }
   uint32_t ticks_alive = 0;    // owner's bookkeeping: ticks since creation
   uint32_t silent_ticks = 0;   // owner's bookkeeping: ticks without received frames
   uint32_t closing_ticks = 0;  // owner's bookkeeping: ticks since CloseGracefully
   uint64_t last_used = 0;      // owner's bookkeeping: its use clock when last active
   uint64_t frames_seen = 0;    // owner's bookkeeping: frames_in + frames_out then
+  bool announced = false;      // owner's bookkeeping: ConnectionEstablished was emitted
   // Tries to read again after the receive pool ran dry.
   bool stalled() const { return stalled_; }
   void RetryRead() { OnReadable(); }
@@ -198,6 +203,7 @@ class Connection final : public StreamHandler {
   bool stalled_ = false;
   bool received_since_tick_ = false;
   uint64_t rx_seq_ = 0;  // last Data sequence number received
+  uint64_t rx_acked_ = 0;  // last one acknowledged to the peer
   PathDecoderTable rx_paths_;
 
   // Sending.
@@ -205,6 +211,7 @@ class Connection final : public StreamHandler {
   size_t out_sent_ = 0;
   bool sent_since_tick_ = false;
   uint64_t tx_seq_ = 0;
+  uint64_t tx_acked_ = 0;  // last one the peer acknowledged
   PathEncoderTable tx_paths_;
   class Scratch;
   std::unique_ptr<Scratch> scratch_;  // a lazy payload's bytes before its header is written

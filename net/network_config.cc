@@ -31,6 +31,12 @@ constexpr ConfigEntry<std::string> kAdvertisedAddress{
     .default_value = "",
     .doc = "Address other systems reach this one at; empty: the bind address.",
 };
+constexpr ConfigEntry<int64_t> kAdvertisedPort{
+    .key = "kompact.net.advertised-port",
+    .default_value = 0,
+    .doc = "Port other systems reach this one at (behind a port forward or proxy); 0: the bound port.",
+    .check = ConfigCheck<int64_t>::Range(0, 65535),
+};
 constexpr ConfigEntry<std::string> kTransport{
     .key = "kompact.net.transport",
     .default_value = "tcp",
@@ -150,7 +156,8 @@ const ConfigEntry<std::vector<std::string>> kAllowedSystems{
 
 const ConfigEntryRef kEntries[] = {
     kBindAddress,       kPort,
-    kAdvertisedAddress, kTransport,
+    kAdvertisedAddress, kAdvertisedPort,
+    kTransport,
     kTcpNoDelay,        kSpinBeforeBlock,
     kRetryInterval,     kMaxRetryAttempts,
     kHeartbeatInterval, kHeartbeatTimeout,
@@ -299,6 +306,8 @@ absl::StatusOr<NetworkConfig> NetworkConfig::FromConfig(const Config& config) {
   }
   KOMPACT_ASSIGN_OR_RETURN(int64_t port, config.Get(kPort));
   c.port = static_cast<uint16_t>(port);
+  KOMPACT_ASSIGN_OR_RETURN(int64_t advertised_port, config.Get(kAdvertisedPort));
+  c.advertised_port = static_cast<uint16_t>(advertised_port);
   KOMPACT_ASSIGN_OR_RETURN(c.tcp_nodelay, config.Get(kTcpNoDelay));
   KOMPACT_ASSIGN_OR_RETURN(c.spin_before_block, config.Get(kSpinBeforeBlock));
   KOMPACT_ASSIGN_OR_RETURN(c.retry_interval, config.Get(kRetryInterval));

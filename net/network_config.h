@@ -38,6 +38,9 @@ struct NetworkConfig {
   // The address other systems reach this one at (in its system path and Hello);
   // empty: the bind address. Required when binding the any-address.
   std::string advertised_address;
+  // The port other systems reach this one at (in its system path); 0: the bound
+  // port. For a system behind a port forward or a proxy.
+  uint16_t advertised_port = 0;
   // The transport this system's own paths name (tcp or udp); both are served.
   kompact::Transport transport = kompact::Transport::kTcp;
   bool tcp_nodelay = true;

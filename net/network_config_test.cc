@@ -114,6 +114,7 @@ constexpr char kEveryKey[] = R"toml(
 [kompact.net]
 bind-address = "0.0.0.0"
 advertised-address = "10.1.2.3"
+advertised-port = 7100
 port = 7000
 transport = "udp"
 tcp-nodelay = false
@@ -149,6 +150,7 @@ TEST(NetworkConfigTest, FromConfigReadsEveryKey) {
   EXPECT_EQ(c.bind_address, "0.0.0.0");
   EXPECT_EQ(c.advertised_address, "10.1.2.3");
   EXPECT_EQ(c.port, 7000);
+  EXPECT_EQ(c.advertised_port, 7100);
   EXPECT_EQ(c.transport, kompact::Transport::kUdp);
   EXPECT_FALSE(c.tcp_nodelay);
   EXPECT_EQ(c.spin_before_block, absl::Microseconds(20));

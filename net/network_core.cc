@@ -323,10 +323,8 @@ void NetworkCore::OnEstablished(Connection& c) {
                                  << ") replaced by session " << c.session();
     peer->active = &c;
     if (new_incarnation) {
-      Emit(ConnectionLost{peer->key, old->session(), "the peer restarted (new incarnation)"});
       old->Close(absl::UnavailableError("the peer restarted (new incarnation)"));
     } else {
-      Emit(ConnectionClosed{peer->key, old->session()});
       old->CloseGracefully("merged: a simultaneous connection is kept");
     }
   } else {
@@ -338,6 +336,7 @@ void NetworkCore::OnEstablished(Connection& c) {
   peer->attempts = 0;
   peer->wanted = false;
   c.last_used = ++use_clock_;
+  c.announced = true;
   Emit(ConnectionEstablished{peer->key, c.session(), c.remote_address()});
   if (peer->retry_scheduled) {
     dispatcher_context_.timer().Cancel(peer->retry_timer);
@@ -377,6 +376,16 @@ void NetworkCore::OnClosed(Connection& c, const absl::Status& why, bool graceful
   transport_->Post([this] { Reap(); });
   if (!why.ok() && absl::IsDataLoss(why)) stats_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
   if (!why.ok() && absl::IsInternal(why)) stats_.connection_faults.fetch_add(1, std::memory_order_relaxed);
+  // The session announced by ConnectionEstablished ends here, whether or not it is
+  // still the one in use (a merge or a restarted peer may have replaced it).
+  if (c.announced && peer != nullptr) {
+    if (graceful) {
+      Emit(ConnectionClosed{peer->key, c.session()});
+    } else {
+      stats_.unacknowledged_at_loss.fetch_add(c.unacknowledged(), std::memory_order_relaxed);
+      Emit(ConnectionLost{peer->key, c.session(), std::string(why.message()), c.unacknowledged()});
+    }
+  }
   if (peer != nullptr) {
     if (peer->dialling == &c) {
       peer->dialling = nullptr;
@@ -390,7 +399,6 @@ void NetworkCore::OnClosed(Connection& c, const absl::Status& why, bool graceful
         DropBlocked(*peer, /*report=*/true);
       } else if (graceful) {
         stats_.connections_closed.fetch_add(1, std::memory_order_relaxed);
-        Emit(ConnectionClosed{peer->key, c.session()});
         KLOG(context_.logger, INFO) << "connection with " << peer->key << " (session " << c.session()
                                     << ") closed";
         if (shutting_down_) {
@@ -402,7 +410,6 @@ void NetworkCore::OnClosed(Connection& c, const absl::Status& why, bool graceful
         stats_.connections_lost.fetch_add(1, std::memory_order_relaxed);
         KLOG(context_.logger, WARNING) << "lost the connection with " << peer->key << " (session "
                                        << c.session() << "): " << why << "; reconnecting";
-        Emit(ConnectionLost{peer->key, c.session(), std::string(why.message())});
         peer->attempts = 0;
         if (shutting_down_) {
           DropPending(*peer, "the system shut down before it could be sent", stats_.dropped_shutdown);

@@ -97,6 +97,9 @@ struct NetworkStats {
   std::atomic<uint64_t> evicted_soft_limit{0};  // connections closed by the soft limit
   std::atomic<uint64_t> connection_faults{0};   // connections closed by an exception
   std::atomic<uint64_t> network_thread_restarts{0};
+  // Summed over lost connections: messages sent that the peer had not
+  // acknowledged (an upper bound of what the losses cost).
+  std::atomic<uint64_t> unacknowledged_at_loss{0};
 };
 
 // Receives the status indications (network thread; must not block).

@@ -32,11 +32,13 @@ absl::StatusOr<std::unique_ptr<NetworkDispatcher>> NetworkDispatcher::Create(
     return Annotate(bound.status(),
                     absl::StrCat("kompact.net: cannot bind ", Endpoint{bind_ip, config.port}.ToString()));
   }
-  const SystemPath system_path(config.transport, advertised_ip, bound->port);
+  const SystemPath system_path(config.transport, advertised_ip,
+                               config.advertised_port != 0 ? config.advertised_port : bound->port);
 
   KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<PathRegistry> registry,
                            PathRegistry::Create(context, system_path));
   std::unique_ptr<NetworkDispatcher> d(new NetworkDispatcher(config, std::move(registry)));
+  d->bound_port_ = bound->port;
   d->core_ = std::make_unique<NetworkCore>(context, d->config_, d->registry(), std::move(transport),
                                            system_path, std::move(pool));
   KOMPACT_RETURN_IF_ERROR(d->core_->Start());

@@ -62,6 +62,9 @@ class NetworkDispatcher final : public RegistryDispatcher {
   // The network layer's counters.
   const NetworkStats& stats() const { return core_->stats(); }
   const NetworkConfig& config() const { return config_; }
+  // The port the listener is bound to (system_path() may advertise another one,
+  // kompact.net.advertised-port).
+  uint16_t bound_port() const { return bound_port_; }
   // This system's incarnation id (new every time a system starts).
   const Uuid& incarnation() const { return core_->incarnation(); }
 
@@ -81,6 +84,7 @@ class NetworkDispatcher final : public RegistryDispatcher {
       : RegistryDispatcher(std::move(registry)), config_(std::move(config)) {}
 
   const NetworkConfig config_;
+  uint16_t bound_port_ = 0;
   std::unique_ptr<NetworkCore> core_;
   std::mutex provider_mu_;
   std::optional<AnyComponent> provider_ ABSL_GUARDED_BY(provider_mu_);

@@ -12,16 +12,21 @@
 //    Each Established is later followed by exactly one Lost or Closed of the same
 //    session.
 //  * ConnectionLost — an established connection broke (error, end of stream
-//    without Bye, heartbeat timeout, the peer restarted, or the network thread was
-//    restarted). Emitted before the reconnect attempts start; messages queued for
-//    the system wait for the new connection.
+//    without Bye, heartbeat timeout, the peer restarted, a block rule, or the
+//    network thread was restarted). Emitted before the reconnect attempts start;
+//    messages queued for the system wait for the new connection. Messages sent on
+//    the session and not yet acknowledged by the peer (`unacknowledged_messages`)
+//    may be lost; all others arrived.
 //  * ConnectionDropped — this system gave up on `system` and dropped
 //    `dropped_messages` queued messages (each a counted dead letter): after the last
 //    failed attempt of a dial cycle (retries exhausted), or when a block rule
 //    closed its connection or refused its queue.
 //  * ConnectionClosed — an established connection closed gracefully (Bye both
 //    ways: DisconnectSystem, either side shutting down, the soft limit, or a
-//    simultaneous-dial merge). Messages still queued dial again.
+//    simultaneous-dial merge that replaced it). Messages still queued dial again.
+//  Established and its Lost or Closed pair up per session: a session replaced by
+//  another one (a merge, a restarted peer) ends with its own Lost or Closed when it
+//  has finished closing, which may come after the new session's Established.
 //  * BlockedSystem / BlockedIp / BlockedIpNet and AllowedSystem / AllowedIp /
 //    AllowedIpNet — a request was applied (emitted even when the rule set did not
 //    change); connections it refuses are closed right after (Dropped follows).
@@ -70,6 +75,9 @@ struct ConnectionLost {
   SystemPath system;
   SessionId session = 0;
   std::string reason;
+  // Messages sent on this session that the peer had not acknowledged: at most
+  // these were lost (acknowledgements ride on the heartbeat tick).
+  uint64_t unacknowledged_messages = 0;
 };
 struct ConnectionDropped {
   SystemPath system;

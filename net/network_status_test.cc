@@ -232,7 +232,7 @@ TEST_F(NetworkStatusTest, BlockingASystemDropsItsConnectionAndRefusesItUntilAllo
 
   b.Request(net::BlockSystem{a.system.SystemPath()});
   ASSERT_TRUE(b.log->WaitFor<ConnectionDropped>());
-  EXPECT_EQ(b.log->Names(), "ConnectionEstablished,BlockedSystem,ConnectionDropped");
+  EXPECT_EQ(b.log->Names(), "ConnectionEstablished,BlockedSystem,ConnectionLost,ConnectionDropped");
   // The blocked side sees its connection lost, is refused at every retry, and drops.
   ASSERT_TRUE(a.log->WaitFor<ConnectionLost>());
   Send(a, b, "while-blocked");

@@ -141,6 +141,11 @@ void FaultProxy::SetPaused(Direction d, bool paused) {
   }
   Wake();
 }
+void FaultProxy::SetTarget(const std::string& target_ip, uint16_t target_port) {
+  std::lock_guard<std::mutex> lock(mu_);
+  target_ip_ = target_ip;
+  target_port_ = target_port;
+}
 void FaultProxy::SetBlackhole(bool on) {
   std::lock_guard<std::mutex> lock(mu_);
   settings_.blackhole = on;
@@ -168,14 +173,15 @@ FaultProxy::Stats FaultProxy::stats() const {
 
 void FaultProxy::Loop() {
   std::vector<std::unique_ptr<Session>> sessions;
-  sockaddr_storage target;
-  const socklen_t target_len = Sockaddr(target_ip_, target_port_, target);
   std::vector<uint8_t> buf(kReadSize);
   while (!stop_.load()) {
     Settings s;
+    sockaddr_storage target;
+    socklen_t target_len;
     {
       std::lock_guard<std::mutex> lock(mu_);
       s = settings_;
+      target_len = Sockaddr(target_ip_, target_port_, target);
     }
     const absl::Time now = absl::Now();
     std::erase_if(sessions, [](const auto& session) { return session->dead; });
@@ -282,9 +288,12 @@ void FaultProxy::Loop() {
           }
           session.connected = true;
         }
-        if (revents & (POLLIN | POLLHUP | POLLERR)) {
+        // A hang-up is read (to its end of stream) only when reading is wanted: a
+        // paused direction must not forward what is still buffered.
+        const bool reading = (fds[index].events & POLLIN) != 0;
+        if ((revents & POLLERR) || (reading && (revents & (POLLIN | POLLHUP)))) {
           const int d = side;
-          if (revents & POLLIN || revents & POLLHUP) {
+          if (reading && (revents & (POLLIN | POLLHUP))) {
             const ssize_t n = ::recv(session.fd[side], buf.data(), buf.size(), MSG_DONTWAIT);
             if (n > 0) {
               Session::Chunk chunk;

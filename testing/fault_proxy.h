@@ -52,6 +52,9 @@ class FaultProxy {
   FaultProxy& operator=(const FaultProxy&) = delete;
 
   uint16_t port() const { return port_; }
+  // Where connections accepted from now on go (e.g. once the target, which
+  // advertises the proxy's port, is bound). Create with target_port 0 to set it later.
+  void SetTarget(const std::string& target_ip, uint16_t target_port);
 
   void SetLatency(Direction d, absl::Duration latency);
   void SetBandwidth(Direction d, uint64_t bytes_per_second);  // 0: unlimited
@@ -98,8 +101,8 @@ class FaultProxy {
   int listen_fd_ = -1;
   int wake_fd_ = -1;
   uint16_t port_ = 0;
-  std::string target_ip_;
-  uint16_t target_port_ = 0;
+  std::string target_ip_;         // guarded by mu_
+  uint16_t target_port_ = 0;      // guarded by mu_
   std::thread thread_;
   std::atomic<bool> stop_{false};
 
