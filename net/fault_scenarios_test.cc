@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -286,6 +287,57 @@ TEST_F(FaultScenarios, AThousandConnectDisconnectCyclesLeakNoFileDescriptors) {
   ASSERT_TRUE(WaitUntil([&] { return OpenFds() <= fds_before; }))
       << OpenFds() << " file descriptors open, " << fds_before << " before the cycles";
   EXPECT_EQ(NetworkOf(a).stats().connections_closed.load(), kCycles + 1);
+}
+
+TEST_F(FaultScenarios, BothSidesRestartingAtOnceTalkAgainOnNewSessionsWithoutDuplicates) {
+  // Two systems, each reached through its own proxy (its stable address); both
+  // are shut down and started again on the same addresses at the same time.
+  std::unique_ptr<FaultProxy> proxies[2];
+  for (auto& p : proxies) {
+    ASSERT_OK_AND_ASSIGN(p, FaultProxy::Create("127.0.0.1", "127.0.0.1", 0));
+  }
+  auto boot = [&](int i) -> KompactSystem {
+    net::NetworkConfig c = TestNetworkConfig();
+    c.advertised_port = proxies[i]->port();
+    c.max_retry_attempts = 40;
+    absl::StatusOr<KompactSystem> s = NetSystem(c, absl::StrCat("side", i));
+    EXPECT_OK(s.status());
+    proxies[i]->SetTarget("127.0.0.1", net::NetworkDispatcher::Of(*s)->bound_port());
+    return *std::move(s);
+  };
+  auto inbox = std::make_shared<Inbox>();
+  std::set<std::optional<SessionId>> sessions_before;
+  uint64_t sent = 0;
+  for (int round = 0; round < 2; ++round) {
+    KompactSystem a = boot(0);
+    KompactSystem b = boot(1);
+    Component<Recorder> ra = a.Create<Recorder>(inbox, 0), rb = b.Create<Recorder>(inbox, 1);
+    a.Start(ra);
+    b.Start(rb);
+    ASSERT_OK_AND_ASSIGN(ActorPath pa, a.RegisterByAlias(ra, "recorder").Wait());
+    ASSERT_OK_AND_ASSIGN(ActorPath pb, b.RegisterByAlias(rb, "recorder").Wait());
+    for (int i = 0; i < 20; ++i) {
+      pb.Tell(absl::StrCat("r", round, "a", i), a);
+      pa.Tell(absl::StrCat("r", round, "b", i), b);
+      sent += 2;
+    }
+    ASSERT_TRUE(inbox->WaitFor(sent));
+    for (const auto& r : inbox->items()) {
+      if (r.text.rfind(absl::StrCat("r", round), 0) == 0 && round == 1) {
+        EXPECT_FALSE(sessions_before.contains(r.session)) << "a new incarnation, a new session";
+      }
+      if (round == 0) sessions_before.insert(r.session);
+    }
+    ra = Component<Recorder>();
+    rb = Component<Recorder>();
+    // Both at once.
+    std::thread other([&] { EXPECT_OK(b.Shutdown()); });
+    EXPECT_OK(a.Shutdown());
+    other.join();
+  }
+  EXPECT_EQ(Delivered(*inbox), sent);
+  Report("both sides restarted at once", "two shutdowns in parallel, restarted on the same addresses", sent,
+         Delivered(*inbox), 0, 0);
 }
 
 }  // namespace

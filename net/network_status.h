@@ -29,7 +29,8 @@
 //  has finished closing, which may come after the new session's Established.
 //  * BlockedSystem / BlockedIp / BlockedIpNet and AllowedSystem / AllowedIp /
 //    AllowedIpNet — a request was applied (emitted even when the rule set did not
-//    change); connections it refuses are closed right after (Dropped follows).
+//    change); connections it refuses are closed right after (Lost for an
+//    established one, then Dropped).
 //  * SoftConnectionLimitExceeded — a new connection took the count of established
 //    connections above the soft limit; the least recently used one (`evicted`) is
 //    closed gracefully (ConnectionClosed follows; nothing queued is lost).
