@@ -113,7 +113,8 @@ TEST(ActorPathGrammar, InsertPathsRejectMarkersAndEmptyPaths) {
               StatusIs(absl::StatusCode::kInvalidArgument, "contains the control character 0x0a"));
   EXPECT_THAT(ValidateInsertPath(SplitPath("a /b")),
               StatusIs(absl::StatusCode::kInvalidArgument, "ends with a space"));
-  EXPECT_THAT(SystemPath().Named("servers/\tx"), StatusIs(absl::StatusCode::kInvalidArgument, "control character"));
+  EXPECT_THAT(SystemPath().Named("servers/\tx"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "control character"));
   EXPECT_OK(ValidateInsertPath(SplitPath("inner space/caf\xc3\xa9")));  // UTF-8 is fine
 }
 

@@ -185,7 +185,8 @@ TEST_F(ActorTest, KillFailsAnAskKeptInAFieldWhileAHandleIsHeld) {
   Future<int> reply = ref.Ask<int>(Get{});
   ASSERT_THAT(ref.Ask<bool>(Probe{}).WaitFor(kWait), IsOkAndHolds(true));  // the Ask is in the field
   ASSERT_OK(system_->KillNotify(c).WaitFor(kWait));
-  EXPECT_THAT(reply.WaitFor(kWait), StatusIs(absl::StatusCode::kCancelled, ::testing::HasSubstr("destroyed")));
+  EXPECT_THAT(reply.WaitFor(kWait),
+              StatusIs(absl::StatusCode::kCancelled, ::testing::HasSubstr("destroyed")));
   // The definition still holds the Ask; answering it now is harmless.
   ASSERT_TRUE(c.definition().kept().has_value());
   c.definition().kept()->Reply(1);
