@@ -340,11 +340,15 @@ class ComponentCell final : public ComponentCore {
   uint32_t DropQueuedEvents() override {
     uint32_t n = 0;
     if constexpr (!std::is_same_v<Message, Never> || kReceivesNetwork<C>) {
+      // Messages accepted but never handled are dead letters too, so that every
+      // message sent is either handled or counted.
       while (auto* node = static_cast<MessageNodeBase*>(message_queue().Pop())) {
         if (node->kind == MessageKind::kNetwork) {
           base_internal::DeleteNode(static_cast<PathMessageNode*>(node));
+          ReportDeadLetter(this, "path message dropped with the queue of a destroyed or faulty component");
         } else if constexpr (!std::is_same_v<Message, Never>) {
           base_internal::DeleteNode(static_cast<LocalMessageNode<Message>*>(node));
+          ReportDeadLetter(this, "actor message dropped with the queue of a destroyed or faulty component");
         }
         ++n;
       }
