@@ -47,6 +47,11 @@ absl::Status AsksFailedError(const ComponentCore& core) {
                                            core.id().ToString(), ") was destroyed or became faulty before replying"));
 }
 
+// Fails the Asks the component received and has not answered (if any).
+void FailOwnedAsks(const ComponentCore& core, ComponentExtras& extras) {
+  if (!extras.owned_asks.empty()) extras.owned_asks.FailAll(AsksFailedError(core));
+}
+
 }  // namespace
 
 namespace runtime_internal {
@@ -192,7 +197,7 @@ void ComponentCore::Destroy() {
   }
   DestroyDefinition();
   // Asks whose promise the definition passed on are failed with it.
-  if (extras != nullptr) extras->owned_asks.FailAll(AsksFailedError(*this));
+  if (extras != nullptr) FailOwnedAsks(*this, *extras);
   // A dedicated component's thread has nothing left to do; the system joins it.
   if (executor_ != &system_->executor()) executor_->ShutdownAsync();
   ReleaseWeakRef();
@@ -692,7 +697,7 @@ void ComponentCore::BecomeDestroyed(bool run_on_kill, bool notify_supervisor) {
     extras->timers.clear();
     // A3: the Asks it received and has not answered fail now, even if a handle
     // keeps the definition (and an Ask stored in it) alive.
-    extras->owned_asks.FailAll(AsksFailedError(*this));
+    FailOwnedAsks(*this, *extras);
   }
   UnparkWork();  // parked events are dropped with the rest
   if (notify_supervisor) system_->ComponentKilled(*this);
@@ -712,7 +717,7 @@ void ComponentCore::BecomeFaulty(const absl::Status& fault, FaultSeverity severi
   if (extras != nullptr) {
     for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
     extras->timers.clear();
-    extras->owned_asks.FailAll(AsksFailedError(*this));  // a faulty component answers nothing
+    FailOwnedAsks(*this, *extras);  // a faulty component answers nothing
   }
   UnparkWork();
   system_->ComponentFaulty(*this, FaultContext(id_, std::string(type_name()), fault), supervised_);

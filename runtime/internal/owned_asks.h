@@ -90,7 +90,7 @@ class OwnedAsks {
     for (OwnedAsk* ask : asks_) ask->FailIfPending(why);
     ReleaseAll();
   }
-  size_t size() const { return asks_.size(); }
+  bool empty() const { return asks_.empty(); }
 
  private:
   // Drops the answered ones; the threshold doubles with what stays, so pruning
