@@ -59,7 +59,10 @@ class AskRelay final : public OwnedAsk, public executors_internal::FutureCallbac
   explicit AskRelay(Promise<R> original) : original_(std::move(original)) {}
 
   void FailIfPending(const absl::Status& why) override {
-    if (Claim()) original_.Fail(why);
+    // A status of its own, not a copy sharing `why`'s reference-counted text: the
+    // asker's thread must not share a refcount with this one (absl's counts are
+    // invisible to ThreadSanitizer in uninstrumented builds of Abseil).
+    if (Claim()) original_.Fail(absl::Status(why.code(), why.message()));
   }
   // The relay promise was completed (replied, or dropped unreplied).
   void OnReady(executors_internal::FutureState<R>* state) noexcept override {
