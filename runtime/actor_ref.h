@@ -115,7 +115,8 @@ class ActorRef {
     return std::move(future);
   }
 
-  // A strong ref, or an empty one if the actor's definition is already destroyed.
+  // A strong ref, or an empty one if the actor is already destroyed: killed (even
+  // while a Component<C> handle keeps its definition alive) or deallocated.
   ActorRefStrong<M> Hold() const;
 
   // A Recipient<T> that converts T to M (implicitly, e.g. a variant alternative).

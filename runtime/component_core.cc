@@ -41,6 +41,17 @@ class CurrentComponentScope {
   ComponentCore* previous_;
 };
 
+// Why an Ask held by a destroyed component failed (docs/ask.md).
+absl::Status AsksFailedError(const ComponentCore& core) {
+  return absl::CancelledError(absl::StrCat("the component that received this Ask (", AsAbsl(core.type_name()), " ",
+                                           core.id().ToString(), ") was destroyed or became faulty before replying"));
+}
+
+// Fails the Asks the component received and has not answered (if any).
+void FailOwnedAsks(const ComponentCore& core, ComponentExtras& extras) {
+  if (!extras.owned_asks.empty()) extras.owned_asks.FailAll(AsksFailedError(core));
+}
+
 }  // namespace
 
 namespace runtime_internal {
@@ -57,6 +68,8 @@ std::string DescribeCurrentException() {
 HandlerResult CurrentExceptionResult() {
   return HandlerResult::Recoverable(absl::InternalError(DescribeCurrentException()));
 }
+void AddOwnedAsk(ComponentCore& core, OwnedAsk* ask) { core.extras_for_async().owned_asks.Add(ask); }
+
 void CounterOverflow(const char* what) {
   LOG(FATAL) << "component state word overflow: too many " << what
              << " for one component (see runtime/component_core.h for the limits)";
@@ -133,7 +146,9 @@ void ComponentCore::ReleaseStrongRef() {
 
 bool ComponentCore::TryAddStrongRef() {
   uint64_t cur = state_.load(std::memory_order_acquire);
-  while ((cur & kDeadFlag) == 0) {
+  // A destroyed component is not upgraded either, even while a handle keeps its
+  // definition alive (ActorRef::Hold()).
+  while ((cur & kDeadFlag) == 0 && LifecycleOf(cur) != LifecycleState::kDestroyed) {
     if (state_.compare_exchange_weak(cur, cur + kRefUnit, std::memory_order_acq_rel,
                                      std::memory_order_acquire)) {
       return true;
@@ -181,6 +196,8 @@ void ComponentCore::Destroy() {
     extras->blocking_join.reset();
   }
   DestroyDefinition();
+  // Asks whose promise the definition passed on are failed with it.
+  if (extras != nullptr) FailOwnedAsks(*this, *extras);
   // A dedicated component's thread has nothing left to do; the system joins it.
   if (executor_ != &system_->executor()) executor_->ShutdownAsync();
   ReleaseWeakRef();
@@ -678,6 +695,9 @@ void ComponentCore::BecomeDestroyed(bool run_on_kill, bool notify_supervisor) {
   if (extras != nullptr) {  // T3: a dead component's timers are cancelled
     for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
     extras->timers.clear();
+    // A3: the Asks it received and has not answered fail now, even if a handle
+    // keeps the definition (and an Ask stored in it) alive.
+    FailOwnedAsks(*this, *extras);
   }
   UnparkWork();  // parked events are dropped with the rest
   if (notify_supervisor) system_->ComponentKilled(*this);
@@ -697,6 +717,7 @@ void ComponentCore::BecomeFaulty(const absl::Status& fault, FaultSeverity severi
   if (extras != nullptr) {
     for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
     extras->timers.clear();
+    FailOwnedAsks(*this, *extras);  // a faulty component answers nothing
   }
   UnparkWork();
   system_->ComponentFaulty(*this, FaultContext(id_, std::string(type_name()), fault), supervised_);

@@ -171,7 +171,8 @@ class ComponentCore : public Runnable {
     }
   }
   void ReleaseStrongRef();
-  // Upgrades a weak reference: fails once the definition is destroyed.
+  // Upgrades a weak reference: fails once the component is destroyed (killed),
+  // even while handles keep its definition alive.
   bool TryAddStrongRef();
   void AddWeakRef() { weak_.fetch_add(1, std::memory_order_relaxed); }
   void ReleaseWeakRef();

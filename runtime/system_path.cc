@@ -74,6 +74,11 @@ absl::StatusOr<SystemPath> ParseSystemPrefix(std::string_view text, std::string_
   if (port > 65535) {
     return PathError(text, absl::StrCat("port ", port, " is out of range (0 to 65535)"));
   }
+  // One spelling per port, so that a parsed path prints back as it was written.
+  if (port_text.size() > 1 && port_text[0] == '0') {
+    return PathError(text,
+                     absl::StrCat("port \"", AsAbsl(port_text), "\" has a leading zero (write ", port, ")"));
+  }
   rest = after_host.substr(port_end);
   return SystemPath(*transport, *address, static_cast<uint16_t>(port));
 }

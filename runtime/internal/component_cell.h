@@ -28,6 +28,7 @@
 #include "runtime/component_definition.h"
 #include "runtime/internal/creation_context.h"
 #include "runtime/internal/message_node.h"
+#include "runtime/internal/owned_asks.h"
 #include "runtime/internal/path_message_delivery.h"
 #include "base/node_pool.h"
 #include "runtime/never.h"
@@ -293,6 +294,8 @@ class ComponentCell final : public ComponentCore {
           base_internal::DeleteNode(network);
         } else if constexpr (!std::is_same_v<Message, Never>) {
           auto* local = static_cast<LocalMessageNode<Message>*>(node);
+          // Asks are relayed, so that killing this component fails the ones it keeps.
+          if constexpr (kHoldsAsk<Message>) RelayAsks(*this, local->message);
           try {
             if constexpr (Access::kHasReceiveLocal<C, Message>) {
               result = Access::ReceiveLocal(definition_, std::move(local->message));
@@ -337,11 +340,15 @@ class ComponentCell final : public ComponentCore {
   uint32_t DropQueuedEvents() override {
     uint32_t n = 0;
     if constexpr (!std::is_same_v<Message, Never> || kReceivesNetwork<C>) {
+      // Messages accepted but never handled are dead letters too, so that every
+      // message sent is either handled or counted.
       while (auto* node = static_cast<MessageNodeBase*>(message_queue().Pop())) {
         if (node->kind == MessageKind::kNetwork) {
           base_internal::DeleteNode(static_cast<PathMessageNode*>(node));
+          ReportDeadLetter(this, "path message dropped with the queue of a destroyed or faulty component");
         } else if constexpr (!std::is_same_v<Message, Never>) {
           base_internal::DeleteNode(static_cast<LocalMessageNode<Message>*>(node));
+          ReportDeadLetter(this, "actor message dropped with the queue of a destroyed or faulty component");
         }
         ++n;
       }
