@@ -69,9 +69,10 @@ void Report(const std::string& scenario, const std::string& injected, uint64_t s
   const uint64_t lost = sent - delivered - dropped;
   const uint64_t uncounted = lost > unacknowledged ? lost - unacknowledged : 0;
   std::printf("| %s | %s | %llu | %llu | %llu | %llu (<= %llu unacknowledged) | %llu |\n", scenario.c_str(),
-              injected.c_str(), static_cast<unsigned long long>(sent), static_cast<unsigned long long>(delivered),
-              static_cast<unsigned long long>(dropped), static_cast<unsigned long long>(lost),
-              static_cast<unsigned long long>(unacknowledged), static_cast<unsigned long long>(uncounted));
+              injected.c_str(), static_cast<unsigned long long>(sent),
+              static_cast<unsigned long long>(delivered), static_cast<unsigned long long>(dropped),
+              static_cast<unsigned long long>(lost), static_cast<unsigned long long>(unacknowledged),
+              static_cast<unsigned long long>(uncounted));
   EXPECT_EQ(uncounted, 0u) << scenario;
 }
 
@@ -144,7 +145,7 @@ TEST_F(FaultScenarios, AConnectionCutMidFrameLosesAtMostTheUnacknowledgedAndHeal
   };
   send(50);
   ASSERT_TRUE(inbox->WaitFor(50));
-  absl::SleepFor(absl::Milliseconds(200));  // a few ticks: the 50 are acknowledged
+  absl::SleepFor(absl::Milliseconds(200));     // a few ticks: the 50 are acknowledged
   proxy_->CutAfter(FaultProxy::kUpstream, 7);  // inside the next frame's header
   send(50);
   ASSERT_TRUE(log->WaitFor<net::ConnectionLost>());
@@ -161,8 +162,8 @@ TEST_F(FaultScenarios, AConnectionCutMidFrameLosesAtMostTheUnacknowledgedAndHeal
   absl::SleepFor(absl::Milliseconds(100));
   EXPECT_EQ(proxy_->stats().cuts, 1u);
   EXPECT_EQ(NetworkOf(a).stats().dropped_unreachable.load(), 0u);
-  Report("connection cut mid-frame, then healed", "proxy closes after 7 more bytes", sent, Delivered(*inbox), 0,
-         lost.unacknowledged_messages);
+  Report("connection cut mid-frame, then healed", "proxy closes after 7 more bytes", sent, Delivered(*inbox),
+         0, lost.unacknowledged_messages);
 }
 
 TEST_F(FaultScenarios, ACorruptFrameHeaderClosesThatConnectionWithAProtocolError) {
@@ -294,7 +295,8 @@ TEST_F(FaultScenarios, AThousandConnectDisconnectCyclesLeakNoFileDescriptors) {
     ASSERT_TRUE(log->WaitFor<net::ConnectionClosed>(i)) << "cycle " << i;
   }
   ASSERT_TRUE(WaitUntil([&] {
-    return NetworkOf(a).stats().open_connections.load() == 0 && NetworkOf(b).stats().open_connections.load() == 0;
+    return NetworkOf(a).stats().open_connections.load() == 0 &&
+           NetworkOf(b).stats().open_connections.load() == 0;
   }));
   ASSERT_TRUE(WaitUntil([&] { return OpenFds() <= fds_before; }))
       << OpenFds() << " file descriptors open, " << fds_before << " before the cycles";
@@ -302,9 +304,11 @@ TEST_F(FaultScenarios, AThousandConnectDisconnectCyclesLeakNoFileDescriptors) {
   // Memory: a connection's buffers and bookkeeping are returned (slack: 16 MiB
   // for allocator caches and the status log's 2,000 entries).
   const uint64_t rss_after = RssBytes();
-  EXPECT_LT(rss_after, rss_before + (16u << 20)) << "RSS " << rss_before / 1024 << " KiB -> " << rss_after / 1024 << " KiB";
-  std::printf("1000 connect/disconnect cycles: fds %zu -> %zu, RSS %llu KiB -> %llu KiB\n", fds_before, OpenFds(),
-              static_cast<unsigned long long>(rss_before / 1024), static_cast<unsigned long long>(rss_after / 1024));
+  EXPECT_LT(rss_after, rss_before + (16u << 20))
+      << "RSS " << rss_before / 1024 << " KiB -> " << rss_after / 1024 << " KiB";
+  std::printf("1000 connect/disconnect cycles: fds %zu -> %zu, RSS %llu KiB -> %llu KiB\n", fds_before,
+              OpenFds(), static_cast<unsigned long long>(rss_before / 1024),
+              static_cast<unsigned long long>(rss_after / 1024));
 }
 
 TEST_F(FaultScenarios, BothSidesRestartingAtOnceTalkAgainOnNewSessionsWithoutDuplicates) {

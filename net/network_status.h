@@ -177,11 +177,20 @@ using NetworkStatusIndication =
 
 // The indication's type name ("ConnectionEstablished"), for logs and tests.
 inline std::string_view NetworkStatusName(const NetworkStatusIndication& indication) {
-  static constexpr std::string_view kNames[] = {
-      "ConnectionEstablished", "ConnectionLost",   "ConnectionDropped",           "ConnectionClosed",
-      "BlockedSystem",         "BlockedIp",        "BlockedIpNet",                "AllowedSystem",
-      "AllowedIp",             "AllowedIpNet",     "SoftConnectionLimitExceeded", "HardConnectionLimitReached",
-      "CriticalNetworkFailure", "ConnectionsSnapshot"};
+  static constexpr std::string_view kNames[] = {"ConnectionEstablished",
+                                                "ConnectionLost",
+                                                "ConnectionDropped",
+                                                "ConnectionClosed",
+                                                "BlockedSystem",
+                                                "BlockedIp",
+                                                "BlockedIpNet",
+                                                "AllowedSystem",
+                                                "AllowedIp",
+                                                "AllowedIpNet",
+                                                "SoftConnectionLimitExceeded",
+                                                "HardConnectionLimitReached",
+                                                "CriticalNetworkFailure",
+                                                "ConnectionsSnapshot"};
   static_assert(std::size(kNames) == std::variant_size_v<NetworkStatusIndication>);
   return kNames[indication.index()];
 }
