@@ -4,7 +4,8 @@
 //
 // Receiving reads into pooled chunks and decodes frames in place: a Data frame's
 // payload becomes a NetData over the very chunk it was read into (no copy before
-// the receiver's deserialiser runs). Frames larger than a chunk are read into one
+// the receiver's deserialiser runs; one chunk reference per message, nothing
+// allocated for compressed paths, which resolve to the decoder table's entries). Frames larger than a chunk are read into one
 // buffer of exactly their size, allocated only after the header was checked
 // against the maximum frame size. Any malformed, oversized or unexpected frame
 // closes this connection (with an Error frame and a logged reason naming the
@@ -157,6 +158,11 @@ class Connection final : public StreamHandler {
   void HandleFrameBytes(const FrameHeader& header, std::vector<uint8_t> body);
   void HandleControl(const FrameHeader& header, std::span<const uint8_t> body);
   void HandleData(std::span<const uint8_t> body, ChunkLease* lease, std::vector<uint8_t>* bytes);
+  // A complete Data frame of `length` body bytes at the start of rx_.
+  void HandleDataInPlace(uint32_t length);
+  // Checks the sequence number and resolves both paths (pointers into rx_paths_
+  // or rx_scratch_, valid until the next frame).
+  absl::Status CheckAndResolve(const DataHeaderView& head, const ActorPath*& receiver, const ActorPath*& sender);
   void ProtocolError(const absl::Status& why, wire::ErrorCode code);
   void Finish(const absl::Status& why, bool graceful);
 
@@ -182,6 +188,7 @@ class Connection final : public StreamHandler {
   bool received_since_tick_ = false;
   uint64_t rx_seq_ = 0;  // last Data sequence number received
   PathDecoderTable rx_paths_;
+  ActorPath rx_scratch_[2];  // uncompressed receiver / sender paths of the current frame
 
   // Sending.
   std::vector<uint8_t> out_;
