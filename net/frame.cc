@@ -24,8 +24,12 @@ enum WireType : uint8_t { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixe
 
 constexpr uint32_t Tag(uint32_t field, WireType type) { return field << 3 | type; }
 
-// ceil(bit_width(v | 1) / 7): 1 for v < 128, ..., 10 for v >= 2^63 (no loop).
-inline size_t VarintSize(uint64_t v) { return (static_cast<size_t>(std::bit_width(v | 1)) + 6) / 7; }
+// ceil(bit_width(v | 1) / 7) as protobuf computes it (floor(log2) * 9 + 73) / 64:
+// 1 for v < 128, ..., 10 for v >= 2^63; no loop, no division.
+inline size_t VarintSize(uint64_t v) {
+  const size_t log2 = static_cast<size_t>(std::bit_width(v | 1)) - 1;
+  return (log2 * 9 + 73) / 64;
+}
 
 // Writers into memory sized beforehand (the callers compute every size first and
 // resize the output once, so no per-byte capacity check).
@@ -376,10 +380,19 @@ ABSL_ATTRIBUTE_NOINLINE const uint8_t* GetVarintSlow(const uint8_t* p, const uin
   }
   return nullptr;
 }
+// One- and two-byte varints (ids, SerIds below 2^14, the first 16383 sequence
+// numbers) inline; longer ones in GetVarintSlow.
 inline const uint8_t* GetVarint(const uint8_t* p, const uint8_t* end, uint64_t& v) {
-  if (ABSL_PREDICT_TRUE(p != end && *p < 0x80)) {
-    v = *p;
-    return p + 1;
+  if (ABSL_PREDICT_TRUE(p != end)) {
+    const uint8_t b0 = p[0];
+    if (ABSL_PREDICT_TRUE(b0 < 0x80)) {
+      v = b0;
+      return p + 1;
+    }
+    if (end - p >= 2 && p[1] < 0x80) {
+      v = (b0 & 0x7Fu) | uint64_t{p[1]} << 7;
+      return p + 2;
+    }
   }
   return GetVarintSlow(p, end, v);
 }
