@@ -275,7 +275,9 @@ void Connection::OnReadable() {
       continue;
     }
     rx_filled_ += *n;
+    owner_.OnReceiveBatchBegin(*this);
     ParseBuffered();
+    owner_.OnReceiveBatchEnd(*this);
     if (state_ == State::kClosed) return;
   }
 }

@@ -52,6 +52,11 @@ class ConnectionOwner {
   virtual void OnEstablished(Connection& connection) = 0;
   // A Data frame arrived (sender, receiver, payload, session set).
   virtual void OnMessage(Connection& connection, NetMessage&& message) = 0;
+  // Bracket the OnMessage calls of the frames decoded from one read (at most a
+  // receive chunk's worth), so that the owner can set up per-batch state once
+  // (see BatchDelivery). Every Begin is followed by one End. Default: nothing.
+  virtual void OnReceiveBatchBegin(Connection& /*connection*/) {}
+  virtual void OnReceiveBatchEnd(Connection& /*connection*/) {}
   // The output buffer drained below its high watermark: more may be sent.
   virtual void OnWritable(Connection& connection) = 0;
   // The connection is closed for good (`graceful`: both sides said Bye, or the
