@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/base/optimization.h"
+#include "net/path_table.h"
 
 namespace kompact::net {
 
@@ -12,7 +13,7 @@ void BatchDelivery::Deliver(NetMessage&& message) {
     return;
   }
   const ActorPath& to = message.receiver();
-  if (actor_ == nullptr || !(to == receiver_)) {
+  if (actor_ == nullptr || !SamePath(to, receiver_)) {
     if (ABSL_PREDICT_FALSE(to.is_dead_letter_path())) {
       registry_.DeliverLocally(std::move(message));
       return;

@@ -38,6 +38,13 @@ struct PathTableHash {
   }
 };
 
+// operator== of ActorPath, inline: word compares, and for named paths a pointer
+// compare when both share their segments (copies of one path do).
+inline bool SamePath(const ActorPath& a, const ActorPath& b) {
+  if (a.is_unique() != b.is_unique() || !(a.system() == b.system())) return false;
+  return a.is_unique() ? a.id() == b.id() : a.SegmentsEqual(b, b.segments().size());
+}
+
 class PathEncoderTable {
  public:
   explicit PathEncoderTable(uint32_t capacity = kDefaultPathTableCapacity) : capacity_(capacity) {}
@@ -54,8 +61,8 @@ class PathEncoderTable {
   // The two most recently found known paths are remembered and compared first
   // (a stream of messages between the same pair needs no hashing).
   Ref Find(const ActorPath& path) {
-    if (recent_[0].id != 0 && recent_[0].path == path) return Ref{recent_[0].id, true, &path};
-    if (recent_[1].id != 0 && recent_[1].path == path) return Ref{recent_[1].id, true, &path};
+    if (recent_[0].id != 0 && SamePath(recent_[0].path, path)) return Ref{recent_[0].id, true, &path};
+    if (recent_[1].id != 0 && SamePath(recent_[1].path, path)) return Ref{recent_[1].id, true, &path};
     return FindSlow(path);
   }
   void Commit(const Ref& ref);
