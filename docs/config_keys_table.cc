@@ -1,4 +1,5 @@
-// Prints the runtime's configuration keys (KompactConfigEntries()) as the
+// Prints the configuration keys of the runtime (KompactConfigEntries()) and of the
+// network layer (kompact::net::NetworkConfigEntries()) as the
 // markdown table of docs/configuration.md; //docs:docs_test checks that the
 // table there is this output.
 #include <iostream>
@@ -7,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "base/config.h"
+#include "net/network_config.h"
 #include "runtime/kompact_config.h"
 
 namespace {
@@ -42,12 +44,14 @@ std::string CodeCell(std::string_view text) {
 
 int main() {
   std::cout << "| Key | Type | Default | Allowed | Meaning |\n|---|---|---|---|---|\n";
-  for (const kompact::ConfigEntryRef& entry : kompact::KompactConfigEntries()) {
-    absl::StatusOr<std::string> default_value = entry.DefaultAsToml();
-    const std::string allowed = entry.allowed();
-    std::cout << "| " << CodeCell(entry.key()) << " | " << entry.type_name() << " | "
-              << CodeCell(default_value.ok() ? *default_value : "?") << " | "
-              << (allowed.empty() ? "any" : Cell(allowed)) << " | " << Cell(entry.doc()) << " |\n";
+  for (auto entries : {kompact::KompactConfigEntries(), kompact::net::NetworkConfigEntries()}) {
+    for (const kompact::ConfigEntryRef& entry : entries) {
+      absl::StatusOr<std::string> default_value = entry.DefaultAsToml();
+      const std::string allowed = entry.allowed();
+      std::cout << "| " << CodeCell(entry.key()) << " | " << entry.type_name() << " | "
+                << CodeCell(default_value.ok() ? *default_value : "?") << " | "
+                << (allowed.empty() ? "any" : Cell(allowed)) << " | " << Cell(entry.doc()) << " |\n";
+    }
   }
   return 0;
 }

@@ -25,6 +25,21 @@ SessionId NewSessionId() {
   return id;
 }
 
+// Brackets the OnMessage calls of one read (ConnectionOwner::OnReceiveBatchBegin/End).
+class ReceiveBatch {
+ public:
+  ReceiveBatch(ConnectionOwner& owner, Connection& connection) : owner_(owner), connection_(connection) {
+    owner_.OnReceiveBatchBegin(connection_);
+  }
+  ~ReceiveBatch() { owner_.OnReceiveBatchEnd(connection_); }
+  ReceiveBatch(const ReceiveBatch&) = delete;
+  ReceiveBatch& operator=(const ReceiveBatch&) = delete;
+
+ private:
+  ConnectionOwner& owner_;
+  Connection& connection_;
+};
+
 }  // namespace
 
 // Growable scratch writer whose memory is kept across messages (no allocation per
@@ -72,6 +87,27 @@ std::unique_ptr<Connection> Connection::Accepted(const ConnectionContext& contex
 void Connection::Attach(std::unique_ptr<Stream> stream) { stream_ = std::move(stream); }
 
 std::string Connection::remote_address() const { return stream_ ? stream_->remote().ToString() : "?"; }
+
+std::optional<Endpoint> Connection::remote_endpoint() const {
+  if (!stream_) return std::nullopt;
+  return stream_->remote();
+}
+
+bool Connection::Admitted() {
+  absl::Status s = owner_.Admit(*this);
+  if (s.ok()) return true;
+  KLOG(context_.logger, WARNING) << "refusing the connection with " << remote_address() << " ("
+                                 << remote_system_ << "): " << s;
+  Close(s, absl::IsPermissionDenied(s)      ? wire::BLOCKED
+           : absl::IsResourceExhausted(s) ? wire::CONNECTION_LIMIT
+                                          : wire::ERROR_CODE_UNSPECIFIED);
+  return false;
+}
+
+void Connection::OnFault(std::string_view what) {
+  Close(absl::InternalError(absl::StrCat("an exception while handling the connection with ", remote_address(),
+                                         ": ", AsAbsl(what))));
+}
 
 // ---- handshake ----------------------------------------------------------------------------
 
@@ -135,6 +171,7 @@ void Connection::HandleControl(const FrameHeader& header, std::span<const uint8_
       }
       remote_system_ = *system;
       remote_incarnation_ = *inc;
+      if (!Admitted()) return;
       session_ = NewSessionId();
       wire::HelloAck ack;
       ack.set_protocol_version(kProtocolVersion);
@@ -173,16 +210,31 @@ void Connection::HandleControl(const FrameHeader& header, std::span<const uint8_
             << *system << "; messages stay addressed to the dialled system";
       }
       remote_incarnation_ = *inc;
+      if (!Admitted()) return;
       session_ = ack->session_id();
       state_ = State::kEstablished;
       owner_.OnEstablished(*this);
       return;
     }
-    case FrameType::kHeartbeat:
+    case FrameType::kHeartbeat: {
       if (state_ != State::kEstablished && state_ != State::kClosing) {
         ProtocolError(absl::DataLossError("Heartbeat before the handshake"), wire::MALFORMED_FRAME);
+        return;
       }
+      absl::StatusOr<wire::Heartbeat> beat = ParseControlBody<wire::Heartbeat>(body);
+      if (!beat.ok()) {
+        ProtocolError(Annotate(beat.status(), "malformed Heartbeat"), wire::MALFORMED_FRAME);
+        return;
+      }
+      if (beat->acked_seq() > tx_seq_) {
+        ProtocolError(absl::DataLossError(absl::StrCat("Heartbeat acknowledges Data frame ", beat->acked_seq(),
+                                                       " but only ", tx_seq_, " were sent")),
+                      wire::MALFORMED_FRAME);
+        return;
+      }
+      tx_acked_ = std::max(tx_acked_, beat->acked_seq());
       return;
+    }
     case FrameType::kBye: {
       bye_received_ = true;
       if (!bye_sent_) {
@@ -275,9 +327,10 @@ void Connection::OnReadable() {
       continue;
     }
     rx_filled_ += *n;
-    owner_.OnReceiveBatchBegin(*this);
-    ParseBuffered();
-    owner_.OnReceiveBatchEnd(*this);
+    {
+      ReceiveBatch batch(owner_, *this);  // End also when an exception unwinds (stream faults)
+      ParseBuffered();
+    }
     if (state_ == State::kClosed) return;
   }
 }
@@ -495,8 +548,11 @@ bool Connection::TakeReceivedSinceTick() { return std::exchange(received_since_t
 
 void Connection::HeartbeatIfIdle() {
   if (state_ != State::kEstablished) return;
-  if (!std::exchange(sent_since_tick_, false)) {
+  const bool idle = !std::exchange(sent_since_tick_, false);
+  if (idle || rx_seq_ != rx_acked_) {
     wire::Heartbeat beat;
+    beat.set_acked_seq(rx_seq_);
+    rx_acked_ = rx_seq_;
     AppendControl(FrameType::kHeartbeat, beat);
     sent_since_tick_ = false;
     Flush();

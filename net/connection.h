@@ -24,7 +24,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -47,6 +49,12 @@ class Connection;
 class ConnectionOwner {
  public:
   virtual ~ConnectionOwner() = default;
+  // The handshake named the remote system (remote_system() and
+  // remote_incarnation() are known; session() not yet). OK admits the connection;
+  // an error refuses it before it carries anything: an Error frame (BLOCKED for
+  // kPermissionDenied, CONNECTION_LIMIT for kResourceExhausted) and the connection
+  // closes with that status. Acceptor: before HelloAck; dialler: on HelloAck.
+  virtual absl::Status Admit(const Connection& connection) = 0;
   // The handshake finished: remote_system(), remote_incarnation() and session() are
   // known. For an inbound connection the owner may still refuse it by closing it.
   virtual void OnEstablished(Connection& connection) = 0;
@@ -107,6 +115,8 @@ class Connection final : public StreamHandler {
   SessionId session() const { return session_; }
   // The socket's remote endpoint ("?" before the stream is attached).
   std::string remote_address() const;
+  // The same, if the stream is attached.
+  std::optional<Endpoint> remote_endpoint() const;
 
   // ---- sending (Established only) ----------------------------------------------------
   // Encodes `message` as a Data frame into the output buffer. Errors (the payload
@@ -129,11 +139,18 @@ class Connection final : public StreamHandler {
   // ---- liveness (called by the owner's periodic tick) ----------------------------------
   // Returns true if a frame was received since the previous call.
   bool TakeReceivedSinceTick();
-  // Sends a Heartbeat if nothing was sent since the previous tick.
+  // Sends a Heartbeat if nothing was sent since the previous tick, or if Data
+  // frames arrived since the last one (it acknowledges them).
   void HeartbeatIfIdle();
+  // Data frames sent on this connection that the peer has not acknowledged yet:
+  // if the connection breaks, at most these messages were lost.
+  uint64_t unacknowledged() const { return tx_seq_ - tx_acked_; }
   uint32_t ticks_alive = 0;    // owner's bookkeeping: ticks since creation
   uint32_t silent_ticks = 0;   // owner's bookkeeping: ticks without received frames
   uint32_t closing_ticks = 0;  // owner's bookkeeping: ticks since CloseGracefully
+  uint64_t last_used = 0;      // owner's bookkeeping: its use clock when last active
+  uint64_t frames_seen = 0;    // owner's bookkeeping: frames_in + frames_out then
+  bool announced = false;      // owner's bookkeeping: ConnectionEstablished was emitted
   // Tries to read again after the receive pool ran dry.
   bool stalled() const { return stalled_; }
   void RetryRead() { OnReadable(); }
@@ -148,6 +165,9 @@ class Connection final : public StreamHandler {
   void OnConnected(absl::Status status) override;
   void OnReadable() override;
   void OnWritable() override;
+  // An exception escaped one of the calls above: closes this connection with
+  // kInternal naming `what` (the owner counts it; the process goes on).
+  void OnFault(std::string_view what) override;
 
   static constexpr size_t kHighWatermark = 1 << 20;
 
@@ -169,6 +189,8 @@ class Connection final : public StreamHandler {
   // or rx_scratch_, valid until the next frame).
   absl::Status CheckAndResolve(const DataHeaderView& head, const ActorPath*& receiver, const ActorPath*& sender);
   void ProtocolError(const absl::Status& why, wire::ErrorCode code);
+  // Asks the owner to admit the named remote system; false (and closed) if refused.
+  bool Admitted();
   void Finish(const absl::Status& why, bool graceful);
 
   const ConnectionContext& context_;
@@ -192,6 +214,7 @@ class Connection final : public StreamHandler {
   bool stalled_ = false;
   bool received_since_tick_ = false;
   uint64_t rx_seq_ = 0;  // last Data sequence number received
+  uint64_t rx_acked_ = 0;  // last one acknowledged to the peer
   PathDecoderTable rx_paths_;
   ActorPath rx_scratch_[2];  // uncompressed receiver / sender paths of the current frame
 
@@ -200,6 +223,7 @@ class Connection final : public StreamHandler {
   size_t out_sent_ = 0;
   bool sent_since_tick_ = false;
   uint64_t tx_seq_ = 0;
+  uint64_t tx_acked_ = 0;  // last one the peer acknowledged
   PathEncoderTable tx_paths_;
   class Scratch;
   std::unique_ptr<Scratch> scratch_;  // a lazy payload's bytes before its header is written

@@ -1,5 +1,6 @@
 #include "net/network_config.h"
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +30,12 @@ constexpr ConfigEntry<std::string> kAdvertisedAddress{
     .key = "kompact.net.advertised-address",
     .default_value = "",
     .doc = "Address other systems reach this one at; empty: the bind address.",
+};
+constexpr ConfigEntry<int64_t> kAdvertisedPort{
+    .key = "kompact.net.advertised-port",
+    .default_value = 0,
+    .doc = "Port other systems reach this one at (behind a port forward or proxy); 0: the bound port.",
+    .check = ConfigCheck<int64_t>::Range(0, 65535),
 };
 constexpr ConfigEntry<std::string> kTransport{
     .key = "kompact.net.transport",
@@ -114,16 +121,53 @@ constexpr ConfigEntry<int64_t> kMaxQueuedMessages{
     .check = ConfigCheck<int64_t>::Range(1, 1'000'000'000),
 };
 
+constexpr ConfigEntry<int64_t> kSoftConnectionLimit{
+    .key = "kompact.net.soft-connection-limit",
+    .default_value = 1000,
+    .doc = "Established connections beyond this close the least recently used one gracefully.",
+    .check = ConfigCheck<int64_t>::Range(1, 1'000'000),
+};
+constexpr ConfigEntry<int64_t> kHardConnectionLimit{
+    .key = "kompact.net.hard-connection-limit",
+    .default_value = 1100,
+    .doc = "Open connections (any state) at which new ones are refused, inbound and outbound.",
+    .check = ConfigCheck<int64_t>::Range(1, 1'000'000),
+};
+const ConfigEntry<std::vector<std::string>> kBlockedSystems{
+    .key = "kompact.net.blocked-systems",
+    .default_value = {},
+    .doc = "Systems refused at start, as \"tcp://1.2.3.4:7000\".",
+};
+const ConfigEntry<std::vector<std::string>> kBlockedIps{
+    .key = "kompact.net.blocked-ips",
+    .default_value = {},
+    .doc = "IP addresses refused at start.",
+};
+const ConfigEntry<std::vector<std::string>> kBlockedIpNets{
+    .key = "kompact.net.blocked-ip-nets",
+    .default_value = {},
+    .doc = "IP networks (CIDR, \"10.0.0.0/8\") refused at start.",
+};
+const ConfigEntry<std::vector<std::string>> kAllowedSystems{
+    .key = "kompact.net.allowed-systems",
+    .default_value = {},
+    .doc = "Systems allowed even where an IP rule blocks their address.",
+};
+
 const ConfigEntryRef kEntries[] = {
     kBindAddress,       kPort,
-    kAdvertisedAddress, kTransport,
+    kAdvertisedAddress, kAdvertisedPort,
+    kTransport,
     kTcpNoDelay,        kSpinBeforeBlock,
     kRetryInterval,     kMaxRetryAttempts,
     kHeartbeatInterval, kHeartbeatTimeout,
     kHandshakeTimeout,  kShutdownTimeout,
     kChunkSize,         kInitialChunkCount,
     kMaxChunkCount,     kMaxFrameSize,
-    kMaxQueuedMessages,
+    kMaxQueuedMessages, kSoftConnectionLimit,
+    kHardConnectionLimit, kBlockedSystems,
+    kBlockedIps,        kBlockedIpNets,
+    kAllowedSystems,
 };
 
 }  // namespace
@@ -161,6 +205,44 @@ absl::StatusOr<IpAddress> NetworkConfig::AdvertisedIp() const {
   return ip;
 }
 
+absl::StatusOr<BlockList> NetworkConfig::InitialBlockList() const {
+  BlockList list;
+  std::vector<std::string> problems;
+  auto system = [&](std::string_view key, const std::string& text) -> std::optional<SystemPath> {
+    absl::StatusOr<SystemPath> path = SystemPath::Parse(text);
+    if (!path.ok()) {
+      problems.push_back(absl::StrCat(AsAbsl(key), ": \"", text, "\" is not a system path (tcp://ip:port): ",
+                                      path.status().message()));
+      return std::nullopt;
+    }
+    return *path;
+  };
+  for (const std::string& text : blocked_systems) {
+    if (auto p = system("kompact.net.blocked-systems", text)) list.BlockSystem(*p);
+  }
+  for (const std::string& text : blocked_ips) {
+    absl::StatusOr<IpAddress> ip = IpAddress::Parse(text);
+    if (ip.ok()) {
+      list.BlockNet(IpNet(*ip));
+    } else {
+      problems.push_back(absl::StrCat("kompact.net.blocked-ips: ", ip.status().message()));
+    }
+  }
+  for (const std::string& text : blocked_ip_nets) {
+    absl::StatusOr<IpNet> net = IpNet::Parse(text);
+    if (net.ok()) {
+      list.BlockNet(*net);
+    } else {
+      problems.push_back(absl::StrCat("kompact.net.blocked-ip-nets: ", net.status().message()));
+    }
+  }
+  for (const std::string& text : allowed_systems) {
+    if (auto p = system("kompact.net.allowed-systems", text)) list.AllowSystem(*p);
+  }
+  if (!problems.empty()) return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));
+  return list;
+}
+
 absl::Status NetworkConfig::Validate() const {
   std::vector<std::string> problems;
   if (absl::Status s = AdvertisedIp().status(); !s.ok()) problems.emplace_back(s.message());
@@ -189,6 +271,12 @@ absl::Status NetworkConfig::Validate() const {
                                     " is out of range, allowed: 1024 to ", 1u << 30));
   }
   if (max_queued_messages == 0) problems.push_back("kompact.net.max-queued-messages must be at least 1");
+  if (soft_connection_limit == 0 || soft_connection_limit > hard_connection_limit) {
+    problems.push_back(absl::StrCat("kompact.net.soft-connection-limit = ", soft_connection_limit,
+                                    " must be at least 1 and at most kompact.net.hard-connection-limit (",
+                                    hard_connection_limit, ")"));
+  }
+  if (absl::Status s = InitialBlockList().status(); !s.ok()) problems.emplace_back(s.message());
   if (absl::Status s = buffers.Validate(); !s.ok()) {
     problems.push_back(absl::StrCat("kompact.net.buffers: ", s.message()));
   }
@@ -218,6 +306,8 @@ absl::StatusOr<NetworkConfig> NetworkConfig::FromConfig(const Config& config) {
   }
   KOMPACT_ASSIGN_OR_RETURN(int64_t port, config.Get(kPort));
   c.port = static_cast<uint16_t>(port);
+  KOMPACT_ASSIGN_OR_RETURN(int64_t advertised_port, config.Get(kAdvertisedPort));
+  c.advertised_port = static_cast<uint16_t>(advertised_port);
   KOMPACT_ASSIGN_OR_RETURN(c.tcp_nodelay, config.Get(kTcpNoDelay));
   KOMPACT_ASSIGN_OR_RETURN(c.spin_before_block, config.Get(kSpinBeforeBlock));
   KOMPACT_ASSIGN_OR_RETURN(c.retry_interval, config.Get(kRetryInterval));
@@ -237,6 +327,14 @@ absl::StatusOr<NetworkConfig> NetworkConfig::FromConfig(const Config& config) {
   c.max_frame_size = static_cast<uint32_t>(frame);
   KOMPACT_ASSIGN_OR_RETURN(int64_t queued, config.Get(kMaxQueuedMessages));
   c.max_queued_messages = static_cast<uint32_t>(queued);
+  KOMPACT_ASSIGN_OR_RETURN(int64_t soft, config.Get(kSoftConnectionLimit));
+  KOMPACT_ASSIGN_OR_RETURN(int64_t hard, config.Get(kHardConnectionLimit));
+  c.soft_connection_limit = static_cast<uint32_t>(soft);
+  c.hard_connection_limit = static_cast<uint32_t>(hard);
+  KOMPACT_ASSIGN_OR_RETURN(c.blocked_systems, config.Get(kBlockedSystems));
+  KOMPACT_ASSIGN_OR_RETURN(c.blocked_ips, config.Get(kBlockedIps));
+  KOMPACT_ASSIGN_OR_RETURN(c.blocked_ip_nets, config.Get(kBlockedIpNets));
+  KOMPACT_ASSIGN_OR_RETURN(c.allowed_systems, config.Get(kAllowedSystems));
   KOMPACT_RETURN_IF_ERROR(c.Validate());
   return c;
 }

@@ -16,12 +16,14 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "base/build_config.h"
 #include "base/config.h"
+#include "net/block_list.h"
 #include "runtime/actor_path.h"
 #include "serialisation/buffer_pool.h"
 
@@ -36,6 +38,9 @@ struct NetworkConfig {
   // The address other systems reach this one at (in its system path and Hello);
   // empty: the bind address. Required when binding the any-address.
   std::string advertised_address;
+  // The port other systems reach this one at (in its system path); 0: the bound
+  // port. For a system behind a port forward or a proxy.
+  uint16_t advertised_port = 0;
   // The transport this system's own paths name (tcp or udp); both are served.
   kompact::Transport transport = kompact::Transport::kTcp;
   bool tcp_nodelay = true;
@@ -61,6 +66,19 @@ struct NetworkConfig {
   uint32_t max_frame_size = 16 << 20;
   // Messages queued per peer while it is not connected; beyond, each is a dead letter.
   uint32_t max_queued_messages = 100'000;
+  // Established connections beyond the soft limit close the least recently used
+  // one gracefully (nothing queued is lost; it reconnects when it has something to
+  // send). At the hard limit of open connections (any state) new ones are refused,
+  // inbound and outbound. 1 <= soft <= hard.
+  uint32_t soft_connection_limit = 1000;
+  uint32_t hard_connection_limit = 1100;
+  // Block rules applied at start (net/block_list.h; the status port changes them
+  // at run time): systems as "tcp://1.2.3.4:7000", IPs as "10.0.0.1" or "::1",
+  // networks in CIDR notation ("10.0.0.0/8"); allowed systems win over IP rules.
+  std::vector<std::string> blocked_systems;
+  std::vector<std::string> blocked_ips;
+  std::vector<std::string> blocked_ip_nets;
+  std::vector<std::string> allowed_systems;
 
   // OK, or kInvalidArgument listing every invalid setting.
   [[nodiscard]] absl::Status Validate() const;
@@ -69,6 +87,8 @@ struct NetworkConfig {
   [[nodiscard]] static absl::StatusOr<NetworkConfig> FromConfig(const Config& config);
   [[nodiscard]] absl::StatusOr<IpAddress> BindIp() const;
   [[nodiscard]] absl::StatusOr<IpAddress> AdvertisedIp() const;
+  // The block rules above, parsed (errors name the key and the entry).
+  [[nodiscard]] absl::StatusOr<BlockList> InitialBlockList() const;
 };
 
 // Every kompact.net.* key, for documentation and validation.

@@ -114,6 +114,7 @@ constexpr char kEveryKey[] = R"toml(
 [kompact.net]
 bind-address = "0.0.0.0"
 advertised-address = "10.1.2.3"
+advertised-port = 7100
 port = 7000
 transport = "udp"
 tcp-nodelay = false
@@ -126,6 +127,12 @@ handshake-timeout = "3s"
 shutdown-timeout = "7s"
 max-frame-size = 65536
 max-queued-messages = 500
+soft-connection-limit = 20
+hard-connection-limit = 30
+blocked-systems = ["tcp://127.0.0.9:7000"]
+blocked-ips = ["127.0.0.8", "::2"]
+blocked-ip-nets = ["127.0.1.0/24"]
+allowed-systems = ["tcp://127.0.1.5:7000"]
 
 [kompact.net.buffers]
 chunk-size = 4096
@@ -143,6 +150,7 @@ TEST(NetworkConfigTest, FromConfigReadsEveryKey) {
   EXPECT_EQ(c.bind_address, "0.0.0.0");
   EXPECT_EQ(c.advertised_address, "10.1.2.3");
   EXPECT_EQ(c.port, 7000);
+  EXPECT_EQ(c.advertised_port, 7100);
   EXPECT_EQ(c.transport, kompact::Transport::kUdp);
   EXPECT_FALSE(c.tcp_nodelay);
   EXPECT_EQ(c.spin_before_block, absl::Microseconds(20));
@@ -157,8 +165,38 @@ TEST(NetworkConfigTest, FromConfigReadsEveryKey) {
   EXPECT_EQ(c.buffers.chunk_size, 4096u);
   EXPECT_EQ(c.buffers.initial_chunk_count, 4u);
   EXPECT_EQ(c.buffers.max_chunk_count, 64u);
+  EXPECT_EQ(c.soft_connection_limit, 20u);
+  EXPECT_EQ(c.hard_connection_limit, 30u);
+  EXPECT_EQ(c.blocked_systems, std::vector<std::string>{"tcp://127.0.0.9:7000"});
+  EXPECT_EQ(c.blocked_ips, (std::vector<std::string>{"127.0.0.8", "::2"}));
+  EXPECT_EQ(c.blocked_ip_nets, std::vector<std::string>{"127.0.1.0/24"});
+  EXPECT_EQ(c.allowed_systems, std::vector<std::string>{"tcp://127.0.1.5:7000"});
   ASSERT_OK_AND_ASSIGN(IpAddress advertised, c.AdvertisedIp());
   EXPECT_EQ(advertised, IpAddress::V4(10, 1, 2, 3));
+  // The rules they make.
+  ASSERT_OK_AND_ASSIGN(BlockList blocks, c.InitialBlockList());
+  auto system = [](std::string_view text) { return *SystemPath::Parse(text); };
+  EXPECT_TRUE(blocks.IsBlocked(system("tcp://127.0.0.9:7000")));
+  EXPECT_FALSE(blocks.IsBlocked(system("tcp://127.0.0.9:7001")));
+  EXPECT_TRUE(blocks.IsBlocked(system("tcp://127.0.0.8:1")));
+  EXPECT_TRUE(blocks.IsBlocked(system("tcp://[::2]:1")));
+  EXPECT_TRUE(blocks.IsBlocked(system("tcp://127.0.1.77:1")));
+  EXPECT_FALSE(blocks.IsBlocked(system("tcp://127.0.1.5:7000")));
+}
+
+TEST(NetworkConfigTest, InvalidBlockRulesAndLimitsNameTheKeyAndTheEntry) {
+  EXPECT_THAT(FromToml("[kompact.net]\nblocked-ip-nets = [\"10.0.0.1/8\"]\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("kompact.net.blocked-ip-nets"), HasSubstr("10.0.0.1/8"),
+                             HasSubstr("host bits"))));
+  EXPECT_THAT(FromToml("[kompact.net]\nblocked-ips = [\"300.1.1.1\"]\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("kompact.net.blocked-ips"), HasSubstr("300.1.1.1"))));
+  EXPECT_THAT(FromToml("[kompact.net]\nblocked-systems = [\"127.0.0.1\"]\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("kompact.net.blocked-systems"), HasSubstr("127.0.0.1"))));
+  EXPECT_THAT(FromToml("[kompact.net]\nsoft-connection-limit = 50\nhard-connection-limit = 10\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.soft-connection-limit")));
 }
 
 TEST(NetworkConfigTest, FromConfigRejectsAnUnknownKeyNamingIt) {

@@ -1,6 +1,9 @@
 #include "net/network_core.h"
 
 #include <algorithm>
+#include <optional>
+#include <stdexcept>
+#include <variant>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -46,6 +49,8 @@ NetworkCore::NetworkCore(const DispatcherContext& context, const NetworkConfig& 
   context_.max_frame_size = config.max_frame_size;
   context_.receive_pool = &receive_pool_;
   context_.logger = context.logger().WithContext("net", local_system.ToString());
+  absl::StatusOr<BlockList> blocks = config.InitialBlockList();  // validated by the dispatcher
+  if (blocks.ok()) blocks_ = *std::move(blocks);
 }
 
 NetworkCore::~NetworkCore() { Shutdown(); }
@@ -55,6 +60,7 @@ absl::Status NetworkCore::Start() {
   callbacks.on_accept = [this](std::unique_ptr<Stream> s) { OnAccept(std::move(s)); };
   callbacks.on_wake = [this] { OnWake(); };
   callbacks.on_datagram = [this](const Endpoint& from, std::span<const uint8_t> d) { OnDatagram(from, d); };
+  callbacks.on_fault = [this](std::string_view what, bool fatal) { OnTransportFault(what, fatal); };
   KOMPACT_RETURN_IF_ERROR(transport_->Start(std::move(callbacks)));
   absl::StatusOr<TimerId> tick = dispatcher_context_.timer().SchedulePeriodic(tick_, tick_, [this](TimerId) {
     transport_->Post([this] { Tick(); });
@@ -139,6 +145,10 @@ void NetworkCore::TakeInbox(Peer& peer) {
 }
 
 void NetworkCore::Pump(Peer& peer) {
+  if (ABSL_PREDICT_FALSE(!blocks_.empty()) && Blocked(peer)) {
+    DropBlocked(peer, /*report=*/false);
+    return;
+  }
   Connection* c = peer.active;
   if (c != nullptr && c->established()) {
     uint64_t sent = 0;
@@ -155,13 +165,15 @@ void NetworkCore::Pump(Peer& peer) {
       base_internal::DeleteNode(node);
     }
     stats_.messages_sent.fetch_add(sent, std::memory_order_relaxed);
+    if (sent > 0) c->last_used = ++use_clock_;
     c->Flush();
     // At shutdown, Bye follows the last queued message.
     if (shutting_down_ && peer.pending.empty() && c->established())
       c->CloseGracefully("the system is shutting down");
     return;
   }
-  if (!peer.pending.empty() && peer.dialling == nullptr && !peer.retry_scheduled && !shutting_down_) {
+  if ((!peer.pending.empty() || peer.wanted) && peer.dialling == nullptr && !peer.retry_scheduled &&
+      !shutting_down_) {
     StartDial(peer);
   }
 }
@@ -169,7 +181,21 @@ void NetworkCore::Pump(Peer& peer) {
 // ---- network thread: connection lifecycle --------------------------------------------------
 
 void NetworkCore::StartDial(Peer& peer) {
+  if (Blocked(peer)) {
+    DropBlocked(peer, /*report=*/false);
+    return;
+  }
   peer.state = Peer::State::kConnecting;
+  if (connections_.size() >= config_.hard_connection_limit) {
+    stats_.refused_hard_limit.fetch_add(1, std::memory_order_relaxed);
+    KLOG(context_.logger, WARNING) << "not dialling " << peer.key << ": the hard connection limit of "
+                                   << config_.hard_connection_limit << " open connections is reached";
+    Emit(HardConnectionLimitReached{connections_.size(), config_.hard_connection_limit, peer.key.ToString()});
+    AttemptFailed(peer, absl::ResourceExhaustedError(absl::StrCat("the hard connection limit (",
+                                                                  config_.hard_connection_limit,
+                                                                  " open connections) is reached")));
+    return;
+  }
   std::unique_ptr<Connection> c = Connection::Dialled(context_, *this, peer.key);
   absl::StatusOr<std::unique_ptr<Stream>> stream = transport_->Dial(Endpoint::Of(peer.key), c.get());
   if (!stream.ok()) {
@@ -187,6 +213,12 @@ void NetworkCore::AttemptFailed(Peer& peer, const absl::Status& why) {
   stats_.connect_failures.fetch_add(1, std::memory_order_relaxed);
   peer.last_error = why;
   ++peer.attempts;
+  if (Blocked(peer)) {
+    peer.attempts = 0;
+    peer.state = Peer::State::kIdle;
+    DropBlocked(peer, /*report=*/true);
+    return;
+  }
   if (shutting_down_) {
     DropPending(peer, absl::StrCat("the system shut down while connecting to ", peer.key.ToString()),
                 stats_.dropped_shutdown);
@@ -196,11 +228,14 @@ void NetworkCore::AttemptFailed(Peer& peer, const absl::Status& why) {
     KLOG(context_.logger, WARNING) << "giving up on " << peer.key << " after " << peer.attempts
                                    << " connection attempts (last error: " << why << "); dropping "
                                    << peer.pending.count << " queued messages";
-    DropPending(peer,
-                absl::StrCat("unreachable after ", peer.attempts, " connection attempts: ", why.message()),
-                stats_.dropped_unreachable);
+    const std::string reason =
+        absl::StrCat("unreachable after ", peer.attempts, " connection attempts: ", why.message());
+    const uint64_t dropped = peer.pending.count;
+    DropPending(peer, reason, stats_.dropped_unreachable);
     peer.attempts = 0;
     peer.state = Peer::State::kIdle;
+    peer.wanted = false;
+    Emit(ConnectionDropped{peer.key, dropped, reason});
     return;
   }
   KLOG(context_.logger, DEBUG) << "connection attempt " << peer.attempts << " to " << peer.key << " failed ("
@@ -237,10 +272,36 @@ bool NetworkCore::Preferred(const Connection& c) const {
 
 void NetworkCore::OnAccept(std::unique_ptr<Stream> stream) {
   if (shutting_down_) return;  // dropping the stream closes it
+  if (ABSL_PREDICT_FALSE(!blocks_.empty()) && blocks_.IsIpBlocked(stream->remote().ip)) {
+    stats_.refused_blocked.fetch_add(1, std::memory_order_relaxed);
+    KLOG(context_.logger, WARNING) << "refusing the connection from " << stream->remote().ToString()
+                                   << ": its IP address is blocked";
+    return;
+  }
+  if (connections_.size() >= config_.hard_connection_limit) {
+    stats_.refused_hard_limit.fetch_add(1, std::memory_order_relaxed);
+    KLOG(context_.logger, WARNING) << "refusing the connection from " << stream->remote().ToString()
+                                   << ": the hard connection limit of " << config_.hard_connection_limit
+                                   << " open connections is reached";
+    Emit(HardConnectionLimitReached{connections_.size(), config_.hard_connection_limit,
+                                    stream->remote().ToString()});
+    return;
+  }
   std::unique_ptr<Connection> c = Connection::Accepted(context_, *this, std::move(stream));
   Connection* raw = c.get();
   connections_.emplace(raw, Entry{std::move(c), nullptr});
   stats_.open_connections.fetch_add(1, std::memory_order_relaxed);
+}
+
+absl::Status NetworkCore::Admit(const Connection& c) {
+  if (ABSL_PREDICT_TRUE(blocks_.empty())) return absl::OkStatus();
+  const std::optional<Endpoint> socket = c.remote_endpoint();
+  const bool blocked = socket.has_value() ? blocks_.IsBlockedConnection(c.remote_system(), socket->ip)
+                                          : blocks_.IsBlocked(c.remote_system());
+  if (!blocked) return absl::OkStatus();
+  stats_.refused_blocked.fetch_add(1, std::memory_order_relaxed);
+  return absl::PermissionDeniedError(
+      absl::StrCat(c.remote_system().ToString(), " is blocked by ", context_.local_system.ToString()));
 }
 
 void NetworkCore::OnEstablished(Connection& c) {
@@ -283,12 +344,17 @@ void NetworkCore::OnEstablished(Connection& c) {
                               << c.session() << ")";
   peer->state = Peer::State::kConnected;
   peer->attempts = 0;
+  peer->wanted = false;
+  c.last_used = ++use_clock_;
+  c.announced = true;
+  Emit(ConnectionEstablished{peer->key, c.session(), c.remote_address()});
   if (peer->retry_scheduled) {
     dispatcher_context_.timer().Cancel(peer->retry_timer);
     peer->retry_scheduled = false;
   }
   TakeInbox(*peer);
   Pump(*peer);
+  if (peer->active == &c && c.established()) EnforceSoftLimit(c);
 }
 
 void NetworkCore::OnMessage(Connection& /*connection*/, NetMessage&& message) {
@@ -319,6 +385,17 @@ void NetworkCore::OnClosed(Connection& c, const absl::Status& why, bool graceful
   stats_.open_connections.fetch_sub(1, std::memory_order_relaxed);
   transport_->Post([this] { Reap(); });
   if (!why.ok() && absl::IsDataLoss(why)) stats_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+  if (!why.ok() && absl::IsInternal(why)) stats_.connection_faults.fetch_add(1, std::memory_order_relaxed);
+  // The session announced by ConnectionEstablished ends here, whether or not it is
+  // still the one in use (a merge or a restarted peer may have replaced it).
+  if (c.announced && peer != nullptr) {
+    if (graceful) {
+      Emit(ConnectionClosed{peer->key, c.session()});
+    } else {
+      stats_.unacknowledged_at_loss.fetch_add(c.unacknowledged(), std::memory_order_relaxed);
+      Emit(ConnectionLost{peer->key, c.session(), std::string(why.message()), c.unacknowledged()});
+    }
+  }
   if (peer != nullptr) {
     if (peer->dialling == &c) {
       peer->dialling = nullptr;
@@ -326,7 +403,11 @@ void NetworkCore::OnClosed(Connection& c, const absl::Status& why, bool graceful
     } else if (peer->active == &c) {
       peer->active = nullptr;
       peer->state = Peer::State::kIdle;
-      if (graceful) {
+      if (!shutting_down_ && Blocked(*peer)) {
+        KLOG(context_.logger, INFO) << "connection with " << peer->key << " (session " << c.session()
+                                    << ") closed: the system is blocked";
+        DropBlocked(*peer, /*report=*/true);
+      } else if (graceful) {
         stats_.connections_closed.fetch_add(1, std::memory_order_relaxed);
         KLOG(context_.logger, INFO) << "connection with " << peer->key << " (session " << c.session()
                                     << ") closed";
@@ -375,6 +456,7 @@ void NetworkCore::Tick() {
     if (!connections_.contains(c)) continue;
     ++c->ticks_alive;
     const bool heard = c->TakeReceivedSinceTick();
+    if (heard) c->last_used = ++use_clock_;
     if (c->stalled()) c->RetryRead();
     if (c->closed()) continue;
     switch (c->state()) {
@@ -506,6 +588,259 @@ void NetworkCore::OnDatagram(const Endpoint& from, std::span<const uint8_t> data
   } else {
     DeadLetter(message, "arrived over UDP but is addressed to another system");
   }
+}
+
+// ---- control plane ---------------------------------------------------------------------------
+
+uint64_t NetworkCore::AddStatusListener(NetworkStatusListener listener) {
+  std::lock_guard<std::mutex> lock(listeners_mu_);
+  const uint64_t id = next_listener_id_++;
+  listeners_.emplace_back(id, std::move(listener));
+  has_listeners_.store(true, std::memory_order_release);
+  return id;
+}
+
+void NetworkCore::RemoveStatusListener(uint64_t id) {
+  std::lock_guard<std::mutex> lock(listeners_mu_);
+  std::erase_if(listeners_, [id](const auto& entry) { return entry.first == id; });
+  has_listeners_.store(!listeners_.empty(), std::memory_order_release);
+}
+
+void NetworkCore::Emit(NetworkStatusIndication indication) {
+  if (!has_listeners_.load(std::memory_order_acquire)) return;
+  std::lock_guard<std::mutex> lock(listeners_mu_);
+  for (auto& [id, listener] : listeners_) listener(indication);
+}
+
+void NetworkCore::Request(NetworkStatusRequest request) {
+  if (shut_down_.load(std::memory_order_acquire)) return;
+  transport_->Post([this, request = std::move(request)]() mutable { Apply(request); });
+}
+
+void NetworkCore::InjectNetworkThreadFault(std::string what) {
+  transport_->Post([what = std::move(what)] { throw std::runtime_error(what); });
+}
+
+void NetworkCore::PoisonSystem(std::string_view reason) { dispatcher_context_.Poison(reason); }
+
+bool NetworkCore::Blocked(Peer& peer) {
+  if (peer.blocks_version != blocks_.version()) {
+    peer.blocked = blocks_.IsBlocked(peer.key);
+    peer.blocks_version = blocks_.version();
+  }
+  return peer.blocked;
+}
+
+void NetworkCore::DropBlocked(Peer& peer, bool report) {
+  const std::string reason = absl::StrCat(peer.key.ToString(), " is blocked");
+  const uint64_t dropped = peer.pending.count;
+  DropPending(peer, reason, stats_.dropped_blocked);
+  const bool wanted = std::exchange(peer.wanted, false);
+  if (peer.retry_scheduled) {
+    dispatcher_context_.timer().Cancel(peer.retry_timer);
+    peer.retry_scheduled = false;
+  }
+  if (report || dropped > 0 || wanted) Emit(ConnectionDropped{peer.key, dropped, reason});
+}
+
+void NetworkCore::ApplyBlockRules() {
+  std::vector<Connection*> refused;
+  for (auto& [c, entry] : connections_) {
+    if (c->closed()) continue;
+    const std::optional<Endpoint> socket = c->remote_endpoint();
+    bool blocked;
+    if (entry.peer != nullptr) {
+      blocked = socket.has_value() ? blocks_.IsBlockedConnection(entry.peer->key, socket->ip)
+                                   : blocks_.IsBlocked(entry.peer->key);
+    } else if (c->established()) {
+      blocked = socket.has_value() && blocks_.IsBlockedConnection(c->remote_system(), socket->ip);
+    } else {
+      blocked = socket.has_value() && blocks_.IsIpBlocked(socket->ip);
+    }
+    if (blocked) refused.push_back(c);
+  }
+  for (Connection* c : refused) {
+    if (!connections_.contains(c) || c->closed()) continue;
+    stats_.refused_blocked.fetch_add(1, std::memory_order_relaxed);
+    KLOG(context_.logger, WARNING) << "closing the connection with " << c->remote_address() << " ("
+                                   << c->remote_system() << "): blocked";
+    c->Close(absl::PermissionDeniedError(absl::StrCat(c->remote_system().ToString(), " is blocked by ",
+                                                      context_.local_system.ToString())),
+             wire::BLOCKED);
+  }
+  // Blocked systems without a connection: drop what waits for them.
+  peers_.ForEach([&](Peer& peer) {
+    if (peer.active == nullptr && peer.dialling == nullptr && Blocked(peer) &&
+        (!peer.pending.empty() || peer.wanted || peer.retry_scheduled)) {
+      peer.attempts = 0;
+      peer.state = Peer::State::kIdle;
+      DropBlocked(peer, /*report=*/true);
+    }
+  });
+}
+
+void NetworkCore::EnforceSoftLimit(const Connection& added) {
+  size_t established = 0;
+  Connection* lru = nullptr;
+  for (auto& [c, entry] : connections_) {
+    if (entry.peer == nullptr || entry.peer->active != c || !c->established()) continue;
+    ++established;
+    if (c == &added) continue;
+    // Traffic since the last look counts as use now.
+    const uint64_t frames = c->counters().frames_in + c->counters().frames_out;
+    if (frames != c->frames_seen) {
+      c->frames_seen = frames;
+      c->last_used = ++use_clock_;
+    }
+    if (lru == nullptr || c->last_used < lru->last_used) lru = c;
+  }
+  if (established <= config_.soft_connection_limit || lru == nullptr) return;
+  stats_.evicted_soft_limit.fetch_add(1, std::memory_order_relaxed);
+  const SystemPath evicted = connections_[lru].peer->key;
+  KLOG(context_.logger, INFO) << established << " established connections exceed the soft limit of "
+                              << config_.soft_connection_limit << ": closing the least recently used, with "
+                              << evicted << " (session " << lru->session() << ")";
+  Emit(SoftConnectionLimitExceeded{established, config_.soft_connection_limit, evicted});
+  lru->CloseGracefully("the soft connection limit is exceeded");
+}
+
+ConnectionsSnapshot NetworkCore::Snapshot() {
+  ConnectionsSnapshot snapshot;
+  for (auto& [c, entry] : connections_) {
+    if (c->closed()) continue;
+    ConnectionInfo info;
+    info.system = entry.peer != nullptr ? entry.peer->key : c->remote_system();
+    info.session = c->session();
+    switch (c->state()) {
+      case Connection::State::kConnecting:
+        info.state = ConnectionInfo::State::kConnecting;
+        break;
+      case Connection::State::kHandshake:
+        info.state = ConnectionInfo::State::kHandshake;
+        break;
+      case Connection::State::kEstablished:
+        info.state = ConnectionInfo::State::kEstablished;
+        break;
+      case Connection::State::kClosing:
+      case Connection::State::kClosed:
+        info.state = ConnectionInfo::State::kClosing;
+        break;
+    }
+    info.inbound = c->role() == Connection::Role::kAcceptor;
+    info.active = entry.peer != nullptr && entry.peer->active == c;
+    info.remote_address = c->remote_address();
+    if (info.active) info.queued_messages = entry.peer->pending.count;
+    info.buffered_bytes = c->buffered_bytes();
+    info.messages_in = c->counters().messages_in;
+    info.messages_out = c->counters().messages_out;
+    info.bytes_in = c->counters().bytes_in;
+    info.bytes_out = c->counters().bytes_out;
+    snapshot.connections.push_back(std::move(info));
+  }
+  peers_.ForEach([&](Peer& peer) {
+    TakeInbox(peer);
+    if (!peer.pending.empty() && (peer.active == nullptr || !peer.active->established()))
+      snapshot.waiting.push_back(peer.key);
+  });
+  return snapshot;
+}
+
+void NetworkCore::Apply(NetworkStatusRequest& request) {
+  if (shutting_down_ || failed_) return;
+  struct Visitor {
+    NetworkCore& core;
+    void Rules(bool changed) {
+      if (changed) core.ApplyBlockRules();
+    }
+    void operator()(const ConnectSystem& r) {
+      if (core.IsLocal(r.system)) {
+        KLOG(core.context_.logger, WARNING) << "ConnectSystem " << r.system << ": that is this system";
+        return;
+      }
+      Peer& peer = core.peers_.FindOrCreate(r.system);
+      peer.wanted = true;
+      core.TakeInbox(peer);
+      core.Pump(peer);
+      if (peer.active != nullptr && peer.active->established()) peer.wanted = false;
+    }
+    void operator()(const DisconnectSystem& r) {
+      Peer* peer = core.peers_.Find(r.system);
+      if (peer == nullptr || peer->active == nullptr || !peer->active->established()) {
+        KLOG(core.context_.logger, WARNING) << "DisconnectSystem " << r.system << ": not connected";
+        return;
+      }
+      peer->wanted = false;
+      core.TakeInbox(*peer);
+      core.Pump(*peer);  // what is queued goes out before Bye
+      if (peer->active != nullptr && peer->active->established())
+        peer->active->CloseGracefully("DisconnectSystem was requested");
+    }
+    void operator()(const BlockSystem& r) {
+      const bool changed = core.blocks_.BlockSystem(r.system);
+      core.Emit(BlockedSystem{r.system});
+      Rules(changed);
+    }
+    void operator()(const BlockIp& r) {
+      const bool changed = core.blocks_.BlockNet(IpNet(r.ip));
+      core.Emit(BlockedIp{r.ip});
+      Rules(changed);
+    }
+    void operator()(const BlockIpNet& r) {
+      const bool changed = core.blocks_.BlockNet(r.net);
+      core.Emit(BlockedIpNet{r.net});
+      Rules(changed);
+    }
+    void operator()(const AllowSystem& r) {
+      core.blocks_.AllowSystem(r.system);
+      core.Emit(AllowedSystem{r.system});
+    }
+    void operator()(const AllowIp& r) {
+      core.blocks_.AllowNet(IpNet(r.ip));
+      core.Emit(AllowedIp{r.ip});
+    }
+    void operator()(const AllowIpNet& r) {
+      core.blocks_.AllowNet(r.net);
+      core.Emit(AllowedIpNet{r.net});
+    }
+    void operator()(const QueryConnections&) { core.Emit(core.Snapshot()); }
+  };
+  std::visit(Visitor{*this}, request);
+}
+
+void NetworkCore::OnTransportFault(std::string_view what, bool fatal) {
+  if (failed_) return;
+  const absl::Time now = absl::Now();
+  std::erase_if(restarts_, [&](absl::Time t) { return now - t > kRestartWindow; });
+  if (!fatal && static_cast<int>(restarts_.size()) >= kMaxRestarts) fatal = true;
+  // Every connection is suspect after a fault outside them: close them all.
+  std::vector<Connection*> all;
+  for (auto& [c, entry] : connections_) all.push_back(c);
+  const std::string reason = absl::StrCat("the network thread failed: ", AsAbsl(what));
+  for (Connection* c : all) {
+    if (connections_.contains(c) && !c->closed()) c->Close(absl::UnavailableError(reason));
+  }
+  if (fatal) {
+    failed_ = true;
+    KLOG(context_.logger, ERROR) << reason << "; giving up (" << restarts_.size() << " restarts within "
+                                 << kRestartWindow << ")";
+    // The status provider poisons the system once it has passed the indication on
+    // (poisoning first would kill it before it could); without one, poison now.
+    if (has_listeners_.load(std::memory_order_acquire)) {
+      Emit(CriticalNetworkFailure{reason, /*recovered=*/false});
+    } else {
+      PoisonSystem(reason);
+    }
+    return;
+  }
+  restarts_.push_back(now);
+  stats_.network_thread_restarts.fetch_add(1, std::memory_order_relaxed);
+  KLOG(context_.logger, ERROR) << reason << "; restarted with fresh connections";
+  // Senders whose batch was in flight: take their queues again.
+  peers_.ForEach([&](Peer& peer) {
+    TakeInbox(peer);
+    Pump(peer);
+  });
+  Emit(CriticalNetworkFailure{reason, /*recovered=*/true});
 }
 
 // ---- shutdown -----------------------------------------------------------------------------

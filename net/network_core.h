@@ -21,6 +21,18 @@
 //    messages are still delivered.
 //  * Inbound Data frames are delivered on the network thread through the path
 //    registry (routing policies included), each NetMessage carrying its session id.
+//  * Control plane (FEATURES.md N4; net/network_status.h says when each status
+//    indication is emitted): block and allow rules (net/block_list.h) refuse
+//    connections before their handshake completes and drop what is queued for a
+//    blocked system as counted dead letters; the soft connection limit closes the
+//    least recently used connection gracefully, the hard limit refuses new ones.
+//  * Failure isolation (N6): a serialiser that fails or throws drops that one
+//    message (counted, logged); an exception while handling one connection closes
+//    that connection only; an exception elsewhere on the network thread restarts
+//    it — every connection is closed (ConnectionLost), queues are kept and dial
+//    again, CriticalNetworkFailure{recovered} is emitted. More than
+//    kMaxRestarts restarts within kRestartWindow, or a failure of the event loop
+//    itself, emit CriticalNetworkFailure{!recovered} and poison the system.
 //
 // The state machine takes time only from the system's Timer (a periodic tick and
 // one-shot retry timers, both posted to the network thread), never from the clock.
@@ -37,16 +49,22 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "base/uuid.h"
 #include "net/batch_delivery.h"
+#include "net/block_list.h"
 #include "net/connection.h"
 #include "net/network_config.h"
+#include "net/network_status.h"
 #include "net/peer.h"
 #include "net/peer_table.h"
 #include "net/transport.h"
@@ -74,7 +92,19 @@ struct NetworkStats {
   std::atomic<uint64_t> datagrams_sent{0};
   std::atomic<uint64_t> datagrams_received{0};
   std::atomic<uint64_t> datagrams_dropped{0};  // malformed in, or refused out
+  std::atomic<uint64_t> dropped_blocked{0};     // queued for, or sent to, a blocked system
+  std::atomic<uint64_t> refused_blocked{0};     // connections refused or closed by a block rule
+  std::atomic<uint64_t> refused_hard_limit{0};  // connections refused at the hard limit
+  std::atomic<uint64_t> evicted_soft_limit{0};  // connections closed by the soft limit
+  std::atomic<uint64_t> connection_faults{0};   // connections closed by an exception
+  std::atomic<uint64_t> network_thread_restarts{0};
+  // Summed over lost connections: messages sent that the peer had not
+  // acknowledged (an upper bound of what the losses cost).
+  std::atomic<uint64_t> unacknowledged_at_loss{0};
 };
+
+// Receives the status indications (network thread; must not block).
+using NetworkStatusListener = absl::AnyInvocable<void(const NetworkStatusIndication&)>;
 
 class NetworkCore final : public ConnectionOwner {
  public:
@@ -97,10 +127,29 @@ class NetworkCore final : public ConnectionOwner {
   bool IsLocal(const SystemPath& system) const;
 
   const NetworkStats& stats() const { return stats_; }
+
+  // ---- control plane (any thread) ----------------------------------------------------
+  // Adds a receiver of every status indication from now on; returns its id.
+  uint64_t AddStatusListener(NetworkStatusListener listener);
+  // After this returns, the listener is never called again.
+  void RemoveStatusListener(uint64_t id);
+  // Applies `request` on the network thread (answers go to the listeners). Ignored
+  // after Shutdown.
+  void Request(NetworkStatusRequest request);
+  // Poisons the system (V4) after a fatal network failure: called by the status
+  // provider once it has triggered CriticalNetworkFailure{!recovered}, or by the
+  // core itself when nobody listens.
+  void PoisonSystem(std::string_view reason);
+  // Fault injection for tests (N6): throws `what` from a task on the network thread.
+  void InjectNetworkThreadFault(std::string what);
+
+  static constexpr int kMaxRestarts = 5;
+  static constexpr absl::Duration kRestartWindow = absl::Seconds(10);
   const Uuid& incarnation() const { return context_.local_incarnation; }
   const SystemPath& local_system() const { return context_.local_system; }
 
   // ConnectionOwner (network thread).
+  absl::Status Admit(const Connection& connection) override;
   void OnEstablished(Connection& connection) override;
   void OnMessage(Connection& connection, NetMessage&& message) override;
   void OnReceiveBatchBegin(Connection& /*connection*/) override { delivery_.Begin(); }
@@ -132,6 +181,17 @@ class NetworkCore final : public ConnectionOwner {
   void Reap();
   void BeginShutdown();
   bool Preferred(const Connection& c) const;
+  // Control plane (network thread).
+  void Emit(NetworkStatusIndication indication);
+  void Apply(NetworkStatusRequest& request);
+  bool Blocked(Peer& peer);
+  // Closes what the block rules now refuse and drops what is queued for blocked systems.
+  void ApplyBlockRules();
+  // Drops what is queued for blocked `peer`; ConnectionDropped if `report` or any was.
+  void DropBlocked(Peer& peer, bool report);
+  void EnforceSoftLimit(const Connection& added);
+  ConnectionsSnapshot Snapshot();
+  void OnTransportFault(std::string_view what, bool fatal);
 
   const DispatcherContext dispatcher_context_;
   const NetworkConfig config_;
@@ -156,7 +216,17 @@ class NetworkCore final : public ConnectionOwner {
   runtime_internal::MpscStack udp_inbox_;
   std::atomic<bool> udp_scheduled_{false};
 
+  // Status listeners (rarely changed; emitting takes the lock once per indication).
+  std::mutex listeners_mu_;
+  std::vector<std::pair<uint64_t, NetworkStatusListener>> listeners_ ABSL_GUARDED_BY(listeners_mu_);
+  uint64_t next_listener_id_ ABSL_GUARDED_BY(listeners_mu_) = 1;
+  std::atomic<bool> has_listeners_{false};
+
   // ---- network thread ----
+  BlockList blocks_;
+  uint64_t use_clock_ = 0;               // orders connection activity (soft limit LRU)
+  std::vector<absl::Time> restarts_;     // network thread restarts within kRestartWindow
+  bool failed_ = false;                  // gave up after a fatal fault
   absl::flat_hash_map<Connection*, Entry> connections_;
   std::vector<std::unique_ptr<Connection>> graveyard_;
   OutList udp_pending_;

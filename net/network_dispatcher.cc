@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status.h"
+#include "net/network_status_provider.h"
 #include "net/tcp_transport.h"
 
 namespace kompact::net {
@@ -31,11 +32,13 @@ absl::StatusOr<std::unique_ptr<NetworkDispatcher>> NetworkDispatcher::Create(
     return Annotate(bound.status(),
                     absl::StrCat("kompact.net: cannot bind ", Endpoint{bind_ip, config.port}.ToString()));
   }
-  const SystemPath system_path(config.transport, advertised_ip, bound->port);
+  const SystemPath system_path(config.transport, advertised_ip,
+                               config.advertised_port != 0 ? config.advertised_port : bound->port);
 
   KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<PathRegistry> registry,
                            PathRegistry::Create(context, system_path));
   std::unique_ptr<NetworkDispatcher> d(new NetworkDispatcher(config, std::move(registry)));
+  d->bound_port_ = bound->port;
   d->core_ = std::make_unique<NetworkCore>(context, d->config_, d->registry(), std::move(transport),
                                            system_path, std::move(pool));
   KOMPACT_RETURN_IF_ERROR(d->core_->Start());
@@ -65,8 +68,33 @@ void NetworkDispatcher::Deliver(NetMessage&& message) {
 }
 
 void NetworkDispatcher::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(provider_mu_);
+    shut_down_ = true;
+    provider_.reset();
+  }
   core_->Shutdown();
   registry().Shutdown();
+}
+
+NetworkDispatcher* NetworkDispatcher::Of(const KompactSystem& system) {
+  return dynamic_cast<NetworkDispatcher*>(system.dispatcher());
+}
+
+absl::StatusOr<AnyComponent> NetworkDispatcher::StatusProvider(const KompactSystem& system) {
+  if (system.dispatcher() != this) {
+    return absl::InvalidArgumentError("NetworkDispatcher::StatusProvider: the system is not this dispatcher's");
+  }
+  std::lock_guard<std::mutex> lock(provider_mu_);
+  if (shut_down_) {
+    return absl::FailedPreconditionError("the network status port is gone: the system is shutting down");
+  }
+  if (!provider_.has_value()) {
+    Component<NetworkStatusProvider> provider = system.Create<NetworkStatusProvider>(core_.get());
+    system.Start(provider);
+    provider_ = provider;
+  }
+  return *provider_;
 }
 
 }  // namespace kompact::net

@@ -24,16 +24,23 @@
 #define KOMPACT_NET_NETWORK_DISPATCHER_H_
 
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "net/network_config.h"
 #include "net/network_core.h"
+#include "net/network_status.h"
 #include "routing/path_registry.h"
 #include "routing/registry_dispatcher.h"
+#include "runtime/component.h"
 #include "runtime/dispatcher.h"
+#include "runtime/kompact_system.h"
 
 namespace kompact::net {
 
@@ -55,15 +62,33 @@ class NetworkDispatcher final : public RegistryDispatcher {
   // The network layer's counters.
   const NetworkStats& stats() const { return core_->stats(); }
   const NetworkConfig& config() const { return config_; }
+  // The port the listener is bound to (system_path() may advertise another one,
+  // kompact.net.advertised-port).
+  uint16_t bound_port() const { return bound_port_; }
   // This system's incarnation id (new every time a system starts).
   const Uuid& incarnation() const { return core_->incarnation(); }
+
+  // The network dispatcher of `system`, or null if it has another dispatcher.
+  static NetworkDispatcher* Of(const KompactSystem& system);
+  // The component providing NetworkStatusPort (net/network_status_provider.h),
+  // created and started on first use. `system` must be this dispatcher's.
+  // kFailedPrecondition once the system is shutting down.
+  absl::StatusOr<AnyComponent> StatusProvider(const KompactSystem& system);
+  // Applies a status-port request without a port (same semantics).
+  void Request(NetworkStatusRequest request) { core_->Request(std::move(request)); }
+  // Fault injection for tests (N6): an exception thrown on the network thread.
+  void InjectNetworkThreadFault(std::string what) { core_->InjectNetworkThreadFault(std::move(what)); }
 
  private:
   NetworkDispatcher(NetworkConfig config, std::unique_ptr<PathRegistry> registry)
       : RegistryDispatcher(std::move(registry)), config_(std::move(config)) {}
 
   const NetworkConfig config_;
+  uint16_t bound_port_ = 0;
   std::unique_ptr<NetworkCore> core_;
+  std::mutex provider_mu_;
+  std::optional<AnyComponent> provider_ ABSL_GUARDED_BY(provider_mu_);
+  bool shut_down_ ABSL_GUARDED_BY(provider_mu_) = false;
 };
 
 }  // namespace kompact::net

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "net/testing/net_test_util.h"
+#include "net/testing/status_monitor.h"
 #include "routing/testing/recorder.h"
 #include "testing/status_matchers.h"
 #include "testing/wait_until.h"
@@ -27,6 +28,9 @@ namespace {
 
 using ::kompact::net_testing::NetSystem;
 using ::kompact::net_testing::NetworkOf;
+using ::kompact::net_testing::StartMonitor;
+using ::kompact::net_testing::StatusLog;
+using ::kompact::net_testing::StatusMonitor;
 using ::kompact::net_testing::TestNetworkConfig;
 using ::kompact::routing_testing::Inbox;
 using ::kompact::routing_testing::Received;
@@ -143,6 +147,45 @@ TEST(PeerProcess, AKilledPeerIsLostAndAPeerRestartedOnItsPortGetsTheQueuedMessag
   EXPECT_EQ(echoed.size() + second->DeadLetters(), static_cast<size_t>(kQueued));
   for (size_t i = 1; i < echoed.size(); ++i) EXPECT_LT(echoed[i - 1], echoed[i]) << "out of order";
   EXPECT_EQ(NetworkOf(a).stats().dropped_unreachable.load(), 0u);
+  r = Component<Recorder>();
+  ASSERT_OK(a.Shutdown());
+}
+
+TEST(PeerProcess, AKilledPeerIsReportedLostThenDroppedWithTheMessagesSentMeanwhile) {
+  const std::vector<std::string> argv = ::testing::internal::GetArgvs();
+  ASSERT_GE(argv.size(), 2u) << "usage: peer_process_test <echo_server binary>";
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  auto child = std::make_unique<Child>(argv[1], tmp != nullptr ? tmp : "/tmp", 0, 3);
+  const uint16_t port = child->WaitForPort();
+  ASSERT_NE(port, 0);
+  ASSERT_OK_AND_ASSIGN(KompactSystem a, NetSystem(TestNetworkConfig(), "client"));  // 5 retries, 50 ms apart
+  auto log = std::make_shared<StatusLog>();
+  ASSERT_OK_AND_ASSIGN(Component<StatusMonitor> monitor, StartMonitor(a, log));
+  auto inbox = std::make_shared<Inbox>();
+  Component<Recorder> r = a.Create<Recorder>(inbox, 1);
+  a.Start(r);
+  ASSERT_OK_AND_ASSIGN(ActorPath me, a.Register(r).Wait());
+  const SystemPath peer(Transport::kTcp, IpAddress::Loopback(), port);
+  ASSERT_OK_AND_ASSIGN(ActorPath echo, ActorPath::Named(peer, {"echo"}));
+  echo.Tell(std::string("before"), me.Via(a));
+  ASSERT_TRUE(inbox->WaitFor(1));
+
+  child->Kill();
+  ASSERT_TRUE(log->WaitFor<net::ConnectionLost>());
+  constexpr int kMeanwhile = 4;
+  for (int i = 0; i < kMeanwhile; ++i) echo.Tell(absl::StrCat("meanwhile", i), me.Via(a));
+  ASSERT_TRUE(log->WaitFor<net::ConnectionDropped>());
+  EXPECT_EQ(log->Names(), "ConnectionEstablished,ConnectionLost,ConnectionDropped");
+  const net::ConnectionEstablished established = log->All<net::ConnectionEstablished>()[0];
+  const net::ConnectionLost lost = log->All<net::ConnectionLost>()[0];
+  const net::ConnectionDropped dropped = log->All<net::ConnectionDropped>()[0];
+  EXPECT_EQ(established.system, peer);
+  EXPECT_EQ(lost.system, peer);
+  EXPECT_EQ(lost.session, established.session);
+  EXPECT_EQ(dropped.system, peer);
+  EXPECT_EQ(dropped.dropped_messages, static_cast<uint64_t>(kMeanwhile));
+  EXPECT_EQ(NetworkOf(a).stats().dropped_unreachable.load(), static_cast<uint64_t>(kMeanwhile));
+  monitor = Component<StatusMonitor>();
   r = Component<Recorder>();
   ASSERT_OK(a.Shutdown());
 }

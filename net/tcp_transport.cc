@@ -14,6 +14,9 @@
 #include <array>
 #include <chrono>
 #include <cstring>
+#include <exception>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -120,6 +123,27 @@ class TcpTransport::TcpStream final : public Stream, public IoObject {
     if (handler_ != nullptr && !connecting_) handler_->OnReadable();
   }
 
+  // Runs one of this stream's handler calls; an exception escaping it is reported
+  // to the handler (which closes the stream) instead of ending the network thread.
+  template <typename F>
+  static void Guarded(TcpTransport* transport, uint64_t id, F&& call) {
+    std::string what;
+    try {
+      call();
+      return;
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+      what = "an exception that is not a std::exception";
+    }
+    auto it = transport->objects_.find(id);
+    if (it == transport->objects_.end()) return;  // the handler destroyed it already
+    auto* stream = static_cast<TcpStream*>(it->second);
+    KLOG(transport->options_.logger, ERROR)
+        << "the handler of the connection with " << stream->remote_.ToString() << " threw: " << what;
+    if (stream->handler_ != nullptr) stream->handler_->OnFault(what);
+  }
+
  private:
   TcpTransport* transport_;
   int fd_;
@@ -198,6 +222,11 @@ absl::StatusOr<Endpoint> TcpTransport::Bind(const Endpoint& endpoint, bool udp) 
     (void)::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, udp_fd_, &ev);
   }
   listen_fd_ = fd;
+  // Dialled connections leave from the bound address (unless it is the any-address),
+  // so peers see this system's own IP (their IP block rules depend on it).
+  const bool any = endpoint.ip.is_v4() ? endpoint.ip == IpAddress::V4(0, 0, 0, 0)
+                                       : endpoint.ip == IpAddress::V6(std::array<uint8_t, 16>{});
+  if (!any) source_ip_ = endpoint.ip;
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLET;
   ev.data.u64 = kListenId;
@@ -278,6 +307,19 @@ absl::StatusOr<std::unique_ptr<Stream>> TcpTransport::Dial(const Endpoint& remot
   const int fd = ::socket(Family(remote), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return Errno("socket", errno);
   SetNoDelay(fd, options_.tcp_nodelay);
+  if (source_ip_.has_value() && source_ip_->family() == remote.ip.family()) {
+    int one = 1;
+    (void)setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));  // port chosen at connect
+    sockaddr_storage source;
+    const socklen_t source_len = Endpoint{*source_ip_, 0}.ToSockaddr(source);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&source), source_len) != 0) {
+      const int err = errno;
+      ::close(fd);
+      return Errno(absl::StrCat("binding the source address ", source_ip_->ToString(), " to dial ",
+                                remote.ToString()),
+                   err);
+    }
+  }
   sockaddr_storage addr;
   const socklen_t len = remote.ToSockaddr(addr);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 && errno != EINPROGRESS) {
@@ -388,7 +430,22 @@ void TcpTransport::RunPosted() {
     std::lock_guard<std::mutex> lock(post_mu_);
     tasks.swap(posted_);
   }
-  for (auto& task : tasks) std::move(task)();
+  // A task that throws is a fault of the loop, not of the tasks after it.
+  for (auto& task : tasks) {
+    try {
+      std::move(task)();
+    } catch (const std::exception& e) {
+      ReportFault(e.what());
+    } catch (...) {
+      ReportFault("an exception that is not a std::exception");
+    }
+  }
+}
+
+void TcpTransport::ReportFault(std::string_view what) {
+  KLOG(options_.logger, ERROR) << "the network thread caught an exception: " << what << "; it goes on";
+  wake_pending_.store(false, std::memory_order_release);
+  if (callbacks_.on_fault) callbacks_.on_fault(what, /*fatal=*/false);
 }
 
 void TcpTransport::Loop() {
@@ -397,49 +454,57 @@ void TcpTransport::Loop() {
   const auto spin = std::chrono::nanoseconds(absl::ToInt64Nanoseconds(options_.spin_before_block));
   Clock::time_point spin_until = Clock::now();
   while (!stop_.load(std::memory_order_acquire)) {
-    // Poll while inside the spin window (or while reads are to be resumed), else block.
-    const bool spinning = spin.count() > 0 && Clock::now() < spin_until;
-    const int timeout = resume_reading_.empty() && !spinning ? -1 : 0;
-    const int n = ::epoll_wait(epoll_fd_, events.data(), kMaxEvents, timeout);
-    if (n < 0 && errno != EINTR) {
-      KLOG(options_.logger, ERROR) << "epoll_wait failed: " << std::strerror(errno);
-      return;
-    }
-    if (n > 0) {
-      if (spin.count() > 0) spin_until = Clock::now() + spin;
-    } else if (spinning && !has_posted_.load(std::memory_order_acquire)) {
-      std::this_thread::yield();
-      continue;
-    }
-    bool woken = false;
-    for (int i = 0; i < n; ++i) {
-      const uint64_t id = events[i].data.u64;
-      if (id == kWakeId) {
-        woken = true;
-      } else if (id == kListenId) {
-        AcceptAll();
-      } else if (id == kUdpId) {
-        if (events[i].events & EPOLLIN) ReceiveDatagrams();
-        if (events[i].events & EPOLLOUT) woken = true;  // queued datagrams may go now
-      } else if (auto it = objects_.find(id); it != objects_.end()) {
-        it->second->OnEvents(events[i].events);
+    try {
+      // Poll while inside the spin window (or while reads are to be resumed), else block.
+      const bool spinning = spin.count() > 0 && Clock::now() < spin_until;
+      const int timeout = resume_reading_.empty() && !spinning ? -1 : 0;
+      const int n = ::epoll_wait(epoll_fd_, events.data(), kMaxEvents, timeout);
+      if (n < 0 && errno != EINTR) {
+        const std::string what = absl::StrCat("epoll_wait failed: ", std::strerror(errno));
+        KLOG(options_.logger, ERROR) << what << "; the network thread ends";
+        if (callbacks_.on_fault) callbacks_.on_fault(what, /*fatal=*/true);
+        return;
       }
-    }
-    if (!resume_reading_.empty()) {
-      std::vector<uint64_t> resume;
-      resume.swap(resume_reading_);
-      for (uint64_t id : resume) {
-        if (auto it = objects_.find(id); it != objects_.end())
-          static_cast<TcpStream*>(it->second)->Readable();
+      if (n > 0) {
+        if (spin.count() > 0) spin_until = Clock::now() + spin;
+      } else if (spinning && !has_posted_.load(std::memory_order_acquire)) {
+        std::this_thread::yield();
+        continue;
       }
-    }
-    if (woken || has_posted_.load(std::memory_order_acquire)) {
-      // on_wake first: what senders queued before a task was posted (e.g. messages
-      // sent right before Shutdown posts BeginShutdown) is taken before the task runs.
-      const bool posted = has_posted_.load(std::memory_order_acquire);
-      wake_pending_.store(false, std::memory_order_release);
-      if (callbacks_.on_wake) callbacks_.on_wake();
-      if (posted) RunPosted();
+      bool woken = false;
+      for (int i = 0; i < n; ++i) {
+        const uint64_t id = events[i].data.u64;
+        if (id == kWakeId) {
+          woken = true;
+        } else if (id == kListenId) {
+          AcceptAll();
+        } else if (id == kUdpId) {
+          if (events[i].events & EPOLLIN) ReceiveDatagrams();
+          if (events[i].events & EPOLLOUT) woken = true;  // queued datagrams may go now
+        } else if (auto it = objects_.find(id); it != objects_.end()) {
+          TcpStream::Guarded(this, id, [&] { it->second->OnEvents(events[i].events); });
+        }
+      }
+      if (!resume_reading_.empty()) {
+        std::vector<uint64_t> resume;
+        resume.swap(resume_reading_);
+        for (uint64_t id : resume) {
+          if (auto it = objects_.find(id); it != objects_.end())
+            TcpStream::Guarded(this, id, [&] { static_cast<TcpStream*>(it->second)->Readable(); });
+        }
+      }
+      if (woken || has_posted_.load(std::memory_order_acquire)) {
+        // on_wake first: what senders queued before a task was posted (e.g. messages
+        // sent right before Shutdown posts BeginShutdown) is taken before the task runs.
+        const bool posted = has_posted_.load(std::memory_order_acquire);
+        wake_pending_.store(false, std::memory_order_release);
+        if (callbacks_.on_wake) callbacks_.on_wake();
+        if (posted) RunPosted();
+      }
+    } catch (const std::exception& e) {
+      ReportFault(e.what());
+    } catch (...) {
+      ReportFault("an exception that is not a std::exception");
     }
   }
 }

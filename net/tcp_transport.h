@@ -5,7 +5,8 @@
 // burst of senders costs one syscall. After activity the loop polls for
 // Options::spin_before_block before it blocks, so a quick reply needs no wake-up. Writes gather all parts in
 // one sendmsg. Events are edge-triggered; every fd is registered under a numeric id, so an event for a stream
-// destroyed earlier in the same batch is ignored.
+// destroyed earlier in the same batch is ignored. Dialled connections leave from the
+// bound IP address (not the any-address), so peers see the IP this system binds.
 //
 // Thread-safety and lifetime: see transport.h.
 #ifndef KOMPACT_NET_TCP_TRANSPORT_H_
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -63,6 +65,8 @@ class TcpTransport final : public Transport {
   uint64_t Register(int fd, uint32_t events, IoObject* object);
   void Unregister(uint64_t id, int fd);
   void Loop();
+  // An exception escaped the loop outside any stream: report it and go on.
+  void ReportFault(std::string_view what);
   void RunPosted();
   void AcceptAll();
   void ReceiveDatagrams();
@@ -72,6 +76,7 @@ class TcpTransport final : public Transport {
   int wake_fd_ = -1;
   int listen_fd_ = -1;
   int udp_fd_ = -1;
+  std::optional<IpAddress> source_ip_;  // dialled connections bind to it (the bound IP)
   Callbacks callbacks_;
   std::thread thread_;
   std::atomic<std::thread::id> thread_id_{};

@@ -9,10 +9,14 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "base/absl_compat.h"
 #include "gtest/gtest.h"
 #include "testing/status_matchers.h"
 #include "testing/wait_until.h"
@@ -31,6 +35,7 @@ class Collector : public StreamHandler {
     connected_called = true;
   }
   void OnReadable() override {
+    if (throw_on_read.load()) throw std::runtime_error("boom in OnReadable");
     uint8_t buf[4096];
     for (;;) {
       absl::StatusOr<size_t> n = stream->Read(buf);
@@ -44,6 +49,14 @@ class Collector : public StreamHandler {
     }
   }
   void OnWritable() override { writable.fetch_add(1); }
+  void OnFault(std::string_view what) override {
+    std::lock_guard<std::mutex> lock(mu);
+    fault = std::string(what);
+  }
+  std::string Fault() {
+    std::lock_guard<std::mutex> lock(mu);
+    return fault;
+  }
 
   std::string Data() {
     std::lock_guard<std::mutex> lock(mu);
@@ -61,6 +74,8 @@ class Collector : public StreamHandler {
   std::string data;
   std::optional<absl::Status> end;
   std::atomic<int> writable{0};
+  std::atomic<bool> throw_on_read{false};
+  std::string fault;
 };
 
 class TcpTransportTest : public ::testing::Test {
@@ -96,6 +111,10 @@ class TcpTransportTest : public ::testing::Test {
       accepts_.fetch_add(1);
     };
     cb.on_wake = [this] { server_wakes_.fetch_add(1); };
+    cb.on_fault = [this](std::string_view what, bool fatal) {
+      std::lock_guard<std::mutex> lock(dmu_);
+      faults_.push_back(absl::StrCat(fatal ? "fatal: " : "", AsAbsl(what)));
+    };
     cb.on_datagram = [this](const Endpoint&, std::span<const uint8_t> d) {
       std::lock_guard<std::mutex> lock(dmu_);
       datagrams_.emplace_back(d.begin(), d.end());
@@ -131,6 +150,7 @@ class TcpTransportTest : public ::testing::Test {
   std::atomic<int> server_wakes_{0};
   std::mutex dmu_;
   std::vector<std::vector<uint8_t>> datagrams_;
+  std::vector<std::string> faults_;  // guarded by dmu_
   Collector client_handler_;
   std::unique_ptr<Stream> dialled_;  // network thread of client_
 };
@@ -176,6 +196,53 @@ TEST_F(TcpTransportTest, DialledAndAcceptedStreamsExchangeBytesBothWays) {
   RunOn(*client_, [&] { dialled_->ShutdownWrite(); });
   ASSERT_TRUE(WaitUntil([&] { return accepted_[0].collector->End().has_value(); }));
   EXPECT_EQ(accepted_[0].collector->End()->message(), "end of stream");
+}
+
+TEST_F(TcpTransportTest, AHandlerThatThrowsGetsOnFaultAndTheLoopGoesOn) {
+  StartServer();
+  StartClient();
+  Dial();
+  ASSERT_TRUE(WaitUntil([&] { return accepts_.load() == 1; }));
+  accepted_[0].collector->throw_on_read = true;
+  auto write = [&](Stream& stream, const std::string& text) {
+    const iovec part{const_cast<char*>(text.data()), text.size()};
+    ASSERT_OK(stream.Write(std::span<const iovec>(&part, 1)).status());
+  };
+  RunOn(*client_, [&] { write(*dialled_, "first"); });
+  ASSERT_TRUE(WaitUntil([&] { return !accepted_[0].collector->Fault().empty(); }));
+  EXPECT_THAT(accepted_[0].collector->Fault(), ::testing::HasSubstr("boom in OnReadable"));
+  {
+    std::lock_guard<std::mutex> lock(dmu_);
+    EXPECT_TRUE(faults_.empty()) << "a stream's fault is not the loop's";
+  }
+  // The loop serves another connection as before.
+  Collector second;
+  std::unique_ptr<Stream> second_stream;
+  RunOn(*client_, [&] {
+    absl::StatusOr<std::unique_ptr<Stream>> s = client_->Dial(bound_, &second);
+    ASSERT_OK(s.status());
+    second.stream = s->get();
+    second_stream = *std::move(s);
+  });
+  ASSERT_TRUE(WaitUntil([&] { return accepts_.load() == 2; }));
+  ASSERT_TRUE(WaitUntil([&] {
+    std::lock_guard<std::mutex> lock(second.mu);
+    return second.connected_called;
+  }));
+  RunOn(*client_, [&] { write(*second_stream, "second"); });
+  ASSERT_TRUE(WaitUntil([&] { return accepted_[1].collector->Data() == "second"; }));
+  RunOn(*client_, [&] { second_stream.reset(); });
+}
+
+TEST_F(TcpTransportTest, APostedTaskThatThrowsIsALoopFaultAndLaterTasksStillRun) {
+  StartServer();
+  std::atomic<bool> later{false};
+  server_->Post([] { throw std::runtime_error("boom in a task"); });
+  server_->Post([&] { later = true; });
+  ASSERT_TRUE(WaitUntil([&] { return later.load(); }));
+  std::lock_guard<std::mutex> lock(dmu_);
+  ASSERT_EQ(faults_.size(), 1u);
+  EXPECT_EQ(faults_[0], "boom in a task");
 }
 
 TEST_F(TcpTransportTest, ADialToAClosedPortReportsAnError) {

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
@@ -41,6 +42,9 @@ class StreamHandler {
   virtual void OnReadable() = 0;
   // Write() would accept bytes again after it returned 0.
   virtual void OnWritable() = 0;
+  // An exception escaped one of the calls above (`what` says which and why). The
+  // handler must close its stream; the transport and every other stream go on.
+  virtual void OnFault(std::string_view what) = 0;
 };
 
 // A reliable, ordered byte stream to one remote endpoint (a TCP connection).
@@ -75,6 +79,10 @@ class Transport {
     absl::AnyInvocable<void()> on_wake;
     // One datagram received on the UDP socket (the bytes are valid during the call).
     absl::AnyInvocable<void(const Endpoint& from, std::span<const uint8_t> datagram)> on_datagram;
+    // An exception escaped a callback or posted task outside any stream's handler
+    // (`fatal` false: the loop goes on after this call), or the loop itself failed
+    // and the network thread is ending (`fatal` true). Called on the network thread.
+    absl::AnyInvocable<void(std::string_view what, bool fatal)> on_fault;
   };
 
   virtual ~Transport() = default;

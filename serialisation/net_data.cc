@@ -1,5 +1,6 @@
 #include "serialisation/net_data.h"
 
+#include <exception>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -7,6 +8,21 @@
 #include "glog/logging.h"
 
 namespace kompact {
+namespace {
+
+// Runs a boxed value's serialiser: a serialiser that throws becomes an error (so
+// the network layer drops that one message with a reason, not the process).
+absl::Status RunSerialiser(const serialisation_internal::BoxedValue& b, BufMut& out) {
+  try {
+    return b.Serialise(out);
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("the serialiser threw: ", e.what()));
+  } catch (...) {
+    return absl::InternalError("the serialiser threw an exception that is not a std::exception");
+  }
+}
+
+}  // namespace
 
 absl::Status NetData::AnnotateDeser(const absl::Status& s, std::string_view type_name) const {
   return ::kompact::Annotate(s, absl::StrCat("deserialising ", AsAbsl(type_name), " (SerId ", ser_id_, ")"));
@@ -15,7 +31,7 @@ absl::Status NetData::AnnotateDeser(const absl::Status& s, std::string_view type
 absl::StatusOr<std::vector<uint8_t>> NetData::SerialiseBox() const {
   const serialisation_internal::BoxedValue* b = box();
   VectorBufMut buf(b->SizeHint());
-  absl::Status s = b->Serialise(buf);
+  absl::Status s = RunSerialiser(*b, buf);
   if (s.ok()) s = buf.status();
   if (!s.ok()) {
     return ::kompact::Annotate(
@@ -30,7 +46,7 @@ absl::Status NetData::SerialiseTo(BufMut& out) const {
       return absl::FailedPreconditionError("NetData::SerialiseTo: the data is empty");
     case Kind::kBoxed: {
       const serialisation_internal::BoxedValue* b = box();
-      absl::Status s = b->Serialise(out);
+      absl::Status s = RunSerialiser(*b, out);
       if (s.ok()) s = out.status();
       if (!s.ok()) {
         return ::kompact::Annotate(
@@ -69,7 +85,7 @@ absl::Status NetData::TrySerialise(EncodeBuffer& buffer) {
     case Kind::kBoxed: {
       const serialisation_internal::BoxedValue* b = box();
       EncodeBuffer::Encoder enc = buffer.Begin(b->SizeHint());
-      absl::Status s = b->Serialise(enc);
+      absl::Status s = RunSerialiser(*b, enc);
       absl::StatusOr<ChunkLease> lease = enc.Finish();
       if (s.ok()) s = lease.status();
       if (!s.ok()) {

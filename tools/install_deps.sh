@@ -21,6 +21,7 @@ PKGS=(
   libtomlplusplus-dev                    # configuration files (base/config)
   libcaf-dev                             # C++ Actor Framework: the peer in bench/peers/caf
   python3                                # tools/ci/*.py
+  iproute2                               # ip netns / veth for //net:multi_host_test
 )
 
 quiet=0

@@ -2,7 +2,8 @@
 // an Echo registered at "echo" answers every std::string with "echo:" + it, to the
 // sender's path. Writes its port to --port-file once "echo" is registered. On the
 // message "quit" it writes "dead_letters=N" to --status-file and exits 0. It
-// exits by itself (1) after --lifetime-s seconds (default 60).
+// exits by itself (1) after --lifetime-s seconds (default 60). --bind ADDRESS
+// (default 127.0.0.1) is the address it listens on.
 //
 //   echo_server --port 0 --port-file /tmp/p --status-file /tmp/s
 #include <atomic>
@@ -51,7 +52,7 @@ bool WriteAtomically(const std::string& path, const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string port_file, status_file;
+  std::string port_file, status_file, bind = "127.0.0.1";
   uint32_t port = 0;
   int64_t lifetime_s = 60;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -62,12 +63,15 @@ int main(int argc, char** argv) {
       status_file = value;
     } else if (flag == "--port") {
       if (!absl::SimpleAtoi(value, &port) || port > 65535) return 2;
+    } else if (flag == "--bind") {
+      bind = value;
     } else if (flag == "--lifetime-s") {
       if (!absl::SimpleAtoi(value, &lifetime_s)) return 2;
     }
   }
   kompact::net::NetworkConfig net;
   net.port = static_cast<uint16_t>(port);
+  net.bind_address = bind;
   net.heartbeat_interval = absl::Milliseconds(50);
   net.heartbeat_timeout = absl::Milliseconds(500);
   absl::StatusOr<kompact::KompactSystem> system =

@@ -1,0 +1,198 @@
+// The network status port (FEATURES.md N4; Kompact's NetworkStatusPort): how a
+// component learns that other systems come and go, and how it blocks, allows,
+// connects and disconnects them.
+//
+// Connect a component's RequiredPort<NetworkStatusPort> to the system's provider
+// with kompact::net::ConnectNetworkStatus (net/network_status_provider.h).
+//
+// Indications, and exactly when each is emitted (all on the provider's thread, in
+// the order the network thread produced them):
+//  * ConnectionEstablished — a connection with `system` finished its handshake and
+//    carries messages (session: its id, also on every NetMessage received over it).
+//    Each Established is later followed by exactly one Lost or Closed of the same
+//    session.
+//  * ConnectionLost — an established connection broke (error, end of stream
+//    without Bye, heartbeat timeout, the peer restarted, a block rule, or the
+//    network thread was restarted). Emitted before the reconnect attempts start;
+//    messages queued for the system wait for the new connection. Messages sent on
+//    the session and not yet acknowledged by the peer (`unacknowledged_messages`)
+//    may be lost; all others arrived.
+//  * ConnectionDropped — this system gave up on `system` and dropped
+//    `dropped_messages` queued messages (each a counted dead letter): after the last
+//    failed attempt of a dial cycle (retries exhausted), or when a block rule
+//    closed its connection or refused its queue.
+//  * ConnectionClosed — an established connection closed gracefully (Bye both
+//    ways: DisconnectSystem, either side shutting down, the soft limit, or a
+//    simultaneous-dial merge that replaced it). Messages still queued dial again.
+//  Established and its Lost or Closed pair up per session: a session replaced by
+//  another one (a merge, a restarted peer) ends with its own Lost or Closed when it
+//  has finished closing, which may come after the new session's Established.
+//  * BlockedSystem / BlockedIp / BlockedIpNet and AllowedSystem / AllowedIp /
+//    AllowedIpNet — a request was applied (emitted even when the rule set did not
+//    change); connections it refuses are closed right after (Dropped follows).
+//  * SoftConnectionLimitExceeded — a new connection took the count of established
+//    connections above the soft limit; the least recently used one (`evicted`) is
+//    closed gracefully (ConnectionClosed follows; nothing queued is lost).
+//  * HardConnectionLimitReached — a new connection (inbound, or a dial) was refused
+//    because the hard limit of open connections was reached.
+//  * CriticalNetworkFailure — the network thread failed (an exception escaped its
+//    loop). `recovered`: the thread went on with fresh connections (Lost for each
+//    established one precedes this); otherwise the provider poisons the system
+//    right after triggering it (so the shutdown that follows may kill an observer
+//    before it handles it; the log and NetworkStats record it either way).
+//  * ConnectionsSnapshot — the answer to a QueryConnections request.
+//
+// Requests: ConnectSystem (dial now, with the usual retries, even with nothing to
+// send), DisconnectSystem (flush, then close gracefully), the block and allow
+// rules (net/block_list.h states their precedence), QueryConnections.
+//
+// Thread-safety: value types.
+#ifndef KOMPACT_NET_NETWORK_STATUS_H_
+#define KOMPACT_NET_NETWORK_STATUS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "net/ip_net.h"
+#include "runtime/net_message.h"
+#include "runtime/port.h"
+#include "runtime/system_path.h"
+
+namespace kompact::net {
+
+// ---- indications ----------------------------------------------------------------------------
+struct ConnectionEstablished {
+  SystemPath system;
+  SessionId session = 0;
+  std::string remote_address;  // the socket's remote endpoint
+};
+struct ConnectionLost {
+  SystemPath system;
+  SessionId session = 0;
+  std::string reason;
+  // Messages sent on this session that the peer had not acknowledged: at most
+  // these were lost (acknowledgements ride on the heartbeat tick).
+  uint64_t unacknowledged_messages = 0;
+};
+struct ConnectionDropped {
+  SystemPath system;
+  uint64_t dropped_messages = 0;
+  std::string reason;
+};
+struct ConnectionClosed {
+  SystemPath system;
+  SessionId session = 0;
+};
+struct BlockedSystem {
+  SystemPath system;
+};
+struct BlockedIp {
+  IpAddress ip;
+};
+struct BlockedIpNet {
+  IpNet net;
+};
+struct AllowedSystem {
+  SystemPath system;
+};
+struct AllowedIp {
+  IpAddress ip;
+};
+struct AllowedIpNet {
+  IpNet net;
+};
+struct SoftConnectionLimitExceeded {
+  size_t established = 0;  // established connections, including the new one
+  size_t limit = 0;
+  SystemPath evicted;  // closed gracefully to make room
+};
+struct HardConnectionLimitReached {
+  size_t open = 0;  // open connections (any state)
+  size_t limit = 0;
+  std::string refused;  // the refused remote: an address (inbound) or a system (dial)
+};
+struct CriticalNetworkFailure {
+  std::string reason;
+  bool recovered = false;
+};
+
+// One connection, as QueryConnections reports it.
+struct ConnectionInfo {
+  enum class State : uint8_t { kConnecting, kHandshake, kEstablished, kClosing };
+  SystemPath system;  // the dialled or announced system (unset before an inbound Hello)
+  SessionId session = 0;
+  State state = State::kConnecting;
+  bool inbound = false;
+  bool active = false;  // the connection messages to `system` go out on
+  std::string remote_address;
+  uint64_t queued_messages = 0;  // waiting for this system (on the active connection only)
+  uint64_t buffered_bytes = 0;   // encoded, not yet written
+  uint64_t messages_in = 0, messages_out = 0, bytes_in = 0, bytes_out = 0;
+};
+struct ConnectionsSnapshot {
+  std::vector<ConnectionInfo> connections;
+  // Systems with queued messages and no established connection.
+  std::vector<SystemPath> waiting;
+};
+
+// ---- requests -------------------------------------------------------------------------------
+struct ConnectSystem {
+  SystemPath system;
+};
+struct DisconnectSystem {
+  SystemPath system;
+};
+struct BlockSystem {
+  SystemPath system;
+};
+struct BlockIp {
+  IpAddress ip;
+};
+struct BlockIpNet {
+  IpNet net;
+};
+struct AllowSystem {
+  SystemPath system;
+};
+struct AllowIp {
+  IpAddress ip;
+};
+struct AllowIpNet {
+  IpNet net;
+};
+struct QueryConnections {};
+
+using NetworkStatusRequest = std::variant<ConnectSystem, DisconnectSystem, BlockSystem, BlockIp, BlockIpNet,
+                                          AllowSystem, AllowIp, AllowIpNet, QueryConnections>;
+using NetworkStatusIndication =
+    std::variant<ConnectionEstablished, ConnectionLost, ConnectionDropped, ConnectionClosed, BlockedSystem,
+                 BlockedIp, BlockedIpNet, AllowedSystem, AllowedIp, AllowedIpNet, SoftConnectionLimitExceeded,
+                 HardConnectionLimitReached, CriticalNetworkFailure, ConnectionsSnapshot>;
+
+// The indication's type name ("ConnectionEstablished"), for logs and tests.
+inline std::string_view NetworkStatusName(const NetworkStatusIndication& indication) {
+  static constexpr std::string_view kNames[] = {
+      "ConnectionEstablished", "ConnectionLost",   "ConnectionDropped",           "ConnectionClosed",
+      "BlockedSystem",         "BlockedIp",        "BlockedIpNet",                "AllowedSystem",
+      "AllowedIp",             "AllowedIpNet",     "SoftConnectionLimitExceeded", "HardConnectionLimitReached",
+      "CriticalNetworkFailure", "ConnectionsSnapshot"};
+  static_assert(std::size(kNames) == std::variant_size_v<NetworkStatusIndication>);
+  return kNames[indication.index()];
+}
+
+struct NetworkStatusPort
+    : Port<Requests<ConnectSystem, DisconnectSystem, BlockSystem, BlockIp, BlockIpNet, AllowSystem, AllowIp,
+                    AllowIpNet, QueryConnections>,
+           Indications<ConnectionEstablished, ConnectionLost, ConnectionDropped, ConnectionClosed,
+                       BlockedSystem, BlockedIp, BlockedIpNet, AllowedSystem, AllowedIp, AllowedIpNet,
+                       SoftConnectionLimitExceeded, HardConnectionLimitReached, CriticalNetworkFailure,
+                       ConnectionsSnapshot>> {};
+
+}  // namespace kompact::net
+
+#endif  // KOMPACT_NET_NETWORK_STATUS_H_

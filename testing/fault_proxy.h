@@ -1,0 +1,117 @@
+// FaultProxy: an in-process TCP proxy that tests put between two systems to break
+// the network for real (reliability tests): it listens on `listen_ip` (port 0: a
+// free one, see port()) and forwards every accepted connection to `target`, while
+// the test injects, per direction:
+//
+//   latency       every byte is held back this long
+//   bandwidth     a byte-rate cap (token bucket)
+//   pause         nothing is read (the sender's socket buffer fills, TCP flow
+//                 control pushes back on it); unpausing resumes
+//   cut after N   the connection is closed once N more bytes were forwarded (a
+//                 frame cut in the middle)
+//   corrupt at N  the byte N bytes further on is flipped (xor 0xFF)
+//   cut / reset   every connection closed now (FIN) / reset (RST)
+//   blackhole     new connections are accepted and never forwarded
+//   refuse        new connections are accepted and closed at once
+//
+// Directions: kUpstream carries what the connecting side sends to the target,
+// kDownstream the answers. Every loop is bounded: the proxy thread wakes at least
+// every 10 ms and stops when the proxy is destroyed.
+//
+// Thread-safety: every member may be called from any thread. Lifetime: the
+// destructor stops the proxy's thread and closes every socket it holds.
+#ifndef KOMPACT_TESTING_FAULT_PROXY_H_
+#define KOMPACT_TESTING_FAULT_PROXY_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace kompact::testing {
+
+class FaultProxy {
+ public:
+  enum Direction : int { kUpstream = 0, kDownstream = 1 };
+
+  // Listens on listen_ip (an IPv4 or IPv6 literal), port 0, forwarding to
+  // target_ip:target_port. kUnavailable if the socket cannot be bound.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<FaultProxy>> Create(const std::string& listen_ip,
+                                                                         const std::string& target_ip,
+                                                                         uint16_t target_port);
+  ~FaultProxy();
+  FaultProxy(const FaultProxy&) = delete;
+  FaultProxy& operator=(const FaultProxy&) = delete;
+
+  uint16_t port() const { return port_; }
+  // Where connections accepted from now on go (e.g. once the target, which
+  // advertises the proxy's port, is bound). Create with target_port 0 to set it later.
+  void SetTarget(const std::string& target_ip, uint16_t target_port);
+
+  void SetLatency(Direction d, absl::Duration latency);
+  void SetBandwidth(Direction d, uint64_t bytes_per_second);  // 0: unlimited
+  void SetPaused(Direction d, bool paused);
+  void SetBlackhole(bool on);
+  void SetRefuse(bool on);
+  // For the connections open now.
+  void CutAfter(Direction d, uint64_t bytes);
+  void CorruptAt(Direction d, uint64_t offset);
+  void CutAll();
+  void ResetAll();
+
+  struct Stats {
+    uint64_t accepted = 0;
+    uint64_t forwarded[2] = {0, 0};  // bytes, per direction
+    uint64_t cuts = 0;               // connections closed by CutAll / CutAfter
+    uint64_t resets = 0;
+    uint64_t corrupted = 0;          // bytes flipped
+    uint64_t refused = 0;            // closed at accept (refuse)
+    size_t open = 0;                 // connections open now
+  };
+  Stats stats() const;
+
+ private:
+  struct Settings {
+    absl::Duration latency[2] = {absl::ZeroDuration(), absl::ZeroDuration()};
+    uint64_t bandwidth[2] = {0, 0};
+    bool paused[2] = {false, false};
+    bool blackhole = false;
+    bool refuse = false;
+  };
+  struct Command {
+    enum Kind { kCutAfter, kCorruptAt, kCutAll, kResetAll } kind;
+    int direction = 0;
+    uint64_t value = 0;
+  };
+  struct Session;
+
+  FaultProxy() = default;
+  void Loop();
+  void Post(Command command);
+  void Wake();
+
+  int listen_fd_ = -1;
+  int wake_fd_ = -1;
+  uint16_t port_ = 0;
+  std::string target_ip_;         // guarded by mu_
+  uint16_t target_port_ = 0;      // guarded by mu_
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+
+  mutable std::mutex mu_;
+  Settings settings_;             // guarded by mu_
+  std::vector<Command> commands_;  // guarded by mu_
+  Stats stats_;                   // guarded by mu_
+};
+
+}  // namespace kompact::testing
+
+#endif  // KOMPACT_TESTING_FAULT_PROXY_H_
