@@ -5,6 +5,7 @@
 #include <random>
 #include <utility>
 
+#include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "base/absl_compat.h"
 #include "base/status.h"
@@ -23,6 +24,21 @@ SessionId NewSessionId() {
   while (id == 0) id = gen();
   return id;
 }
+
+// Brackets the OnMessage calls of one read (ConnectionOwner::OnReceiveBatchBegin/End).
+class ReceiveBatch {
+ public:
+  ReceiveBatch(ConnectionOwner& owner, Connection& connection) : owner_(owner), connection_(connection) {
+    owner_.OnReceiveBatchBegin(connection_);
+  }
+  ~ReceiveBatch() { owner_.OnReceiveBatchEnd(connection_); }
+  ReceiveBatch(const ReceiveBatch&) = delete;
+  ReceiveBatch& operator=(const ReceiveBatch&) = delete;
+
+ private:
+  ConnectionOwner& owner_;
+  Connection& connection_;
+};
 
 }  // namespace
 
@@ -311,7 +327,10 @@ void Connection::OnReadable() {
       continue;
     }
     rx_filled_ += *n;
-    ParseBuffered();
+    {
+      ReceiveBatch batch(owner_, *this);  // End also when an exception unwinds (stream faults)
+      ParseBuffered();
+    }
     if (state_ == State::kClosed) return;
   }
 }
@@ -334,7 +353,7 @@ void Connection::ParseBuffered() {
       std::memcpy(big_.data(), rx_.segment(0).data() + kFrameHeaderSize, have);
       big_filled_ = have;
       big_header_ = *header;
-      (void)rx_.SplitPrefix(kFrameHeaderSize + have);
+      rx_.DropPrefix(kFrameHeaderSize + have);
       rx_filled_ -= kFrameHeaderSize + have;
       if (big_filled_ == big_.size()) {
         HandleFrameBytes(big_header_, std::move(big_));
@@ -349,11 +368,68 @@ void Connection::ParseBuffered() {
       if (rx_.size() < total) (void)Rebuffer();  // the rest would not fit: move to a fresh chunk
       return;
     }
-    (void)rx_.SplitPrefix(kFrameHeaderSize);
+    if (ABSL_PREDICT_TRUE(header->type == FrameType::kData)) {
+      ++counters_.frames_in;
+      HandleDataInPlace(header->length);  // consumes the frame (or closes the connection)
+      continue;
+    }
+    rx_.DropPrefix(kFrameHeaderSize);
     ChunkLease body = rx_.SplitPrefix(header->length);
     rx_filled_ -= total;
     HandleFrame(*header, std::move(body));
   }
+}
+
+// The receive hot path: the Data header is decoded where it lies in the chunk, the
+// paths resolve to the decoder table's entries (no copy until the NetMessage), and
+// the payload is cut off the chunk with one reference (the bytes before it are
+// dropped without any).
+void Connection::HandleDataInPlace(uint32_t length) {
+  if (ABSL_PREDICT_FALSE(state_ != State::kEstablished && state_ != State::kClosing)) {
+    ProtocolError(absl::DataLossError("Data frame before the handshake finished"), wire::MALFORMED_FRAME);
+    return;
+  }
+  const std::span<const uint8_t> body(rx_.segment(0).data() + kFrameHeaderSize, length);
+  DataHeaderView head;
+  if (absl::Status s = DecodeDataHeaderView(body, head); ABSL_PREDICT_FALSE(!s.ok())) {
+    ProtocolError(Annotate(s, "malformed Data frame"), wire::MALFORMED_FRAME);
+    return;
+  }
+  const ActorPath* receiver = nullptr;
+  const ActorPath* sender = nullptr;
+  if (absl::Status s = CheckAndResolve(head, receiver, sender); ABSL_PREDICT_FALSE(!s.ok())) {
+    ProtocolError(s, wire::MALFORMED_FRAME);
+    return;
+  }
+  rx_.DropPrefix(kFrameHeaderSize + head.payload_offset);
+  ChunkLease payload = rx_.SplitPrefix(length - head.payload_offset);
+  rx_filled_ -= kFrameHeaderSize + length;
+  NetMessage message(*sender, *receiver,
+                     NetData::FromChunkLease(static_cast<SerId>(head.ser_id), std::move(payload)));
+  message.set_session(session_);
+  ++counters_.messages_in;
+  owner_.OnMessage(*this, std::move(message));
+}
+
+absl::Status Connection::CheckAndResolve(const DataHeaderView& head, const ActorPath*& receiver,
+                                         const ActorPath*& sender) {
+  if (ABSL_PREDICT_FALSE(head.seq != rx_seq_ + 1)) {
+    return absl::DataLossError(
+        absl::StrCat("Data frame with sequence number ", head.seq, ", expected ", rx_seq_ + 1));
+  }
+  rx_seq_ = head.seq;
+  absl::Status s = rx_paths_.Resolve(head.receiver, rx_scratch_[0], receiver);
+  if (ABSL_PREDICT_TRUE(s.ok())) {
+    if (ABSL_PREDICT_FALSE(head.receiver.has_path && head.sender.has_path && head.receiver.id != 0 &&
+                           head.receiver.id == head.sender.id)) {
+      // Both define the same id: the receiver keeps the path it defined.
+      rx_scratch_[0] = *receiver;
+      receiver = &rx_scratch_[0];
+    }
+    s = rx_paths_.Resolve(head.sender, rx_scratch_[1], sender);
+  }
+  if (ABSL_PREDICT_FALSE(!s.ok())) return Annotate(s, "Data frame paths");
+  return absl::OkStatus();
 }
 
 void Connection::HandleFrame(const FrameHeader& header, ChunkLease body) {
@@ -379,35 +455,27 @@ void Connection::HandleData(std::span<const uint8_t> body, ChunkLease* lease, st
     ProtocolError(absl::DataLossError("Data frame before the handshake finished"), wire::MALFORMED_FRAME);
     return;
   }
-  absl::StatusOr<DecodedDataHeader> head = DecodeDataHeader(body);
-  if (!head.ok()) {
-    ProtocolError(Annotate(head.status(), "malformed Data frame"), wire::MALFORMED_FRAME);
+  DataHeaderView head;
+  if (absl::Status s = DecodeDataHeaderView(body, head); !s.ok()) {
+    ProtocolError(Annotate(s, "malformed Data frame"), wire::MALFORMED_FRAME);
     return;
   }
-  if (head->seq != rx_seq_ + 1) {
-    ProtocolError(absl::DataLossError(absl::StrCat("Data frame with sequence number ", head->seq,
-                                                   ", expected ", rx_seq_ + 1)),
-                  wire::MALFORMED_FRAME);
-    return;
-  }
-  rx_seq_ = head->seq;
-  absl::StatusOr<ActorPath> receiver = rx_paths_.Resolve(head->receiver.id, std::move(head->receiver.path));
-  absl::StatusOr<ActorPath> sender =
-      receiver.ok() ? rx_paths_.Resolve(head->sender.id, std::move(head->sender.path)) : receiver.status();
-  if (!sender.ok()) {
-    ProtocolError(Annotate(sender.status(), "Data frame paths"), wire::MALFORMED_FRAME);
+  const ActorPath* receiver = nullptr;
+  const ActorPath* sender = nullptr;
+  if (absl::Status s = CheckAndResolve(head, receiver, sender); !s.ok()) {
+    ProtocolError(s, wire::MALFORMED_FRAME);
     return;
   }
   NetData data;
-  const SerId ser_id = static_cast<SerId>(head->ser_id);
+  const SerId ser_id = static_cast<SerId>(head.ser_id);
   if (lease != nullptr) {
-    (void)lease->SplitPrefix(head->payload_offset);
+    lease->DropPrefix(head.payload_offset);
     data = NetData::FromChunkLease(ser_id, std::move(*lease));
   } else {
-    bytes->erase(bytes->begin(), bytes->begin() + static_cast<ptrdiff_t>(head->payload_offset));
+    bytes->erase(bytes->begin(), bytes->begin() + static_cast<ptrdiff_t>(head.payload_offset));
     data = NetData::FromBytes(ser_id, std::move(*bytes));
   }
-  NetMessage message(*std::move(sender), *std::move(receiver), std::move(data));
+  NetMessage message(*sender, *receiver, std::move(data));
   message.set_session(session_);
   ++counters_.messages_in;
   owner_.OnMessage(*this, std::move(message));
@@ -435,8 +503,7 @@ absl::Status Connection::Encode(const NetMessage& message) {
   head.sender = PathRef{sender.id, sender.known ? nullptr : &message.sender()};
   head.ser_id = static_cast<uint64_t>(message.ser_id());
   head.seq = tx_seq_ + 1;
-  KOMPACT_RETURN_IF_ERROR(AppendDataFrameHead(head, payload.size(), context_.max_frame_size, out_));
-  out_.insert(out_.end(), payload.begin(), payload.end());
+  KOMPACT_RETURN_IF_ERROR(AppendDataFrame(head, payload, context_.max_frame_size, out_));
   // Only now that the frame is certainly sent do its path definitions count.
   tx_paths_.Commit(receiver);
   tx_paths_.Commit(sender);

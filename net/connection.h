@@ -4,7 +4,8 @@
 //
 // Receiving reads into pooled chunks and decodes frames in place: a Data frame's
 // payload becomes a NetData over the very chunk it was read into (no copy before
-// the receiver's deserialiser runs). Frames larger than a chunk are read into one
+// the receiver's deserialiser runs; one chunk reference per message, nothing
+// allocated for compressed paths, which resolve to the decoder table's entries). Frames larger than a chunk are read into one
 // buffer of exactly their size, allocated only after the header was checked
 // against the maximum frame size. Any malformed, oversized or unexpected frame
 // closes this connection (with an Error frame and a logged reason naming the
@@ -59,6 +60,11 @@ class ConnectionOwner {
   virtual void OnEstablished(Connection& connection) = 0;
   // A Data frame arrived (sender, receiver, payload, session set).
   virtual void OnMessage(Connection& connection, NetMessage&& message) = 0;
+  // Bracket the OnMessage calls of the frames decoded from one read (at most a
+  // receive chunk's worth), so that the owner can set up per-batch state once
+  // (see BatchDelivery). Every Begin is followed by one End. Default: nothing.
+  virtual void OnReceiveBatchBegin(Connection& /*connection*/) {}
+  virtual void OnReceiveBatchEnd(Connection& /*connection*/) {}
   // The output buffer drained below its high watermark: more may be sent.
   virtual void OnWritable(Connection& connection) = 0;
   // The connection is closed for good (`graceful`: both sides said Bye, or the
@@ -177,6 +183,11 @@ class Connection final : public StreamHandler {
   void HandleFrameBytes(const FrameHeader& header, std::vector<uint8_t> body);
   void HandleControl(const FrameHeader& header, std::span<const uint8_t> body);
   void HandleData(std::span<const uint8_t> body, ChunkLease* lease, std::vector<uint8_t>* bytes);
+  // A complete Data frame of `length` body bytes at the start of rx_.
+  void HandleDataInPlace(uint32_t length);
+  // Checks the sequence number and resolves both paths (pointers into rx_paths_
+  // or rx_scratch_, valid until the next frame).
+  absl::Status CheckAndResolve(const DataHeaderView& head, const ActorPath*& receiver, const ActorPath*& sender);
   void ProtocolError(const absl::Status& why, wire::ErrorCode code);
   // Asks the owner to admit the named remote system; false (and closed) if refused.
   bool Admitted();
@@ -205,6 +216,7 @@ class Connection final : public StreamHandler {
   uint64_t rx_seq_ = 0;  // last Data sequence number received
   uint64_t rx_acked_ = 0;  // last one acknowledged to the peer
   PathDecoderTable rx_paths_;
+  ActorPath rx_scratch_[2];  // uncompressed receiver / sender paths of the current frame
 
   // Sending.
   std::vector<uint8_t> out_;

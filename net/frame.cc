@@ -1,5 +1,7 @@
 #include "net/frame.h"
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -7,7 +9,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "base/absl_compat.h"
+#include "base/status.h"
 #include "base/uuid.h"
 #include "serialisation/ser_id.h"
 
@@ -19,21 +24,26 @@ enum WireType : uint8_t { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixe
 
 constexpr uint32_t Tag(uint32_t field, WireType type) { return field << 3 | type; }
 
-size_t VarintSize(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
+// ceil(bit_width(v | 1) / 7) as protobuf computes it (floor(log2) * 9 + 73) / 64:
+// 1 for v < 128, ..., 10 for v >= 2^63; no loop, no division.
+inline size_t VarintSize(uint64_t v) {
+  const size_t log2 = static_cast<size_t>(std::bit_width(v | 1)) - 1;
+  return (log2 * 9 + 73) / 64;
 }
 
-void PutVarint(std::vector<uint8_t>& out, uint64_t v) {
+// Writers into memory sized beforehand (the callers compute every size first and
+// resize the output once, so no per-byte capacity check).
+inline uint8_t* PutVarint(uint8_t* p, uint64_t v) {
   while (v >= 0x80) {
-    out.push_back(static_cast<uint8_t>(v | 0x80));
+    *p++ = static_cast<uint8_t>(v | 0x80);
     v >>= 7;
   }
-  out.push_back(static_cast<uint8_t>(v));
+  *p++ = static_cast<uint8_t>(v);
+  return p;
+}
+inline uint8_t* PutBytes(uint8_t* p, const void* data, size_t n) {
+  if (n != 0) std::memcpy(p, data, n);
+  return p + n;
 }
 
 void PutLE32(uint8_t* p, uint32_t v) {
@@ -71,64 +81,72 @@ size_t ActorPathSize(const ActorPath& p) {
   return n;
 }
 
-size_t PathRefSize(const PathRef& r) {
-  size_t n = 0;
-  if (r.id != 0) n += 1 + VarintSize(r.id);
-  if (r.path != nullptr) {
-    const size_t p = ActorPathSize(*r.path);
-    n += 1 + VarintSize(p) + p;
+// The sizes of one PathRef, computed once per frame (a full path is walked once).
+struct PathRefSizes {
+  size_t path = 0;  // ActorPathProto bytes (0 without a path)
+  size_t body = 0;  // PathRef bytes
+};
+inline PathRefSizes SizesOf(const PathRef& r) {
+  PathRefSizes s;
+  if (r.id != 0) s.body += 1 + VarintSize(r.id);
+  if (ABSL_PREDICT_FALSE(r.path != nullptr)) {
+    s.path = ActorPathSize(*r.path);
+    s.body += 1 + VarintSize(s.path) + s.path;
   }
-  return n;
+  return s;
 }
 
-void PutSystemAddress(std::vector<uint8_t>& out, const SystemPath& s) {
+uint8_t* PutSystemAddress(uint8_t* p, const SystemPath& s) {
   if (s.transport() != kompact::Transport::kLocal) {
-    PutVarint(out, Tag(1, kVarint));
-    PutVarint(out, static_cast<uint64_t>(s.transport()));
+    p = PutVarint(p, Tag(1, kVarint));
+    p = PutVarint(p, static_cast<uint64_t>(s.transport()));
   }
   const IpAddress ip = s.address();
   const std::span<const uint8_t> bytes = ip.bytes();
-  PutVarint(out, Tag(2, kLengthDelimited));
-  PutVarint(out, bytes.size());
-  out.insert(out.end(), bytes.begin(), bytes.end());
+  p = PutVarint(p, Tag(2, kLengthDelimited));
+  p = PutVarint(p, bytes.size());
+  p = PutBytes(p, bytes.data(), bytes.size());
   if (s.port() != 0) {
-    PutVarint(out, Tag(3, kVarint));
-    PutVarint(out, s.port());
+    p = PutVarint(p, Tag(3, kVarint));
+    p = PutVarint(p, s.port());
   }
+  return p;
 }
 
-void PutActorPath(std::vector<uint8_t>& out, const ActorPath& p) {
-  PutVarint(out, Tag(1, kLengthDelimited));
-  PutVarint(out, SystemAddressSize(p.system()));
-  PutSystemAddress(out, p.system());
-  if (p.is_unique()) {
-    PutVarint(out, Tag(2, kLengthDelimited));
-    PutVarint(out, 16);
-    const std::array<uint8_t, 16> id = p.id().ToBytes();
-    out.insert(out.end(), id.begin(), id.end());
+uint8_t* PutActorPath(uint8_t* p, const ActorPath& path) {
+  p = PutVarint(p, Tag(1, kLengthDelimited));
+  p = PutVarint(p, SystemAddressSize(path.system()));
+  p = PutSystemAddress(p, path.system());
+  if (path.is_unique()) {
+    p = PutVarint(p, Tag(2, kLengthDelimited));
+    p = PutVarint(p, 16);
+    const std::array<uint8_t, 16> id = path.id().ToBytes();
+    p = PutBytes(p, id.data(), id.size());
   } else {
-    PutVarint(out, Tag(3, kLengthDelimited));
-    PutVarint(out, NamedSegmentsSize(p));
-    for (const std::string& seg : p.segments()) {
-      PutVarint(out, Tag(1, kLengthDelimited));
-      PutVarint(out, seg.size());
-      out.insert(out.end(), seg.begin(), seg.end());
+    p = PutVarint(p, Tag(3, kLengthDelimited));
+    p = PutVarint(p, NamedSegmentsSize(path));
+    for (const std::string& seg : path.segments()) {
+      p = PutVarint(p, Tag(1, kLengthDelimited));
+      p = PutVarint(p, seg.size());
+      p = PutBytes(p, seg.data(), seg.size());
     }
   }
+  return p;
 }
 
-void PutPathRef(std::vector<uint8_t>& out, uint32_t field, const PathRef& r) {
-  PutVarint(out, Tag(field, kLengthDelimited));
-  PutVarint(out, PathRefSize(r));
+inline uint8_t* PutPathRef(uint8_t* p, uint32_t field, const PathRef& r, const PathRefSizes& sizes) {
+  p = PutVarint(p, Tag(field, kLengthDelimited));
+  p = PutVarint(p, sizes.body);
   if (r.id != 0) {
-    PutVarint(out, Tag(1, kVarint));
-    PutVarint(out, r.id);
+    *p++ = static_cast<uint8_t>(Tag(1, kVarint));
+    p = PutVarint(p, r.id);
   }
-  if (r.path != nullptr) {
-    PutVarint(out, Tag(2, kLengthDelimited));
-    PutVarint(out, ActorPathSize(*r.path));
-    PutActorPath(out, *r.path);
+  if (ABSL_PREDICT_FALSE(r.path != nullptr)) {
+    *p++ = static_cast<uint8_t>(Tag(2, kLengthDelimited));
+    p = PutVarint(p, sizes.path);
+    p = PutActorPath(p, *r.path);
   }
+  return p;
 }
 
 // ---- decoding ---------------------------------------------------------------------------------
@@ -224,6 +242,36 @@ absl::Status Expect(WireType got, WireType want, std::string_view field) {
                                           ", expected ", static_cast<int>(want)));
 }
 
+// The validation of FromProto, without building a wire::SystemAddress.
+absl::StatusOr<SystemPath> MakeSystemPath(uint64_t wire_transport, std::span<const uint8_t> ip, uint64_t port) {
+  kompact::Transport transport;
+  switch (wire_transport) {
+    case wire::TRANSPORT_LOCAL:
+      transport = kompact::Transport::kLocal;
+      break;
+    case wire::TCP:
+      transport = kompact::Transport::kTcp;
+      break;
+    case wire::UDP:
+      transport = kompact::Transport::kUdp;
+      break;
+    default:
+      return absl::DataLossError(absl::StrCat("unknown transport ", wire_transport));
+  }
+  if (port > 0xFFFF) return absl::DataLossError(absl::StrCat("port ", port, " exceeds 65535"));
+  IpAddress address;
+  if (ip.size() == 4) {
+    address = IpAddress::V4(ip[0], ip[1], ip[2], ip[3]);
+  } else if (ip.size() == 16) {
+    std::array<uint8_t, 16> b;
+    std::memcpy(b.data(), ip.data(), 16);
+    address = IpAddress::V6(b);
+  } else {
+    return absl::DataLossError(absl::StrCat("IP address of ", ip.size(), " bytes, expected 4 or 16"));
+  }
+  return SystemPath(transport, address, static_cast<uint16_t>(port));
+}
+
 absl::StatusOr<SystemPath> DecodeSystemAddress(std::span<const uint8_t> bytes) {
   uint64_t transport = 0, port = 0;
   std::span<const uint8_t> ip;
@@ -247,11 +295,7 @@ absl::StatusOr<SystemPath> DecodeSystemAddress(std::span<const uint8_t> bytes) {
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  wire::SystemAddress a;
-  a.set_transport(static_cast<wire::Transport>(transport > 1000 ? 1000 : transport));
-  a.set_ip(ip.data(), ip.size());
-  a.set_port(static_cast<uint32_t>(port > 0xFFFFFFFFu ? 0xFFFFFFFFu : port));
-  return FromProto(a);
+  return MakeSystemPath(transport > 1000 ? 1000 : transport, ip, port > 0xFFFFFFFFu ? 0xFFFFFFFFu : port);
 }
 
 absl::StatusOr<ActorPath> DecodeActorPath(std::span<const uint8_t> bytes) {
@@ -306,29 +350,115 @@ absl::StatusOr<ActorPath> DecodeActorPath(std::span<const uint8_t> bytes) {
   return path;
 }
 
-absl::StatusOr<DecodedPathRef> DecodePathRef(std::span<const uint8_t> bytes) {
-  DecodedPathRef ref;
-  absl::Status s = ForEachField(bytes, [&](uint32_t n, WireType t, Reader& r, bool& handled) -> absl::Status {
-    handled = true;
-    if (n == 1) {
-      if (absl::Status e = Expect(t, kVarint, "PathRef.id"); !e.ok()) return e;
-      KOMPACT_NET_ASSIGN(v, r.Varint());
-      if (v > std::numeric_limits<uint32_t>::max()) return absl::DataLossError("path id exceeds 32 bits");
-      ref.id = static_cast<uint32_t>(v);
-    } else if (n == 2) {
-      if (absl::Status e = Expect(t, kLengthDelimited, "PathRef.path"); !e.ok()) return e;
-      KOMPACT_NET_ASSIGN(v, r.LengthDelimited());
-      KOMPACT_NET_ASSIGN(path, DecodeActorPath(v));
-      ref.path = std::move(path);
-    } else {
-      handled = false;
+// ---- the Data header fast path -----------------------------------------------------------
+// A tight decoder for DataHeader and PathRef: one switch on the whole tag per field,
+// varints read inline (one-byte fast path), no Status built unless something is
+// wrong, and paths left as bytes (decoded only where they are defined).
+
+ABSL_ATTRIBUTE_NOINLINE absl::Status VarintError(const uint8_t* p, const uint8_t* end) {
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (p == end) return absl::DataLossError("truncated varint");
+    const uint8_t b = *p++;
+    if ((b & 0x80) == 0) return absl::DataLossError("varint overflows 64 bits");
+  }
+  return absl::DataLossError("varint longer than 10 bytes");
+}
+
+// Reads a varint at p; nullptr if it is truncated, longer than 10 bytes or
+// overflows 64 bits (VarintError says which).
+ABSL_ATTRIBUTE_NOINLINE const uint8_t* GetVarintSlow(const uint8_t* p, const uint8_t* end, uint64_t& v) {
+  uint64_t r = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (p == end) return nullptr;
+    const uint8_t b = *p++;
+    r |= uint64_t{b & 0x7Fu} << shift;
+    if ((b & 0x80) == 0) {
+      if (shift == 63 && b > 1) return nullptr;
+      v = r;
+      return p;
     }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (ref.id == 0 && !ref.path.has_value())
+  }
+  return nullptr;
+}
+// One- and two-byte varints (ids, SerIds below 2^14, the first 16383 sequence
+// numbers) inline; longer ones in GetVarintSlow.
+inline const uint8_t* GetVarint(const uint8_t* p, const uint8_t* end, uint64_t& v) {
+  if (ABSL_PREDICT_TRUE(p != end)) {
+    const uint8_t b0 = p[0];
+    if (ABSL_PREDICT_TRUE(b0 < 0x80)) {
+      v = b0;
+      return p + 1;
+    }
+    if (end - p >= 2 && p[1] < 0x80) {
+      v = (b0 & 0x7Fu) | uint64_t{p[1]} << 7;
+      return p + 2;
+    }
+  }
+  return GetVarintSlow(p, end, v);
+}
+
+ABSL_ATTRIBUTE_NOINLINE absl::Status LengthError(uint64_t n, const uint8_t* p, const uint8_t* end) {
+  return absl::DataLossError(absl::StrCat("length ", n, " exceeds the ", end - p, " bytes left"));
+}
+
+// Skips a field of `tag` (whose number is not handled); the checks of ForEachField.
+ABSL_ATTRIBUTE_NOINLINE absl::Status SkipField(uint64_t tag, const uint8_t*& p, const uint8_t* end) {
+  const uint64_t number = tag >> 3;
+  const auto type = static_cast<WireType>(tag & 7);
+  if (number == 0 || number > (1u << 29)) return absl::DataLossError(absl::StrCat("invalid field number ", number));
+  if (type != kVarint && type != kFixed64 && type != kLengthDelimited && type != kFixed32) {
+    return absl::DataLossError(absl::StrCat("unsupported wire type ", static_cast<int>(type)));
+  }
+  Reader r(std::span<const uint8_t>(p, static_cast<size_t>(end - p)));
+  absl::Status s = r.Skip(type);
+  if (s.ok()) p = r.position();
+  return s;
+}
+
+// Reads the length of a length-delimited field at p and the bytes it covers.
+inline absl::Status GetLengthDelimited(const uint8_t*& p, const uint8_t* end, std::span<const uint8_t>& out) {
+  uint64_t n;
+  const uint8_t* q = GetVarint(p, end, n);
+  if (ABSL_PREDICT_FALSE(q == nullptr)) return VarintError(p, end);
+  if (ABSL_PREDICT_FALSE(n > static_cast<uint64_t>(end - q))) return LengthError(n, q, end);
+  out = std::span<const uint8_t>(q, static_cast<size_t>(n));
+  p = q + n;
+  return absl::OkStatus();
+}
+
+absl::Status DecodePathRefView(std::span<const uint8_t> bytes, PathRefView& ref) {
+  ref = PathRefView();
+  const uint8_t* p = bytes.data();
+  const uint8_t* const end = p + bytes.size();
+  while (p != end) {
+    uint64_t tag;
+    const uint8_t* q = GetVarint(p, end, tag);
+    if (ABSL_PREDICT_FALSE(q == nullptr)) return VarintError(p, end);
+    p = q;
+    switch (tag) {
+      case Tag(1, kVarint): {
+        uint64_t v;
+        q = GetVarint(p, end, v);
+        if (ABSL_PREDICT_FALSE(q == nullptr)) return VarintError(p, end);
+        if (ABSL_PREDICT_FALSE(v > std::numeric_limits<uint32_t>::max()))
+          return absl::DataLossError("path id exceeds 32 bits");
+        ref.id = static_cast<uint32_t>(v);
+        p = q;
+        break;
+      }
+      case Tag(2, kLengthDelimited):
+        if (absl::Status s = GetLengthDelimited(p, end, ref.path); ABSL_PREDICT_FALSE(!s.ok())) return s;
+        ref.has_path = true;
+        break;
+      default:
+        if ((tag >> 3) == 1) return Expect(static_cast<WireType>(tag & 7), kVarint, "PathRef.id");
+        if ((tag >> 3) == 2) return Expect(static_cast<WireType>(tag & 7), kLengthDelimited, "PathRef.path");
+        if (absl::Status s = SkipField(tag, p, end); !s.ok()) return s;
+    }
+  }
+  if (ABSL_PREDICT_FALSE(ref.id == 0 && !ref.has_path))
     return absl::DataLossError("path reference with neither id nor path");
-  return ref;
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -409,101 +539,135 @@ wire::SystemAddress ToProto(const SystemPath& path) {
 }
 
 absl::StatusOr<SystemPath> FromProto(const wire::SystemAddress& a) {
-  kompact::Transport transport;
-  switch (a.transport()) {
-    case wire::TRANSPORT_LOCAL:
-      transport = kompact::Transport::kLocal;
-      break;
-    case wire::TCP:
-      transport = kompact::Transport::kTcp;
-      break;
-    case wire::UDP:
-      transport = kompact::Transport::kUdp;
-      break;
-    default:
-      return absl::DataLossError(absl::StrCat("unknown transport ", static_cast<int>(a.transport())));
-  }
-  if (a.port() > 0xFFFF) return absl::DataLossError(absl::StrCat("port ", a.port(), " exceeds 65535"));
   const std::string& ip = a.ip();
-  IpAddress address;
-  if (ip.size() == 4) {
-    address = IpAddress::V4(static_cast<uint8_t>(ip[0]), static_cast<uint8_t>(ip[1]),
-                            static_cast<uint8_t>(ip[2]), static_cast<uint8_t>(ip[3]));
-  } else if (ip.size() == 16) {
-    std::array<uint8_t, 16> b;
-    std::memcpy(b.data(), ip.data(), 16);
-    address = IpAddress::V6(b);
-  } else {
-    return absl::DataLossError(absl::StrCat("IP address of ", ip.size(), " bytes, expected 4 or 16"));
-  }
-  return SystemPath(transport, address, static_cast<uint16_t>(a.port()));
+  const int transport = static_cast<int>(a.transport());
+  return MakeSystemPath(transport < 0 ? uint64_t{1000} : static_cast<uint64_t>(transport),
+                        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(ip.data()), ip.size()),
+                        a.port());
+}
+
+absl::Status AppendDataFrame(const DataFrameHead& head, std::span<const uint8_t> payload,
+                             uint32_t max_frame_size, std::vector<uint8_t>& out) {
+  KOMPACT_RETURN_IF_ERROR(AppendDataFrameHead(head, payload.size(), max_frame_size, out));
+  const size_t at = out.size();
+  out.resize(at + payload.size());  // within the capacity reserved above: no reallocation
+  PutBytes(out.data() + at, payload.data(), payload.size());
+  return absl::OkStatus();
 }
 
 absl::Status AppendDataFrameHead(const DataFrameHead& head, size_t payload_size, uint32_t max_frame_size,
                                  std::vector<uint8_t>& out) {
-  const size_t receiver = PathRefSize(head.receiver);
-  const size_t sender = PathRefSize(head.sender);
-  size_t header = 1 + VarintSize(receiver) + receiver + 1 + VarintSize(sender) + sender;
+  const PathRefSizes receiver = SizesOf(head.receiver);
+  const PathRefSizes sender = SizesOf(head.sender);
+  size_t header = 1 + VarintSize(receiver.body) + receiver.body + 1 + VarintSize(sender.body) + sender.body;
   if (head.ser_id != 0) header += 1 + VarintSize(head.ser_id);
   if (head.seq != 0) header += 1 + VarintSize(head.seq);
-  const size_t body = VarintSize(header) + header + payload_size;
-  if (body > max_frame_size) {
+  const size_t head_bytes = VarintSize(header) + header;
+  const size_t body = head_bytes + payload_size;
+  if (ABSL_PREDICT_FALSE(body > max_frame_size)) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "a Data frame of ", body, " bytes exceeds the maximum frame size of ", max_frame_size, " bytes"));
   }
   const size_t start = out.size();
-  out.resize(start + kFrameHeaderSize);
-  EncodeFrameHeader(FrameType::kData, 0, static_cast<uint32_t>(body), out.data() + start);
-  out.reserve(out.size() + body);
-  PutVarint(out, header);
-  PutPathRef(out, 1, head.receiver);
-  PutPathRef(out, 2, head.sender);
+  if (out.capacity() < start + kFrameHeaderSize + body) {
+    out.reserve(std::max(out.capacity() * 2, start + kFrameHeaderSize + body));
+  }
+  out.resize(start + kFrameHeaderSize + head_bytes);
+  uint8_t* p = out.data() + start;
+  EncodeFrameHeader(FrameType::kData, 0, static_cast<uint32_t>(body), p);
+  p += kFrameHeaderSize;
+  p = PutVarint(p, header);
+  p = PutPathRef(p, 1, head.receiver, receiver);
+  p = PutPathRef(p, 2, head.sender, sender);
   if (head.ser_id != 0) {
-    PutVarint(out, Tag(3, kVarint));
-    PutVarint(out, head.ser_id);
+    *p++ = static_cast<uint8_t>(Tag(3, kVarint));
+    p = PutVarint(p, head.ser_id);
   }
   if (head.seq != 0) {
-    PutVarint(out, Tag(4, kVarint));
-    PutVarint(out, head.seq);
+    *p++ = static_cast<uint8_t>(Tag(4, kVarint));
+    p = PutVarint(p, head.seq);
+  }
+  (void)p;  // == out.data() + out.size(): the sizes above are exact (frame_test checks)
+  return absl::OkStatus();
+}
+
+absl::Status DecodeDataHeaderView(std::span<const uint8_t> body, DataHeaderView& d) {
+  const uint8_t* p = body.data();
+  const uint8_t* const end = p + body.size();
+  std::span<const uint8_t> header;
+  if (absl::Status s = GetLengthDelimited(p, end, header); ABSL_PREDICT_FALSE(!s.ok())) return s;
+  d.ser_id = 0;
+  d.seq = 0;
+  d.payload_offset = static_cast<size_t>(p - body.data());
+  bool have_receiver = false, have_sender = false;
+  p = header.data();
+  const uint8_t* const hend = p + header.size();
+  while (p != hend) {
+    uint64_t tag;
+    const uint8_t* q = GetVarint(p, hend, tag);
+    if (ABSL_PREDICT_FALSE(q == nullptr)) return VarintError(p, hend);
+    p = q;
+    switch (tag) {
+      case Tag(1, kLengthDelimited):
+      case Tag(2, kLengthDelimited): {
+        std::span<const uint8_t> ref;
+        if (absl::Status s = GetLengthDelimited(p, hend, ref); ABSL_PREDICT_FALSE(!s.ok())) return s;
+        const bool receiver = tag == Tag(1, kLengthDelimited);
+        if (absl::Status s = DecodePathRefView(ref, receiver ? d.receiver : d.sender);
+            ABSL_PREDICT_FALSE(!s.ok())) {
+          return s;
+        }
+        (receiver ? have_receiver : have_sender) = true;
+        break;
+      }
+      case Tag(3, kVarint):
+      case Tag(4, kVarint): {
+        uint64_t v;
+        q = GetVarint(p, hend, v);
+        if (ABSL_PREDICT_FALSE(q == nullptr)) return VarintError(p, hend);
+        (tag == Tag(3, kVarint) ? d.ser_id : d.seq) = v;
+        p = q;
+        break;
+      }
+      default: {
+        const uint64_t number = tag >> 3;
+        const auto type = static_cast<WireType>(tag & 7);
+        if (number == 1) return Expect(type, kLengthDelimited, "DataHeader.receiver");
+        if (number == 2) return Expect(type, kLengthDelimited, "DataHeader.sender");
+        if (number == 3) return Expect(type, kVarint, "DataHeader.ser_id");
+        if (number == 4) return Expect(type, kVarint, "DataHeader.seq");
+        if (absl::Status s = SkipField(tag, p, hend); !s.ok()) return s;
+      }
+    }
+  }
+  if (ABSL_PREDICT_FALSE(!have_receiver || !have_sender))
+    return absl::DataLossError("Data header without receiver or sender");
+  if (ABSL_PREDICT_FALSE(d.ser_id > static_cast<uint64_t>(std::numeric_limits<SerId>::max()))) {
+    return absl::DataLossError(
+        absl::StrCat("SerId ", d.ser_id, " does not fit this build's ", 8 * sizeof(SerId), "-bit SerIds"));
   }
   return absl::OkStatus();
 }
 
+absl::StatusOr<ActorPath> DecodeActorPathBytes(std::span<const uint8_t> bytes) { return DecodeActorPath(bytes); }
+
 absl::StatusOr<DecodedDataHeader> DecodeDataHeader(std::span<const uint8_t> body) {
-  Reader outer(body);
-  KOMPACT_NET_ASSIGN(header, outer.LengthDelimited());
+  DataHeaderView view;
+  KOMPACT_RETURN_IF_ERROR(DecodeDataHeaderView(body, view));
   DecodedDataHeader d;
-  d.payload_offset = outer.offset_from(body.data());
-  bool have_receiver = false, have_sender = false;
-  absl::Status s =
-      ForEachField(header, [&](uint32_t n, WireType t, Reader& r, bool& handled) -> absl::Status {
-        handled = true;
-        if (n == 1 || n == 2) {
-          if (absl::Status e =
-                  Expect(t, kLengthDelimited, n == 1 ? "DataHeader.receiver" : "DataHeader.sender");
-              !e.ok()) {
-            return e;
-          }
-          KOMPACT_NET_ASSIGN(v, r.LengthDelimited());
-          KOMPACT_NET_ASSIGN(ref, DecodePathRef(v));
-          (n == 1 ? d.receiver : d.sender) = std::move(ref);
-          (n == 1 ? have_receiver : have_sender) = true;
-        } else if (n == 3 || n == 4) {
-          if (absl::Status e = Expect(t, kVarint, n == 3 ? "DataHeader.ser_id" : "DataHeader.seq"); !e.ok())
-            return e;
-          KOMPACT_NET_ASSIGN(v, r.Varint());
-          (n == 3 ? d.ser_id : d.seq) = v;
-        } else {
-          handled = false;
-        }
-        return absl::OkStatus();
-      });
-  if (!s.ok()) return s;
-  if (!have_receiver || !have_sender) return absl::DataLossError("Data header without receiver or sender");
-  if (d.ser_id > static_cast<uint64_t>(std::numeric_limits<SerId>::max())) {
-    return absl::DataLossError(
-        absl::StrCat("SerId ", d.ser_id, " does not fit this build's ", 8 * sizeof(SerId), "-bit SerIds"));
+  d.receiver.id = view.receiver.id;
+  d.sender.id = view.sender.id;
+  if (view.receiver.has_path) {
+    KOMPACT_NET_ASSIGN(path, DecodeActorPath(view.receiver.path));
+    d.receiver.path = std::move(path);
   }
+  if (view.sender.has_path) {
+    KOMPACT_NET_ASSIGN(path, DecodeActorPath(view.sender.path));
+    d.sender.path = std::move(path);
+  }
+  d.ser_id = view.ser_id;
+  d.seq = view.seq;
+  d.payload_offset = view.payload_offset;
   return d;
 }
 

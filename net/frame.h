@@ -85,8 +85,37 @@ struct DataFrameHead {
 // Appends frame header + varint(n) + DataHeader for a payload of payload_size bytes
 // (the caller appends the payload). kResourceExhausted (out unchanged) if the frame
 // would exceed max_frame_size.
+// The output grows once per frame (its capacity doubling when short), and the
+// bytes are written through a pointer: no per-byte capacity checks.
 [[nodiscard]] absl::Status AppendDataFrameHead(const DataFrameHead& head, size_t payload_size,
                                                uint32_t max_frame_size, std::vector<uint8_t>& out);
+// AppendDataFrameHead followed by the payload (one reservation for both).
+[[nodiscard]] absl::Status AppendDataFrame(const DataFrameHead& head, std::span<const uint8_t> payload,
+                                           uint32_t max_frame_size, std::vector<uint8_t>& out);
+
+// ---- Data header decoding, the receive hot path --------------------------------------------
+// A PathRef as received, its path not decoded: `path` are the ActorPathProto bytes
+// (valid while the body they point into is), present iff `has_path`.
+struct PathRefView {
+  uint32_t id = 0;
+  bool has_path = false;
+  std::span<const uint8_t> path;
+};
+struct DataHeaderView {
+  PathRefView receiver;
+  PathRefView sender;
+  uint64_t ser_id = 0;
+  uint64_t seq = 0;
+  size_t payload_offset = 0;  // where the payload starts in the body
+};
+// Parses a Data frame's body (after the frame header) into `out` without
+// allocating: varints are read inline, paths stay bytes (DecodeActorPathBytes
+// decodes one where it is defined). The same checks and errors as
+// DecodeDataHeader except those of the path bytes themselves; fields in any order,
+// unknown fields skipped, a repeated field's last occurrence wins.
+[[nodiscard]] absl::Status DecodeDataHeaderView(std::span<const uint8_t> body, DataHeaderView& out);
+// Decodes an ActorPathProto's bytes (kDataLoss saying what is wrong).
+[[nodiscard]] absl::StatusOr<ActorPath> DecodeActorPathBytes(std::span<const uint8_t> bytes);
 
 struct DecodedPathRef {
   uint32_t id = 0;
@@ -99,9 +128,9 @@ struct DecodedDataHeader {
   uint64_t seq = 0;
   size_t payload_offset = 0;  // where the payload starts in the body
 };
-// Parses a Data frame's body (after the frame header). kDataLoss for anything
-// malformed, including a ser_id that does not fit this build's SerId width and a
-// reference with neither id nor path.
+// Parses a Data frame's body (after the frame header), paths decoded (tests, UDP).
+// kDataLoss for anything malformed, including a ser_id that does not fit this
+// build's SerId width and a reference with neither id nor path.
 [[nodiscard]] absl::StatusOr<DecodedDataHeader> DecodeDataHeader(std::span<const uint8_t> body);
 
 }  // namespace kompact::net

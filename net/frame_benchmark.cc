@@ -1,8 +1,11 @@
 // Frame codec micro-benchmarks: one Data frame encoded into a reused vector
 // (AppendDataFrameHead + an 8-byte payload), then its frame header and Data header
 // decoded, as the network thread does per message:
-//   - Compressed: both paths as ids (the steady state of a connection);
-//   - CompressedWithTables: the same plus the path tables' Find/Commit and Resolve;
+//   - Compressed: both paths as ids (the steady state of a connection), decoded with
+//     DecodeDataHeader (a DecodedDataHeader);
+//   - CompressedView: the same as the connection does it (AppendDataFrame, then
+//     DecodeDataHeaderView: nothing allocated, paths left as ids);
+//   - CompressedWithTables: CompressedView plus the path tables' Find/Commit and Resolve;
 //   - UniquePaths / NamedPaths: both paths in full (UDP, or a connection's first frame).
 //
 // Run: tools/bazel run -c opt //net:frame_benchmark
@@ -79,25 +82,66 @@ void BM_EncodeDecodeCompressed(benchmark::State& state) {
 }
 BENCHMARK(BM_EncodeDecodeCompressed);
 
+// What a connection does per message (Connection::Encode / HandleDataInPlace): one
+// AppendDataFrame, the frame header, the Data header decoded in place as a view.
+bool RoundTripView(benchmark::State& state, const DataFrameHead& head, std::vector<uint8_t>& out,
+                   DataHeaderView& view) {
+  out.clear();
+  if (absl::Status s = AppendDataFrame(head, kPayload, kMaxFrame, out); !s.ok()) {
+    state.SkipWithError(std::string(s.message()).c_str());
+    return false;
+  }
+  absl::StatusOr<FrameHeader> h = DecodeFrameHeader(out, kMaxFrame);
+  if (!h.ok()) {
+    state.SkipWithError(std::string(h.status().message()).c_str());
+    return false;
+  }
+  if (absl::Status s =
+          DecodeDataHeaderView(std::span<const uint8_t>(out).subspan(kFrameHeaderSize, h->length), view);
+      !s.ok()) {
+    state.SkipWithError(std::string(s.message()).c_str());
+    return false;
+  }
+  benchmark::DoNotOptimize(view);
+  return true;
+}
+
+void BM_EncodeDecodeCompressedView(benchmark::State& state) {
+  std::vector<uint8_t> out;
+  DataFrameHead head{{1, nullptr}, {2, nullptr}, 42, 0};
+  DataHeaderView view;
+  for (auto _ : state) {
+    ++head.seq;
+    if (!RoundTripView(state, head, out, view)) break;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["frame_bytes"] = static_cast<double>(out.size());
+}
+BENCHMARK(BM_EncodeDecodeCompressedView);
+
+// The steady state of a connection, tables included: encoder Find/Commit (the
+// recent-path cache hits), the view decode, and both paths resolved to the decoder
+// table's entries (pointers, no copy).
 void BM_EncodeDecodeCompressedWithTables(benchmark::State& state) {
   const ActorPath receiver = ActorPath::Unique(kSystemA, Uuid(1, 2));
   const ActorPath sender = ActorPath::Unique(kSystemB, Uuid(3, 4));
   PathEncoderTable encoder;
   PathDecoderTable decoder;
+  ActorPath scratch[2];
   std::vector<uint8_t> out;
   uint64_t seq = 0;
+  DataHeaderView d;
   for (auto _ : state) {
     const PathEncoderTable::Ref r = encoder.Find(receiver);
     const PathEncoderTable::Ref s = encoder.Find(sender);
     const DataFrameHead head{
         {r.id, r.known ? nullptr : r.path}, {s.id, s.known ? nullptr : s.path}, 42, ++seq};
-    DecodedDataHeader d;
-    if (!RoundTrip(state, head, out, &d)) break;
+    if (!RoundTripView(state, head, out, d)) break;
     encoder.Commit(r);
     encoder.Commit(s);
-    absl::StatusOr<ActorPath> to = decoder.Resolve(d.receiver.id, std::move(d.receiver.path));
-    absl::StatusOr<ActorPath> from = decoder.Resolve(d.sender.id, std::move(d.sender.path));
-    if (!to.ok() || !from.ok()) {
+    const ActorPath* to = nullptr;
+    const ActorPath* from = nullptr;
+    if (!decoder.Resolve(d.receiver, scratch[0], to).ok() || !decoder.Resolve(d.sender, scratch[1], from).ok()) {
       state.SkipWithError("path resolution failed");
       break;
     }

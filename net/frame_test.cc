@@ -223,7 +223,37 @@ std::vector<uint8_t> EncodeDataFrame(const DataFrameHead& head, std::string_view
   const absl::Status s = AppendDataFrameHead(head, payload.size(), kMaxFrame, out);
   EXPECT_OK(s);
   out.insert(out.end(), payload.begin(), payload.end());
+  // AppendDataFrame (the connection's one-reservation form) writes the same bytes,
+  // also after bytes already in the vector.
+  std::vector<uint8_t> one = {0xAB};
+  EXPECT_OK(AppendDataFrame(head, AsBytes(std::string(payload)), kMaxFrame, one));
+  EXPECT_EQ(std::vector<uint8_t>(one.begin() + 1, one.end()), out);
   return out;
+}
+
+// Checks that the view decoder agrees with DecodeDataHeader on `body`.
+void ExpectViewAgrees(std::span<const uint8_t> body) {
+  DataHeaderView v;
+  const absl::Status sv = DecodeDataHeaderView(body, v);
+  absl::StatusOr<DecodedDataHeader> d = DecodeDataHeader(body);
+  if (!sv.ok()) {
+    EXPECT_EQ(sv.code(), absl::StatusCode::kDataLoss) << sv;
+    EXPECT_FALSE(d.ok()) << "the view refused what the full decoder accepted: " << sv;
+    return;
+  }
+  EXPECT_LE(v.payload_offset, body.size());
+  if (!d.ok()) return;  // only a path's bytes were bad (the view does not decode them)
+  EXPECT_EQ(v.payload_offset, d->payload_offset);
+  EXPECT_EQ(v.ser_id, d->ser_id);
+  EXPECT_EQ(v.seq, d->seq);
+  EXPECT_EQ(v.receiver.id, d->receiver.id);
+  EXPECT_EQ(v.sender.id, d->sender.id);
+  EXPECT_EQ(v.receiver.has_path, d->receiver.path.has_value());
+  EXPECT_EQ(v.sender.has_path, d->sender.path.has_value());
+  if (v.receiver.has_path) {
+    ASSERT_OK_AND_ASSIGN(ActorPath p, DecodeActorPathBytes(v.receiver.path));
+    EXPECT_EQ(p, *d->receiver.path);
+  }
 }
 
 // Checks that `frame` (header + body) is what the generated class says `head` is.
@@ -249,6 +279,7 @@ void ExpectFrameMatchesProto(const std::vector<uint8_t>& frame, const DataFrameH
   EXPECT_EQ(std::string(chars + used, n), ToWire(head).SerializeAsString());
   EXPECT_EQ(std::string(chars + used + n, body.size() - used - n), payload);
 
+  ExpectViewAgrees(body);
   ASSERT_OK_AND_ASSIGN(DecodedDataHeader d, DecodeDataHeader(body));
   EXPECT_EQ(d.payload_offset, used + n);
   ExpectDecodedRefEq(d.receiver, head.receiver);
@@ -497,6 +528,7 @@ TEST(DataHeaderRobustnessTest, EveryTruncationIsAnErrorOrStaysInBounds) {
     for (size_t n = 0; n <= bytes.size(); ++n) {
       // A copy of exactly n bytes, so that ASan sees any read past the end.
       const std::vector<uint8_t> prefix(bytes.begin(), bytes.begin() + n);
+      ExpectViewAgrees(prefix);
       absl::StatusOr<DecodedDataHeader> d = DecodeDataHeader(prefix);
       if (d.ok()) {
         ++ok;
@@ -523,6 +555,7 @@ TEST_F(RandomisedTest, RandomGarbageNeverCrashes) {
       const int changes = 1 + static_cast<int>(rng_() % 3);
       for (int k = 0; k < changes; ++k) body[rng_() % body.size()] = static_cast<uint8_t>(rng_());
     }
+    ExpectViewAgrees(body);
     absl::StatusOr<DecodedDataHeader> d = DecodeDataHeader(body);
     if (d.ok()) {
       ASSERT_LE(d->payload_offset, body.size()) << "iteration " << i;

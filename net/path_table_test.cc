@@ -2,9 +2,11 @@
 #include "net/path_table.h"
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "net/frame.h"
 #include "gtest/gtest.h"
 #include "runtime/actor_path.h"
 #include "testing/status_matchers.h"
@@ -132,6 +134,81 @@ TEST(PathTableTest, EncoderAndDecoderAgreeOverManyFrames) {
   }
   EXPECT_EQ(encoder.size(), 8u);
   EXPECT_EQ(decoder.size(), 8u);
+}
+
+// ---- the hot-path Resolve (views and pointers) ------------------------------------------
+
+// The ActorPathProto bytes of `path` (as a Data frame carries them).
+std::vector<uint8_t> PathBytes(const ActorPath& path) {
+  std::vector<uint8_t> frame;
+  const DataFrameHead head{{0, &path}, {1, nullptr}, 0, 0};
+  EXPECT_OK(AppendDataFrameHead(head, 0, 1 << 20, frame));
+  DataHeaderView view;
+  EXPECT_OK(DecodeDataHeaderView(std::span<const uint8_t>(frame).subspan(kFrameHeaderSize), view));
+  return std::vector<uint8_t>(view.receiver.path.begin(), view.receiver.path.end());
+}
+
+TEST(PathDecoderTableTest, ViewDefinitionsGiveStablePointers) {
+  PathDecoderTable table;
+  ActorPath scratch;
+  std::vector<std::vector<uint8_t>> bytes;
+  std::vector<const ActorPath*> defined;
+  for (uint32_t id = 1; id <= 200; ++id) {
+    bytes.push_back(PathBytes(Path(id)));
+    const ActorPath* p = nullptr;
+    ASSERT_OK(table.Resolve(PathRefView{id, true, bytes.back()}, scratch, p));
+    EXPECT_EQ(*p, Path(id));
+    EXPECT_NE(p, &scratch);
+    defined.push_back(p);
+  }
+  // Earlier pointers survive later definitions; references by id give the same entry.
+  for (uint32_t id = 1; id <= 200; ++id) {
+    const ActorPath* p = nullptr;
+    ASSERT_OK(table.Resolve(PathRefView{id, false, {}}, scratch, p));
+    EXPECT_EQ(p, defined[id - 1]);
+    EXPECT_EQ(*p, Path(id));
+  }
+  EXPECT_EQ(table.size(), 200u);
+}
+
+TEST(PathDecoderTableTest, ViewUncompressedPathGoesToScratch) {
+  PathDecoderTable table;
+  ActorPath scratch;
+  const std::vector<uint8_t> bytes = PathBytes(Path(3));
+  const ActorPath* p = nullptr;
+  ASSERT_OK(table.Resolve(PathRefView{0, true, bytes}, scratch, p));
+  EXPECT_EQ(p, &scratch);
+  EXPECT_EQ(scratch, Path(3));
+  EXPECT_EQ(table.size(), 0u);
+}
+
+TEST(PathDecoderTableTest, ViewErrorsAreDataLoss) {
+  PathDecoderTable table(16);
+  ActorPath scratch;
+  const ActorPath* p = nullptr;
+  EXPECT_THAT(table.Resolve(PathRefView{0, false, {}}, scratch, p), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(table.Resolve(PathRefView{1, false, {}}, scratch, p),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("never defined")));
+  EXPECT_THAT(table.Resolve(PathRefView{17, false, {}}, scratch, p),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("17")));
+  const std::vector<uint8_t> bytes = PathBytes(Path(1));
+  EXPECT_THAT(table.Resolve(PathRefView{17, true, bytes}, scratch, p), StatusIs(absl::StatusCode::kDataLoss));
+  const std::vector<uint8_t> garbage = {0xFF, 0xFF};
+  EXPECT_THAT(table.Resolve(PathRefView{2, true, garbage}, scratch, p), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_EQ(table.size(), 0u);
+}
+
+TEST(PathEncoderTableTest, RecentPathsStayKnown) {
+  PathEncoderTable table;
+  const ActorPath a = Path(1), b = Path(2), c = Path(3);
+  for (const ActorPath* p : {&a, &b, &c}) table.Commit(table.Find(*p));
+  for (int round = 0; round < 3; ++round) {
+    for (const ActorPath* p : {&a, &b, &c, &a, &a, &b}) {
+      const PathEncoderTable::Ref r = table.Find(*p);
+      EXPECT_TRUE(r.known);
+      EXPECT_EQ(r.id, p == &a ? 1u : p == &b ? 2u : 3u);
+    }
+  }
 }
 
 }  // namespace

@@ -1,8 +1,26 @@
 #include "net/peer_table.h"
 
-namespace kompact::net {
+#include <atomic>
 
-PeerTable::PeerTable() {
+#include "absl/base/optimization.h"
+
+namespace kompact::net {
+namespace {
+
+std::atomic<uint64_t> next_table_id{1};
+
+// The last peer this thread found (tables never remove peers, and an id is never
+// reused, so a matching entry points at a live peer).
+struct LastPeer {
+  uint64_t table = 0;
+  SystemPath system;
+  Peer* peer = nullptr;
+};
+thread_local LastPeer last_peer;
+
+}  // namespace
+
+PeerTable::PeerTable() : id_(next_table_id.fetch_add(1, std::memory_order_relaxed)) {
   auto first = std::make_unique<Array>(64);
   current_.store(first.get(), std::memory_order_release);
   arrays_.push_back(std::move(first));
@@ -31,6 +49,16 @@ Peer* PeerTable::Find(const SystemPath& system) const {
 }
 
 Peer& PeerTable::FindOrCreate(const SystemPath& system) {
+  LastPeer& last = last_peer;
+  if (ABSL_PREDICT_TRUE(last.table == id_ && last.system.SameEndpoint(system))) return *last.peer;
+  Peer& peer = FindOrCreateSlow(system);
+  last.table = id_;
+  last.system = system;
+  last.peer = &peer;
+  return peer;
+}
+
+Peer& PeerTable::FindOrCreateSlow(const SystemPath& system) {
   const SystemPath key = KeyOf(system);
   if (Peer* p = Probe(*current_.load(std::memory_order_acquire), key)) return *p;
   std::lock_guard<std::mutex> lock(mu_);

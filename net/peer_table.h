@@ -36,7 +36,9 @@ class PeerTable {
   // The peer of `system` (compared by address and port: the key's transport is
   // always tcp), or nullptr.
   Peer* Find(const SystemPath& system) const;
-  // The peer of `system`, created if there is none.
+  // The peer of `system`, created if there is none. Each thread remembers the last
+  // (table, system, peer) it got, so a stream of messages to one system costs a
+  // few word compares instead of hashing and probing.
   Peer& FindOrCreate(const SystemPath& system);
   // Calls `f` for every peer (network thread: peers are created on other threads
   // too, so a peer created concurrently may be missed).
@@ -57,6 +59,9 @@ class PeerTable {
   static Peer* Probe(const Array& array, const SystemPath& key);
   static void Insert(Array& array, Peer* peer);
 
+  Peer& FindOrCreateSlow(const SystemPath& system);
+
+  const uint64_t id_;  // unique in the process, for the per-thread cache
   std::atomic<Array*> current_;
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<Array>> arrays_ ABSL_GUARDED_BY(mu_);  // the current one last

@@ -494,9 +494,12 @@ void TcpTransport::Loop() {
         }
       }
       if (woken || has_posted_.load(std::memory_order_acquire)) {
-        if (has_posted_.load(std::memory_order_acquire)) RunPosted();
+        // on_wake first: what senders queued before a task was posted (e.g. messages
+        // sent right before Shutdown posts BeginShutdown) is taken before the task runs.
+        const bool posted = has_posted_.load(std::memory_order_acquire);
         wake_pending_.store(false, std::memory_order_release);
         if (callbacks_.on_wake) callbacks_.on_wake();
+        if (posted) RunPosted();
       }
     } catch (const std::exception& e) {
       ReportFault(e.what());

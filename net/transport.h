@@ -101,7 +101,8 @@ class Transport {
   // Thread-safe: calls on_wake soon on the network thread. Cheap when the thread
   // is already awake or a wake-up is pending (no syscall).
   virtual void Wake() = 0;
-  // Thread-safe: runs `task` on the network thread (control work, not per message).
+  // Thread-safe: runs `task` on the network thread (control work, not per message),
+  // after the on_wake of any Wake() that happened before this call.
   virtual void Post(absl::AnyInvocable<void() &&> task) = 0;
   virtual bool IsNetworkThread() const = 0;
 

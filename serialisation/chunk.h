@@ -130,6 +130,15 @@ class ChunkLease {
 
   // Splits off the first n bytes (n <= size()) as a new lease; this one keeps the rest.
   ChunkLease SplitPrefix(size_t n);
+  // Forgets the first n bytes (n <= size()). Inside the first segment this only
+  // moves its start (no reference count traffic, unlike dropping a SplitPrefix).
+  void DropPrefix(size_t n) {
+    if (n < segs_.span(0).size() || n == 0) {
+      if (n != 0) segs_.DropFront(n);
+    } else {
+      (void)SplitPrefix(n);
+    }
+  }
   // Appends `tail` after this lease's bytes.
   void Append(ChunkLease&& tail) { segs_.Append(std::move(tail.segs_)); }
   // Gives up write access: an immutable, shareable view of the same bytes.
