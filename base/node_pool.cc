@@ -1,8 +1,8 @@
 #include "base/node_pool.h"
 
 #include <algorithm>
-#include <cstddef>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <new>

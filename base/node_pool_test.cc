@@ -16,7 +16,9 @@ namespace kompact::base_internal {
 namespace {
 
 struct Payload {
-  explicit Payload(uint64_t v) : value(v) { std::memset(padding, static_cast<int>(v & 0xff), sizeof(padding)); }
+  explicit Payload(uint64_t v) : value(v) {
+    std::memset(padding, static_cast<int>(v & 0xff), sizeof(padding));
+  }
   uint64_t value;
   char padding[40];
 };

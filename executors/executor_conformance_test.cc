@@ -205,8 +205,7 @@ TEST_P(ExecutorConformance, RunsEveryTaskExactlyOnceUnderStress) {
 // submitted to a parked executor; returns how many were.
 int RunWakeUpCycles(Executor& executor, int cycles, uint32_t seed, const Variant& variant) {
   std::mt19937 rng(seed);
-  const std::chrono::microseconds pauses[] = {std::chrono::microseconds(0),
-                                              std::chrono::microseconds(30),
+  const std::chrono::microseconds pauses[] = {std::chrono::microseconds(0), std::chrono::microseconds(30),
                                               std::chrono::microseconds(400)};
   int submitted_to_parked = 0;
   std::atomic<uint64_t> parks_at_last_run{0};
@@ -269,11 +268,13 @@ TEST_P(ExecutorConformance, ShutdownRunsEveryAcceptedTaskAndRefusesTheRest) {
   std::function<bool(int)> submit = [&](int depth) {
     const uint64_t id = next_id.fetch_add(1);
     if (id >= kMaxTasks) return false;
-    const bool ok = executor_->Execute([&submit, &runs, &ran, id, depth] {
-      runs[id].fetch_add(1);
-      ran.fetch_add(1);
-      if (depth < 3) submit(depth + 1);  // a child, from inside the executor
-    }).ok();
+    const bool ok = executor_
+                        ->Execute([&submit, &runs, &ran, id, depth] {
+                          runs[id].fetch_add(1);
+                          ran.fetch_add(1);
+                          if (depth < 3) submit(depth + 1);  // a child, from inside the executor
+                        })
+                        .ok();
     if (ok) accepted[id].store(1);
     return ok;
   };

@@ -163,7 +163,8 @@ TEST_F(ActorTest, AskToADeadActorFailsInsteadOfHanging) {
   auto c = system_->Create<Counter>();
   ActorRef<CounterMsg> ref = c.actor_ref();
   c.Reset();  // never started, last handle: destroyed
-  EXPECT_THAT(ref.Ask<int64_t>(Get{}).WaitFor(kWait), StatusIs(absl::StatusCode::kCancelled, "PromiseDropped"));
+  EXPECT_THAT(ref.Ask<int64_t>(Get{}).WaitFor(kWait),
+              StatusIs(absl::StatusCode::kCancelled, "PromiseDropped"));
 }
 
 TEST_F(ActorTest, PendingAsksFailWhenTheActorIsKilled) {

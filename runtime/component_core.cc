@@ -6,16 +6,17 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "glog/logging.h"
 #include "base/absl_compat.h"
-#include "runtime/internal/component_extras.h"
 #include "base/node_pool.h"
+#include "glog/logging.h"
+#include "runtime/internal/component_extras.h"
 #include "runtime/internal/system_core.h"
 
 namespace kompact {
 
 using runtime_internal::ComponentExtras;
 using runtime_internal::ControlNode;
+using runtime_internal::IsBusy;
 using runtime_internal::kDeadFlag;
 using runtime_internal::kLifecycleMask;
 using runtime_internal::kLifecycleShift;
@@ -25,7 +26,6 @@ using runtime_internal::QueueNode;
 using runtime_internal::RefsOf;
 using runtime_internal::RunInterrupt;
 using runtime_internal::TimerNode;
-using runtime_internal::IsBusy;
 using runtime_internal::WorkOf;
 
 namespace {
@@ -43,8 +43,9 @@ class CurrentComponentScope {
 
 // Why an Ask held by a destroyed component failed (docs/ask.md).
 absl::Status AsksFailedError(const ComponentCore& core) {
-  return absl::CancelledError(absl::StrCat("the component that received this Ask (", AsAbsl(core.type_name()), " ",
-                                           core.id().ToString(), ") was destroyed or became faulty before replying"));
+  return absl::CancelledError(absl::StrCat("the component that received this Ask (", AsAbsl(core.type_name()),
+                                           " ", core.id().ToString(),
+                                           ") was destroyed or became faulty before replying"));
 }
 
 // Fails the Asks the component received and has not answered (if any).
@@ -83,9 +84,9 @@ using runtime_internal::DescribeCurrentException;
 
 // Logs through the component's logger only if the level is enabled, so that the
 // logger (and the extras holding it) is not created for every component.
-#define CORE_LOG(level)                                                              \
-  if (!system_->logger().IsEnabled(::kompact::log_internal::kLevel_##level)) {      \
-  } else                                                                             \
+#define CORE_LOG(level)                                                        \
+  if (!system_->logger().IsEnabled(::kompact::log_internal::kLevel_##level)) { \
+  } else                                                                       \
     KLOG(logger(), level)
 
 // Owns one weak reference to a component, for timer callbacks.
@@ -174,7 +175,8 @@ void ComponentCore::MaybeDestroy(uint64_t observed) {
 
 void ComponentCore::Destroy() {
   // The dead flag is set: nobody enqueues any more and nobody runs us.
-  DCHECK_EQ(refused_.load(std::memory_order_acquire), 0u) << "refused events outlived the last run of " << id_;
+  DCHECK_EQ(refused_.load(std::memory_order_acquire), 0u)
+      << "refused events outlived the last run of " << id_;
   ComponentExtras* extras = extras_if_present();
   if (extras != nullptr) {
     for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
@@ -223,7 +225,8 @@ bool ComponentCore::EnqueueControl(ControlNode* node) {
     state_.fetch_sub(runtime_internal::kControlUnit, std::memory_order_relaxed);
     return false;
   }
-  if (ABSL_PREDICT_FALSE(runtime_internal::ControlOf(old) == (runtime_internal::kControlMask >> runtime_internal::kControlShift))) {
+  if (ABSL_PREDICT_FALSE(runtime_internal::ControlOf(old) ==
+                         (runtime_internal::kControlMask >> runtime_internal::kControlShift))) {
     runtime_internal::CounterOverflow("queued control events");
   }
   control_.Push(node);
@@ -339,7 +342,8 @@ void ComponentCore::UnparkWork() {
 bool ComponentCore::FinishRun(uint32_t work, uint32_t control) {
   const uint64_t consumed = work + control * runtime_internal::kControlUnit;
   const uint64_t old = state_.fetch_sub(consumed, std::memory_order_acq_rel);
-  DCHECK(WorkOf(old) >= work && runtime_internal::ControlOf(old) >= control) << "work count underflow on " << id_;
+  DCHECK(WorkOf(old) >= work && runtime_internal::ControlOf(old) >= control)
+      << "work count underflow on " << id_;
   const uint64_t now = old - consumed;
   if (IsBusy(now)) return true;
   if (RefsOf(now) == 0) MaybeDestroy(now);
@@ -458,11 +462,10 @@ uint32_t ComponentCore::RunControlEvents(bool& stop, uint32_t& deferred) {
       taken += AbortBlocking();
       deferred = 0;  // they were dropped and are counted in `taken`
     }
-    const bool applicable =
-        (event == ControlEvent::kStart && state == LifecycleState::kPassive) ||
-        (event == ControlEvent::kStop && state == LifecycleState::kActive) ||
-        (event == ControlEvent::kKill &&
-         (state == LifecycleState::kPassive || state == LifecycleState::kActive));
+    const bool applicable = (event == ControlEvent::kStart && state == LifecycleState::kPassive) ||
+                            (event == ControlEvent::kStop && state == LifecycleState::kActive) ||
+                            (event == ControlEvent::kKill &&
+                             (state == LifecycleState::kPassive || state == LifecycleState::kActive));
     if (!applicable) {
       if (!(event == ControlEvent::kKill && state == LifecycleState::kDestroyed) &&
           !(event == ControlEvent::kStart && state == LifecycleState::kActive) &&
@@ -543,7 +546,8 @@ QueueNode* ComponentCore::FinishBlockingIfDone(QueueNode* rest, bool& stop) {
   if (lifecycle() == LifecycleState::kActive) UnparkWork();
   HandlerResult result = Handled::kOk;
   if (!outcome || !outcome->ok()) {
-    result = HandlerResult::Recoverable(outcome ? outcome->status() : absl::InternalError("blocking task lost"));
+    result =
+        HandlerResult::Recoverable(outcome ? outcome->status() : absl::InternalError("blocking task lost"));
   } else {
     result = std::move(**outcome);
   }
@@ -598,7 +602,8 @@ uint32_t ComponentCore::RunTimers(uint32_t max, RunInterrupt& interrupt) {
   // Older leftovers first.
   if (ex.pending_timers != nullptr) {
     QueueNode* tail = ex.pending_timers;
-    while (tail->next.load(std::memory_order_relaxed) != nullptr) tail = tail->next.load(std::memory_order_relaxed);
+    while (tail->next.load(std::memory_order_relaxed) != nullptr)
+      tail = tail->next.load(std::memory_order_relaxed);
     tail->next.store(batch, std::memory_order_relaxed);
     batch = ex.pending_timers;
     ex.pending_timers = nullptr;
@@ -707,8 +712,9 @@ void ComponentCore::BecomeFaulty(const absl::Status& fault, FaultSeverity severi
   if (severity == FaultSeverity::kUnrecoverable) {
     KLOG(logger(), ERROR) << "handler reported an unrecoverable error: " << fault;
     BecomeDestroyed(/*run_on_kill=*/false, /*notify_supervisor=*/true);
-    if (!supervised_) system_->Poison(absl::StrCat("unsupervised component ", AsAbsl(type_name()), " ",
-                                                   id_.ToString(), " failed: ", fault.ToString()));
+    if (!supervised_)
+      system_->Poison(absl::StrCat("unsupervised component ", AsAbsl(type_name()), " ", id_.ToString(),
+                                   " failed: ", fault.ToString()));
     return;
   }
   KLOG(logger(), ERROR) << "component faulted: " << fault;
@@ -752,7 +758,8 @@ ComponentExtras& ComponentCore::extras() {
   ComponentExtras* extras = extras_.load(std::memory_order_acquire);
   if (extras != nullptr) return *extras;
   auto* created = new ComponentExtras(this);
-  if (extras_.compare_exchange_strong(extras, created, std::memory_order_acq_rel, std::memory_order_acquire)) {
+  if (extras_.compare_exchange_strong(extras, created, std::memory_order_acq_rel,
+                                      std::memory_order_acquire)) {
     return *created;
   }
   delete created;  // another thread (SetRecoveryFunction) won
@@ -778,12 +785,11 @@ void ComponentCore::RequestSuicide() { SendLifecycle(ControlEvent::kKill); }
 absl::StatusOr<TimerId> ComponentCore::ScheduleOnce(absl::Duration delay, TimerCallback callback) {
   DCHECK(IsCurrent()) << "ScheduleOnce must be called on the component's own thread";
   // The timer owns one weak reference until the callback runs or is dropped.
-  auto scheduled =
-      system_->timer().ScheduleOnce(delay, [target = WeakTarget(this)](TimerId id) mutable {
-        auto* node = base_internal::NewNode<TimerNode>();
-        node->id = id;
-        if (!target.get()->EnqueueTimer(node)) base_internal::DeleteNode(node);
-      });
+  auto scheduled = system_->timer().ScheduleOnce(delay, [target = WeakTarget(this)](TimerId id) mutable {
+    auto* node = base_internal::NewNode<TimerNode>();
+    node->id = id;
+    if (!target.get()->EnqueueTimer(node)) base_internal::DeleteNode(node);
+  });
   if (!scheduled.ok()) return scheduled.status();
   extras().timers[*scheduled] = {std::move(callback), false};
   return scheduled;
@@ -793,8 +799,8 @@ absl::StatusOr<TimerId> ComponentCore::SchedulePeriodic(absl::Duration delay, ab
                                                         TimerCallback callback) {
   DCHECK(IsCurrent()) << "SchedulePeriodic must be called on the component's own thread";
   // The timer owns one weak reference for as long as it may fire.
-  auto scheduled = system_->timer().SchedulePeriodic(
-      delay, period, [target = WeakTarget(this)](TimerId id) mutable {
+  auto scheduled =
+      system_->timer().SchedulePeriodic(delay, period, [target = WeakTarget(this)](TimerId id) mutable {
         auto* node = base_internal::NewNode<TimerNode>();
         node->id = id;
         if (!target.get()->EnqueueTimer(node)) {

@@ -1,10 +1,11 @@
 // Memory after mass termination (issue 23): the node pools return the slabs of
 // killed components to the allocator beyond their retained budget (base/memory.h).
+#include "base/memory.h"
+
 #include <vector>
 
 #include "absl/time/time.h"
 #include "base/build_config.h"
-#include "base/memory.h"
 #include "base/node_pool.h"
 #include "gtest/gtest.h"
 #include "runtime/component.h"

@@ -22,7 +22,6 @@ using ::kompact::testing::StatusIs;
 using ::kompact::testing::WaitUntil;
 constexpr absl::Duration kWait = absl::Seconds(20);
 
-
 struct Increment {};
 struct Reset {};
 struct CountChanged {
@@ -208,7 +207,8 @@ TEST_F(PortsTest, ConnectingToADeadComponentFails) {
   display.Reset();  // the last strong reference: the definition is destroyed
   auto provided = counter.GetProvidedPort<CounterPort>();
   ASSERT_OK(provided);
-  EXPECT_THAT(ConnectPorts<CounterPort>(*provided, *port), StatusIs(absl::StatusCode::kFailedPrecondition, "cannot connect"));
+  EXPECT_THAT(ConnectPorts<CounterPort>(*provided, *port),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "cannot connect"));
 }
 
 // Two fields of the same port type, told apart by tags (C3).

@@ -212,7 +212,8 @@ class Mixed : public ComponentDefinition<Mixed>, public Actor<int> {
 
 TEST(RuntimeStress, MessagePriorityDividesTheBudget) {
   for (double priority : {0.5, 0.2, 0.8}) {
-    ASSERT_OK_AND_ASSIGN(auto sim, DeterministicSystem::Create(KompactConfig().Throughput(10).MessagePriority(priority)));
+    ASSERT_OK_AND_ASSIGN(
+        auto sim, DeterministicSystem::Create(KompactConfig().Throughput(10).MessagePriority(priority)));
     auto c = sim->system().Create<Mixed>();
     sim->system().Start(c);
     sim->RunUntilIdle();

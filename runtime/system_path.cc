@@ -83,7 +83,6 @@ absl::StatusOr<SystemPath> ParseSystemPrefix(std::string_view text, std::string_
   return SystemPath(*transport, *address, static_cast<uint16_t>(port));
 }
 
-
 absl::Status PathError(std::string_view text, std::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("invalid actor path \"", AsAbsl(text), "\": ", AsAbsl(why)));
 }
@@ -198,7 +197,6 @@ uint64_t SystemPath::StableHash() const {
 }
 
 std::ostream& operator<<(std::ostream& os, const SystemPath& path) { return os << path.ToString(); }
-
 
 // ---- serialiser ------------------------------------------------------------------------------
 

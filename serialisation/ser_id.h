@@ -47,7 +47,8 @@ using SerId = uint32_t;
 #elif KOMPACT_SER_ID_BITS == 64
 using SerId = uint64_t;
 #else
-#error "KOMPACT_SER_ID_BITS must be 8, 16, 32 or 64 (--//serialisation:ser_id_bits, or --@kompact//serialisation:ser_id_bits from another workspace)"
+#error \
+    "KOMPACT_SER_ID_BITS must be 8, 16, 32 or 64 (--//serialisation:ser_id_bits, or --@kompact//serialisation:ser_id_bits from another workspace)"
 #endif
 
 // `static constexpr kompact::SerId kSerId = 300;` under 8-bit SerIds would be a

@@ -56,6 +56,7 @@ def _system_cc_repository_impl(rctx):
                 elif f.startswith("-I") and f != "-I/usr/include":
                     fail("{}: pkg-config gave include dir {}; not supported".format(label, f))
             linkopts = _pkg_config(rctx, "--libs", modules)
+
         # raw flags first: "-lbenchmark_main benchmark" must link main before lib.
         linkopts = raw + linkopts
         packages.setdefault(pkg, []).append(

@@ -25,8 +25,7 @@ const char* SanitizerName() {
   return "none";
 }
 
-class Doubler : public kompact::ComponentDefinition<Doubler>,
-                public kompact::Actor<kompact::Ask<int, int>> {
+class Doubler : public kompact::ComponentDefinition<Doubler>, public kompact::Actor<kompact::Ask<int, int>> {
  public:
   kompact::HandlerResult ReceiveLocal(kompact::Ask<int, int> ask) {
     ask.Reply(ask.request() * 2);
