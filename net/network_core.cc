@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
-#include <variant>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
