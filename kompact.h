@@ -18,7 +18,7 @@
 #include "executors/future.h"              // IWYU pragma: export
 #include "executors/spawn.h"               // IWYU pragma: export
 #include "executors/task.h"                // IWYU pragma: export
-#include "net/net.h"                        // IWYU pragma: export
+#include "net/net.h"                       // IWYU pragma: export
 #include "routing/routing.h"               // IWYU pragma: export
 #include "runtime/actor_path.h"            // IWYU pragma: export
 #include "runtime/actor_ref.h"             // IWYU pragma: export

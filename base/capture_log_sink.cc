@@ -35,8 +35,7 @@ size_t CaptureLogSink::Count(std::string_view needle) const {
 
 bool CaptureLogSink::WaitFor(std::string_view needle, absl::Duration timeout) const {
   std::unique_lock<std::mutex> lock(mu_);
-  return changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
-                           [&] { return CountLocked(needle) > 0; });
+  return changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout), [&] { return CountLocked(needle) > 0; });
 }
 
 void CaptureLogSink::Clear() {

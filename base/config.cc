@@ -138,8 +138,7 @@ absl::Status Config::Validate(std::span<const ConfigEntryRef> entries,
 
 absl::Status Config::Validate(std::initializer_list<ConfigEntryRef> entries,
                               std::string_view unknown_key_prefix) const {
-  return Validate(std::span<const ConfigEntryRef>(entries.begin(), entries.size()),
-                  unknown_key_prefix);
+  return Validate(std::span<const ConfigEntryRef>(entries.begin(), entries.size()), unknown_key_prefix);
 }
 
 absl::StatusOr<Config> Config::WithDefaults(std::span<const ConfigEntryRef> entries) const {
@@ -150,8 +149,7 @@ absl::StatusOr<Config> Config::WithDefaults(std::span<const ConfigEntryRef> entr
     if (*found != nullptr) continue;
     absl::StatusOr<ConfigNode> fallback = entry.DefaultNode();
     if (!fallback.ok()) return fallback.status();
-    absl::StatusOr<std::vector<std::string_view>> segments =
-        base_internal::SplitConfigKey(entry.key());
+    absl::StatusOr<std::vector<std::string_view>> segments = base_internal::SplitConfigKey(entry.key());
     if (!segments.ok()) return segments.status();
     base_internal::SetConfigNode(root, *segments, *std::move(fallback), ConfigOrigin{});
   }
@@ -172,8 +170,7 @@ ConfigBuilder& ConfigBuilder::AddFile(std::string path) {
 }
 
 ConfigBuilder& ConfigBuilder::AddString(std::string toml, std::string source_name) {
-  sources_.push_back(
-      Source{Source::Kind::kString, std::move(source_name), std::move(toml), ConfigNode{}});
+  sources_.push_back(Source{Source::Kind::kString, std::move(source_name), std::move(toml), ConfigNode{}});
   return *this;
 }
 
@@ -209,8 +206,7 @@ absl::StatusOr<Config> ConfigBuilder::Build() const {
       }
       case Source::Kind::kValue: {
         if (!source.value.ok()) return source.value.status();
-        absl::StatusOr<std::vector<std::string_view>> segments =
-            base_internal::SplitConfigKey(source.text);
+        absl::StatusOr<std::vector<std::string_view>> segments = base_internal::SplitConfigKey(source.text);
         if (!segments.ok()) return segments.status();
         base_internal::SetConfigNode(root, *segments, *source.value, ConfigOrigin{source.name});
         break;

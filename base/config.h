@@ -70,8 +70,7 @@ class Config {
   // Validate); errors only for a malformed key, a key below a non-table value or
   // a default that TOML cannot hold (an unsigned above the int64 range).
   [[nodiscard]] absl::StatusOr<Config> WithDefaults(std::span<const ConfigEntryRef> entries) const;
-  [[nodiscard]] absl::StatusOr<Config> WithDefaults(
-      std::initializer_list<ConfigEntryRef> entries) const;
+  [[nodiscard]] absl::StatusOr<Config> WithDefaults(std::initializer_list<ConfigEntryRef> entries) const;
 
   // The values as a TOML document (plain values first, then a [table] section
   // per table, in source order) that Build() reads back to the same values.
@@ -99,8 +98,7 @@ class ConfigBuilder {
   // Errors (bad key, unsigned value above the TOML integer range) surface at Build().
   template <ConfigValueType T>
   ConfigBuilder& Set(std::string_view key, const T& value, std::string_view source_name = "<set>");
-  ConfigBuilder& Set(std::string_view key, std::string_view value,
-                     std::string_view source_name = "<set>");
+  ConfigBuilder& Set(std::string_view key, std::string_view value, std::string_view source_name = "<set>");
   // A value for `entry`, typed by it: Set(kThroughput, 100).
   template <ConfigValueType T>
   ConfigBuilder& Set(const ConfigEntry<T>& entry, const std::type_identity_t<T>& value,
@@ -173,9 +171,7 @@ class ConfigEntryRef {
       },
   };
 
-  absl::StatusOr<base_internal::ConfigNode> DefaultNode() const {
-    return ops_->default_node(entry_);
-  }
+  absl::StatusOr<base_internal::ConfigNode> DefaultNode() const { return ops_->default_node(entry_); }
 
   const void* entry_;
   const Ops* ops_;
@@ -204,12 +200,11 @@ absl::StatusOr<T> Config::Get(const ConfigEntry<T>& entry) const {
 }
 
 template <ConfigValueType T>
-ConfigBuilder& ConfigBuilder::Set(std::string_view key, const T& value,
-                                  std::string_view source_name) {
-  return AddValue(key,
-                  base_internal::EncodeConfigValue(
-                      value, key, base_internal::ConfigOrigin{std::string(source_name)}),
-                  source_name);
+ConfigBuilder& ConfigBuilder::Set(std::string_view key, const T& value, std::string_view source_name) {
+  return AddValue(
+      key,
+      base_internal::EncodeConfigValue(value, key, base_internal::ConfigOrigin{std::string(source_name)}),
+      source_name);
 }
 
 template <ConfigValueType T>

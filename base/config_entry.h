@@ -52,8 +52,7 @@ class ConfigCheck {
   using Element = typename base_internal::ConfigVectorTraits<T>::Element;
   // Integers, floats and durations have ranges.
   static constexpr bool kOrdered = base_internal::kIsConfigInteger<Element> ||
-                                   std::is_same_v<Element, double> ||
-                                   std::is_same_v<Element, absl::Duration>;
+                                   std::is_same_v<Element, double> || std::is_same_v<Element, absl::Duration>;
   using Predicate = bool (*)(const T&);
 
   // Accepts every value of the type.
@@ -77,9 +76,8 @@ class ConfigCheck {
     return check;
   }
   // The value is one of `allowed`, which must outlive the check (use a static array).
-  static constexpr ConfigCheck OneOf(std::span<const std::string_view> allowed)
-    requires std::is_same_v<Element, std::string>
-  {
+  static constexpr ConfigCheck OneOf(
+      std::span<const std::string_view> allowed) requires std::is_same_v<Element, std::string> {
     ConfigCheck check;
     check.one_of_ = allowed;
     return check;
@@ -217,9 +215,9 @@ absl::StatusOr<T> DecodeConfigEntry(const ConfigNode& node, const ConfigEntry<T>
   if constexpr (ConfigVectorTraits<T>::kIsVector) {
     const auto* array = std::get_if<ConfigArray>(&node.value);
     if (array == nullptr) {
-      return ConfigValueError(entry.key, node.origin,
-                              absl::StrCat("expected an ", ConfigTypeName<T>(), ", found ",
-                                           AsAbsl(ValueKindName(node))));
+      return ConfigValueError(
+          entry.key, node.origin,
+          absl::StrCat("expected an ", ConfigTypeName<T>(), ", found ", AsAbsl(ValueKindName(node))));
     }
     value.reserve(array->size());
     for (size_t i = 0; i < array->size(); ++i) {

@@ -30,8 +30,7 @@ constexpr ConfigEntry<uint16_t> kPort{.key = "t.port", .default_value = 8080, .d
 constexpr ConfigEntry<int8_t> kSmall{.key = "t.small", .default_value = 0, .doc = "Small."};
 constexpr ConfigEntry<uint32_t> kUnsigned{.key = "t.unsigned", .default_value = 1, .doc = "U."};
 constexpr ConfigEntry<double> kRatio{.key = "t.ratio", .default_value = 0.5, .doc = "A ratio."};
-constexpr ConfigEntry<std::string> kName{
-    .key = "t.name", .default_value = "anon", .doc = "A name."};
+constexpr ConfigEntry<std::string> kName{.key = "t.name", .default_value = "anon", .doc = "A name."};
 constexpr ConfigEntry<absl::Duration> kTimeout{
     .key = "t.timeout", .default_value = absl::Milliseconds(250), .doc = "A timeout."};
 
@@ -86,20 +85,19 @@ TEST(ConfigEntry, NarrowIntegerTypesRejectValuesOutsideTheirRange) {
   EXPECT_THAT(GetFrom("t.port = -1", kPort),
               StatusIs(absl::StatusCode::kInvalidArgument, "value -1 is out of range"));
   EXPECT_THAT(GetFrom("t.small = -128", kSmall), IsOkAndHolds(-128));
-  EXPECT_THAT(GetFrom("t.small = -129", kSmall),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "value -129 is out of range, allowed: -128 to 127"));
-  EXPECT_THAT(GetFrom("t.unsigned = -1", kUnsigned),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "value -1 is out of range, allowed: 0 to 4294967295"));
+  EXPECT_THAT(
+      GetFrom("t.small = -129", kSmall),
+      StatusIs(absl::StatusCode::kInvalidArgument, "value -129 is out of range, allowed: -128 to 127"));
+  EXPECT_THAT(
+      GetFrom("t.unsigned = -1", kUnsigned),
+      StatusIs(absl::StatusCode::kInvalidArgument, "value -1 is out of range, allowed: 0 to 4294967295"));
 }
 
 TEST(ConfigEntry, DoubleReadsFloatsAndIntegers) {
   EXPECT_THAT(GetFrom("t.ratio = 0.25", kRatio), IsOkAndHolds(0.25));
   EXPECT_THAT(GetFrom("t.ratio = 3", kRatio), IsOkAndHolds(3.0));
   EXPECT_THAT(GetFrom("t.ratio = 1e3", kRatio), IsOkAndHolds(1000.0));
-  EXPECT_THAT(GetFrom("t.ratio = inf", kRatio),
-              IsOkAndHolds(std::numeric_limits<double>::infinity()));
+  EXPECT_THAT(GetFrom("t.ratio = inf", kRatio), IsOkAndHolds(std::numeric_limits<double>::infinity()));
   EXPECT_THAT(GetFrom("t.ratio = \"0.5\"", kRatio),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "key 't.ratio' in 'test.toml' line 1: expected a number, found string"));
@@ -145,8 +143,7 @@ TEST(ConfigEntry, VectorsReadTomlArrays) {
       .key = "t.durations", .default_value = {}, .doc = "Durations."};
   static const ConfigEntry<std::vector<double>> kDoubles{
       .key = "t.doubles", .default_value = {}, .doc = "Doubles."};
-  static const ConfigEntry<std::vector<bool>> kBools{
-      .key = "t.bools", .default_value = {}, .doc = "Bools."};
+  static const ConfigEntry<std::vector<bool>> kBools{.key = "t.bools", .default_value = {}, .doc = "Bools."};
   EXPECT_THAT(Config().Get(kInts), IsOkAndHolds(ElementsAre(1, 2)));
   EXPECT_THAT(GetFrom("t.ints = []", kInts), IsOkAndHolds(ElementsAre()));
   EXPECT_THAT(GetFrom("t.ints = [3, 4, 5]", kInts), IsOkAndHolds(ElementsAre(3, 4, 5)));
@@ -158,8 +155,7 @@ TEST(ConfigEntry, VectorsReadTomlArrays) {
 }
 
 TEST(ConfigEntry, VectorErrorsNameTheElementAndItsLine) {
-  static const ConfigEntry<std::vector<int64_t>> kInts{
-      .key = "t.ints", .default_value = {}, .doc = "Ints."};
+  static const ConfigEntry<std::vector<int64_t>> kInts{.key = "t.ints", .default_value = {}, .doc = "Ints."};
   EXPECT_THAT(GetFrom("t.ints = 3", kInts),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "key 't.ints' in 'test.toml' line 1: expected an array of integers, found "
@@ -192,12 +188,10 @@ TEST(ConfigCheck, OneSidedBoundsAndNaN) {
   static constexpr ConfigEntry<double> kAtMost{
       .key = "t.v", .default_value = 0, .doc = "V.", .check = ConfigCheck<double>::AtMost(1)};
   EXPECT_THAT(GetFrom("t.v = 0.5", kAtLeast), IsOkAndHolds(0.5));
-  EXPECT_THAT(GetFrom("t.v = 0.25", kAtLeast),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "value 0.25 is out of range, allowed: at least 0.5"));
-  EXPECT_THAT(GetFrom("t.v = 1.5", kAtMost),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "value 1.5 is out of range, allowed: at most 1.0"));
+  EXPECT_THAT(GetFrom("t.v = 0.25", kAtLeast), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                        "value 0.25 is out of range, allowed: at least 0.5"));
+  EXPECT_THAT(GetFrom("t.v = 1.5", kAtMost), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                      "value 1.5 is out of range, allowed: at most 1.0"));
   EXPECT_THAT(GetFrom("t.v = nan", kAtLeast),
               StatusIs(absl::StatusCode::kInvalidArgument, "value nan is out of range"));
   EXPECT_THAT(GetFrom("t.v = nan", kAtMost),
@@ -230,11 +224,10 @@ TEST(ConfigCheck, OneOfAcceptsOnlyListedStrings) {
       .check = ConfigCheck<std::string>::OneOf(kSchedulers),
   };
   EXPECT_THAT(GetFrom("t.scheduler = \"shared-queue\"", kScheduler), IsOkAndHolds("shared-queue"));
-  EXPECT_THAT(
-      GetFrom("t.scheduler = \"work-stealin\"", kScheduler),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               "key 't.scheduler' in 'test.toml' line 1: value \"work-stealin\" is not "
-               "allowed, allowed: one of \"work-stealing\", \"shared-queue\", \"dedicated\""));
+  EXPECT_THAT(GetFrom("t.scheduler = \"work-stealin\"", kScheduler),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "key 't.scheduler' in 'test.toml' line 1: value \"work-stealin\" is not "
+                       "allowed, allowed: one of \"work-stealing\", \"shared-queue\", \"dedicated\""));
 }
 
 bool IsPowerOfTwo(const int64_t& v) { return v > 0 && (v & (v - 1)) == 0; }
@@ -270,11 +263,10 @@ TEST(ConfigCheck, VectorRangeAppliesToEachElementPredicateToTheWhole) {
       .check = ConfigCheck<std::vector<std::string>>::Satisfies(&NotEmpty, "at least one host"),
   };
   EXPECT_THAT(GetFrom("t.ports = [80, 443]", kPorts), IsOkAndHolds(ElementsAre(80, 443)));
-  EXPECT_THAT(
-      GetFrom("t.ports = [80, 0]", kPorts),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               "key 't.ports[1]' in 'test.toml' line 1: value 0 is out of range, allowed: 1 "
-               "to 65535"));
+  EXPECT_THAT(GetFrom("t.ports = [80, 0]", kPorts),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "key 't.ports[1]' in 'test.toml' line 1: value 0 is out of range, allowed: 1 "
+                       "to 65535"));
   EXPECT_THAT(GetFrom("t.hosts = []", kHosts),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "key 't.hosts' in 'test.toml' line 1: value [] is not allowed, required: at "
@@ -285,10 +277,9 @@ TEST(ConfigCheck, VectorRangeAppliesToEachElementPredicateToTheWhole) {
 TEST(ConfigCheck, DefaultIsCheckedToo) {
   static constexpr ConfigEntry<int64_t> kBad{
       .key = "t.bad", .default_value = 0, .doc = "Bad.", .check = ConfigCheck<int64_t>::AtLeast(1)};
-  EXPECT_THAT(
-      Config().Get(kBad),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               "key 't.bad' (default value): value 0 is out of range, allowed: at least 1"));
+  EXPECT_THAT(Config().Get(kBad),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "key 't.bad' (default value): value 0 is out of range, allowed: at least 1"));
   EXPECT_THAT(GetFrom("t.bad = 1", kBad), IsOkAndHolds(1));
 }
 
@@ -305,11 +296,9 @@ TEST(ConfigCheck, DescribeSaysWhatIsAllowed) {
   EXPECT_EQ(ConfigCheck<std::string>::OneOf(kSchedulers).Describe(),
             "one of \"work-stealing\", \"shared-queue\", \"dedicated\"");
   EXPECT_EQ(ConfigCheck<std::vector<int64_t>>::Range(1, 9).Describe(), "each element 1 to 9");
-  EXPECT_EQ(
-      ConfigCheck<int64_t>::AtLeast(1).AndSatisfies(&IsPowerOfTwo, "a power of two").Describe(),
-      "at least 1; a power of two");
-  EXPECT_EQ(ConfigCheck<std::vector<std::string>>::Satisfies(&NotEmpty, "not empty").Describe(),
-            "not empty");
+  EXPECT_EQ(ConfigCheck<int64_t>::AtLeast(1).AndSatisfies(&IsPowerOfTwo, "a power of two").Describe(),
+            "at least 1; a power of two");
+  EXPECT_EQ(ConfigCheck<std::vector<std::string>>::Satisfies(&NotEmpty, "not empty").Describe(), "not empty");
 }
 
 TEST(ConfigEntryRef, ExposesKeyDocTypeDefaultAndAllowed) {

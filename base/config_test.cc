@@ -56,9 +56,8 @@ constexpr ConfigEntry<int64_t> kZ{.key = "a.b.z", .default_value = 0, .doc = "z"
 std::string TestData(std::string_view name) {
   const char* srcdir = std::getenv("TEST_SRCDIR");
   const char* workspace = std::getenv("TEST_WORKSPACE");
-  return absl::StrCat(srcdir == nullptr ? "." : srcdir, "/",
-                      workspace == nullptr ? "kompact" : workspace, "/base/testdata/config/",
-                      AsAbsl(name));
+  return absl::StrCat(srcdir == nullptr ? "." : srcdir, "/", workspace == nullptr ? "kompact" : workspace,
+                      "/base/testdata/config/", AsAbsl(name));
 }
 
 Config MustBuild(const ConfigBuilder& builder) {
@@ -96,16 +95,15 @@ TEST(ConfigBuilder, StringsAndFilesMergeInTheOrderAdded) {
 }
 
 TEST(ConfigBuilder, TablesMergeRecursively) {
-  Config config = MustBuild(
-      ConfigBuilder().AddString("[a.b]\nx = 1\nz = 1").AddString("[a.c]\ny = 2\n[a.b]\nz = 3"));
+  Config config =
+      MustBuild(ConfigBuilder().AddString("[a.b]\nx = 1\nz = 1").AddString("[a.c]\ny = 2\n[a.b]\nz = 3"));
   EXPECT_THAT(config.Get(kX), IsOkAndHolds(1));
   EXPECT_THAT(config.Get(kY), IsOkAndHolds(2));
   EXPECT_THAT(config.Get(kZ), IsOkAndHolds(3));
 }
 
 TEST(ConfigBuilder, ArrayReplacesEarlierArray) {
-  static const ConfigEntry<std::vector<int64_t>> kList{
-      .key = "list", .default_value = {}, .doc = "A list."};
+  static const ConfigEntry<std::vector<int64_t>> kList{.key = "list", .default_value = {}, .doc = "A list."};
   Config config = MustBuild(ConfigBuilder().AddString("list = [1, 2, 3]").AddString("list = [4]"));
   EXPECT_THAT(config.Get(kList), IsOkAndHolds(std::vector<int64_t>{4}));
 }
@@ -116,20 +114,19 @@ TEST(ConfigBuilder, ValueAndTableReplaceEachOther) {
 
   Config value_over_table = MustBuild(ConfigBuilder().AddString("[a.b]\nx = 1").AddString("a = 5"));
   EXPECT_FALSE(value_over_table.Contains("a.b"));
-  EXPECT_THAT(
-      value_over_table.Get(kX),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               "key 'a' in '<string>' line 1: expected a table holding 'a.b.x', found integer"));
+  EXPECT_THAT(value_over_table.Get(kX),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "key 'a' in '<string>' line 1: expected a table holding 'a.b.x', found integer"));
 }
 
 TEST(ConfigBuilder, SetTakesItsPlaceInTheOrder) {
-  Config set_last = MustBuild(
-      ConfigBuilder().AddFile(TestData("base.toml")).Set("kompact.runtime.throughput", 500));
+  Config set_last =
+      MustBuild(ConfigBuilder().AddFile(TestData("base.toml")).Set("kompact.runtime.throughput", 500));
   EXPECT_THAT(set_last.Get(kThroughput), IsOkAndHolds(500));
   EXPECT_THAT(set_last.Get(kThreads), IsOkAndHolds(4));
 
-  Config set_first = MustBuild(
-      ConfigBuilder().Set("kompact.runtime.throughput", 500).AddFile(TestData("base.toml")));
+  Config set_first =
+      MustBuild(ConfigBuilder().Set("kompact.runtime.throughput", 500).AddFile(TestData("base.toml")));
   EXPECT_THAT(set_first.Get(kThroughput), IsOkAndHolds(50));
 }
 
@@ -166,17 +163,15 @@ TEST(ConfigBuilder, SetValuesAreCheckedAndNamedBySource) {
 TEST(ConfigBuilder, SetWithMalformedKeyFailsAtBuild) {
   for (const char* key : {"", "a..b", ".a", "a.", "a b", "a.\"b\""}) {
     EXPECT_THAT(ConfigBuilder().Set(key, 1).Build(),
-                StatusIs(absl::StatusCode::kInvalidArgument,
-                         absl::StrCat("invalid config key '", key, "'")))
+                StatusIs(absl::StatusCode::kInvalidArgument, absl::StrCat("invalid config key '", key, "'")))
         << key;
   }
 }
 
 TEST(ConfigBuilder, SetUnsignedBeyondTomlIntegersFailsAtBuild) {
-  EXPECT_THAT(
-      ConfigBuilder().Set("big", std::numeric_limits<uint64_t>::max()).Build(),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               "key 'big' in '<set>': value 18446744073709551615 does not fit a TOML integer"));
+  EXPECT_THAT(ConfigBuilder().Set("big", std::numeric_limits<uint64_t>::max()).Build(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "key 'big' in '<set>': value 18446744073709551615 does not fit a TOML integer"));
 }
 
 TEST(ConfigBuilder, MissingFileIsNotFoundNamingThePath) {
@@ -194,19 +189,19 @@ TEST(ConfigBuilder, DirectoryIsNotAConfigFile) {
 
 TEST(ConfigBuilder, MalformedFileNamesFileLineColumnAndProblem) {
   const std::string path = TestData("malformed.toml");
-  EXPECT_THAT(ConfigBuilder().AddFile(TestData("base.toml")).AddFile(path).Build(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       absl::StrCat("malformed TOML in '", path,
-                                    "' line 3 column 14: Error while parsing value")));
+  EXPECT_THAT(
+      ConfigBuilder().AddFile(TestData("base.toml")).AddFile(path).Build(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               absl::StrCat("malformed TOML in '", path, "' line 3 column 14: Error while parsing value")));
 }
 
 TEST(ConfigBuilder, MalformedStringNamesItsSourceName) {
   EXPECT_THAT(ConfigBuilder().AddString("a = 1\n[b\nc = 2", "--config").Build(),
               StatusIs(absl::StatusCode::kInvalidArgument, "malformed TOML in '--config' line 2"));
-  EXPECT_THAT(ConfigBuilder().AddString("a = 1\na = 2").Build(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("malformed TOML in '<string>' line 2"),
-                             HasSubstr("cannot redefine existing integer 'a'"))));
+  EXPECT_THAT(
+      ConfigBuilder().AddString("a = 1\na = 2").Build(),
+      StatusIs(absl::StatusCode::kInvalidArgument, AllOf(HasSubstr("malformed TOML in '<string>' line 2"),
+                                                         HasSubstr("cannot redefine existing integer 'a'"))));
   EXPECT_THAT(ConfigBuilder().AddString("n = 99999999999999999999").Build(),
               StatusIs(absl::StatusCode::kInvalidArgument, "not representable in 64 bits"));
 }
@@ -239,10 +234,9 @@ TEST(Config, AbsentKeyGivesDefault) {
 TEST(Config, WrongTypeNamesKeyFileAndLine) {
   const std::string path = TestData("wrong_type.toml");
   Config config = MustBuild(ConfigBuilder().AddFile(path));
-  EXPECT_THAT(config.Get(kThroughput),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       absl::StrCat("key 'kompact.runtime.throughput' in '", path,
-                                    "' line 3: expected an integer, found string")));
+  EXPECT_THAT(config.Get(kThroughput), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                absl::StrCat("key 'kompact.runtime.throughput' in '", path,
+                                                             "' line 3: expected an integer, found string")));
 }
 
 TEST(Config, OutOfRangeNamesKeyValueRangeFileAndLine) {
@@ -273,8 +267,7 @@ TEST(Config, TableWhereValueExpectedIsATypeError) {
 }
 
 TEST(Config, MalformedEntryKeyIsInvalidArgument) {
-  static constexpr ConfigEntry<int64_t> kBad{
-      .key = "kompact..x", .default_value = 1, .doc = "Bad."};
+  static constexpr ConfigEntry<int64_t> kBad{.key = "kompact..x", .default_value = 1, .doc = "Bad."};
   EXPECT_THAT(Config().Get(kBad),
               StatusIs(absl::StatusCode::kInvalidArgument, "invalid config key 'kompact..x'"));
   EXPECT_FALSE(Config().Contains("kompact..x"));
@@ -327,15 +320,13 @@ TEST(ConfigValidate, ReportsEveryBadValueAtOnce) {
                                 .AddString("[kompact.runtime]\nthroughput = 0\nthreads = \"x\"")
                                 .AddString("kompact.label = 3", "labels"));
   const absl::Status status = config.Validate({kThroughput, kThreads, kLabel, kGreeting});
-  EXPECT_THAT(
-      status,
-      StatusIs(
-          absl::StatusCode::kInvalidArgument,
-          AllOf(HasSubstr("3 configuration errors:"),
-                HasSubstr("\n  key 'kompact.runtime.throughput' in '<string>' line 2: value 0"),
-                HasSubstr("\n  key 'kompact.runtime.threads' in '<string>' line 3: expected "
-                          "an integer, found string"),
-                HasSubstr("\n  key 'kompact.label' in 'labels' line 1: expected a string"))));
+  EXPECT_THAT(status,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("3 configuration errors:"),
+                             HasSubstr("\n  key 'kompact.runtime.throughput' in '<string>' line 2: value 0"),
+                             HasSubstr("\n  key 'kompact.runtime.threads' in '<string>' line 3: expected "
+                                       "an integer, found string"),
+                             HasSubstr("\n  key 'kompact.label' in 'labels' line 1: expected a string"))));
 }
 
 TEST(ConfigValidate, OneErrorIsReturnedAsIs) {
@@ -393,10 +384,9 @@ TEST(ConfigValidate, DefaultThatFailsItsOwnCheckIsReported) {
       .doc = "A default outside its range.",
       .check = ConfigCheck<int64_t>::AtLeast(1),
   };
-  EXPECT_THAT(
-      Config().Validate({kBadDefault}),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               "key 'app.bad' (default value): value 0 is out of range, allowed: at least 1"));
+  EXPECT_THAT(Config().Validate({kBadDefault}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "key 'app.bad' (default value): value 0 is out of range, allowed: at least 1"));
 }
 
 TEST(ConfigValidate, AcceptsASpanOfEntries) {
@@ -454,12 +444,11 @@ TEST(ConfigToToml, RoundTripsEveryTomlType) {
       "x = 1\n";
   Config config = MustBuild(ConfigBuilder().AddString(toml));
   const std::string printed = config.ToToml();
-  for (const char* line :
-       {"b = true\n", "d = 1979-05-27\n", "dt = 1979-05-27T07:32:00Z\n", "f = 0.1\n",
-        "big = 1e+300\n", "whole = 2.0\n", "i = -7\n", "inf = -inf\n",
-        "s = \"quote \\\" backslash \\\\ tab \\t bell \\u0007 é\"\n", "t = 07:32:00\n",
-        "empty = []\n", "mixed = [ 1, \"two\", [ 3 ], { four = 4 } ]\n", "\"odd key\" = 1\n",
-        "[empty_table]\n", "points = [ { x = 1 } ]\n"}) {
+  for (const char* line : {"b = true\n", "d = 1979-05-27\n", "dt = 1979-05-27T07:32:00Z\n", "f = 0.1\n",
+                           "big = 1e+300\n", "whole = 2.0\n", "i = -7\n", "inf = -inf\n",
+                           "s = \"quote \\\" backslash \\\\ tab \\t bell \\u0007 é\"\n", "t = 07:32:00\n",
+                           "empty = []\n", "mixed = [ 1, \"two\", [ 3 ], { four = 4 } ]\n",
+                           "\"odd key\" = 1\n", "[empty_table]\n", "points = [ { x = 1 } ]\n"}) {
     EXPECT_THAT(printed, HasSubstr(line));
   }
   Config reread = MustBuild(ConfigBuilder().AddString(printed));

@@ -3,8 +3,8 @@
 #include <glog/logging.h>
 
 #include <cctype>
-#include <mutex>
 #include <cstdlib>
+#include <mutex>
 #include <utility>
 
 #include "absl/strings/str_cat.h"

@@ -159,10 +159,10 @@ inline constexpr LogLevel kLevel_FATAL = LogLevel::kFatal;
 // level is enabled (compile-time floor and the logger's runtime level).
 #define KLOG(logger, severity) KOMPACT_LOG_AT_(logger, ::kompact::log_internal::kLevel_##severity)
 
-#define KOMPACT_LOG_AT_(logger, level)                                                  \
-  (!((level) >= ::kompact::kCompiledLogFloor && (logger).IsEnabled(level)))             \
-      ? (void)0                                                                         \
-      : ::kompact::log_internal::Voidify() &                                            \
+#define KOMPACT_LOG_AT_(logger, level)                                      \
+  (!((level) >= ::kompact::kCompiledLogFloor && (logger).IsEnabled(level))) \
+      ? (void)0                                                             \
+      : ::kompact::log_internal::Voidify() &                                \
             ::kompact::log_internal::LogMessage((logger), (level), __FILE__, __LINE__).stream()
 
 #endif  // KOMPACT_BASE_LOG_H_

@@ -108,7 +108,7 @@ inline void* AllocateNodeBlock() {
   if constexpr (kNodePoolEnabled && kClass >= 0) {
     return AllocatePooledBlock(kClass);
   } else {
-    return ::operator new(kSize, std::align_val_t{64});
+    return ::operator new (kSize, std::align_val_t{64});
   }
 }
 
@@ -118,7 +118,7 @@ inline void FreeNodeBlock(void* block) {
   if constexpr (kNodePoolEnabled && kClass >= 0) {
     FreePooledBlock(block, kClass);
   } else {
-    ::operator delete(block, std::align_val_t{64});
+    ::operator delete (block, std::align_val_t{64});
   }
 }
 

@@ -40,12 +40,12 @@ const absl::Status& AsStatus(const absl::StatusOr<T>& s) {
 
 // Evaluates `expr` (an absl::Status or absl::StatusOr) and returns its status from
 // the enclosing function if it is not OK.
-#define KOMPACT_RETURN_IF_ERROR(expr)                                                    \
-  do {                                                                                   \
-    const auto& kompact_status_or_ = (expr);                                             \
-    if (ABSL_PREDICT_FALSE(!kompact_status_or_.ok())) {                                  \
-      return ::kompact::base_internal::AsStatus(kompact_status_or_);                     \
-    }                                                                                    \
+#define KOMPACT_RETURN_IF_ERROR(expr)                                \
+  do {                                                               \
+    const auto& kompact_status_or_ = (expr);                         \
+    if (ABSL_PREDICT_FALSE(!kompact_status_or_.ok())) {              \
+      return ::kompact::base_internal::AsStatus(kompact_status_or_); \
+    }                                                                \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>); on error returns its status, otherwise
@@ -61,10 +61,9 @@ const absl::Status& AsStatus(const absl::StatusOr<T>& s) {
   lhs = std::move(statusor).value()
 
 // Annotate(status, StrCat(args...)) without building the string when OK.
-#define KOMPACT_ANNOTATE(expr, ...)                                                     \
-  ([&](const ::absl::Status& kompact_s_) {                                              \
-    return kompact_s_.ok() ? kompact_s_                                                 \
-                           : ::kompact::Annotate(kompact_s_, ::absl::StrCat(__VA_ARGS__)); \
+#define KOMPACT_ANNOTATE(expr, ...)                                                                     \
+  ([&](const ::absl::Status& kompact_s_) {                                                              \
+    return kompact_s_.ok() ? kompact_s_ : ::kompact::Annotate(kompact_s_, ::absl::StrCat(__VA_ARGS__)); \
   }(expr))
 
 #endif  // KOMPACT_BASE_STATUS_H_

@@ -48,8 +48,8 @@ Uuid Uuid::Random() {
   thread_local Xoshiro256 rng;
   uint64_t high = rng.Next();
   uint64_t low = rng.Next();
-  high = (high & ~0xF000ULL) | 0x4000ULL;                        // version 4
-  low = (low & ~(0xC0ULL << 56)) | (0x80ULL << 56);             // variant 10xx
+  high = (high & ~0xF000ULL) | 0x4000ULL;            // version 4
+  low = (low & ~(0xC0ULL << 56)) | (0x80ULL << 56);  // variant 10xx
   return Uuid(high, low);
 }
 
@@ -71,8 +71,8 @@ absl::StatusOr<Uuid> Uuid::Parse(std::string_view text) {
     }
     const int v = HexValue(text[i]);
     if (v < 0) {
-      return absl::InvalidArgumentError(absl::StrCat("UUID '", std::string(text),
-                                                     "': non-hex character at position ", i));
+      return absl::InvalidArgumentError(
+          absl::StrCat("UUID '", std::string(text), "': non-hex character at position ", i));
     }
     words[nibble / 16] = (words[nibble / 16] << 4) | static_cast<uint64_t>(v);
     ++nibble;

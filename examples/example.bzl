@@ -37,6 +37,23 @@ def kompact_example(
         test_size = "small",
         smoke_test = True,
         **kwargs):
+    """An example binary `name` and, unless smoke_test is False, `name`_test running it.
+
+    Args:
+      name: the binary; the smoke test is `name`_test.
+      srcs: its sources.
+      deps: its dependencies (glog is added).
+      data: runtime files of the binary and the test.
+      args: arguments for the binary in the smoke test.
+      expect: extended regexes each of which must match a line of the output.
+      reject: extended regexes none of which may match a line.
+      in_order: (first, second) pattern pairs: first matches a line before second does.
+      stdin: a file fed to the binary's standard input in the test.
+      limit: seconds the binary may run in the test.
+      test_size: the sh_test's size.
+      smoke_test: False for examples that bring their own test.
+      **kwargs: passed to the binary.
+    """
     kompact_cc_binary(
         name = name,
         srcs = srcs,

@@ -1,11 +1,10 @@
 #include "executors/dedicated_thread_executor.h"
 
+#include <glog/logging.h>
 #include <sched.h>
 
 #include <memory>
 #include <utility>
-
-#include <glog/logging.h>
 
 #include "absl/strings/str_cat.h"
 #include "executors/internal/executor_thread.h"
@@ -140,12 +139,11 @@ class DedicatedThreadExecutorImpl final : public DedicatedThreadExecutor {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<DedicatedThreadExecutor>> DedicatedThreadExecutor::Create(
-    Options options) {
+absl::StatusOr<std::unique_ptr<DedicatedThreadExecutor>> DedicatedThreadExecutor::Create(Options options) {
   if (options.core < -1 || options.core >= CPU_SETSIZE) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "DedicatedThreadExecutor: Options.core = ", options.core,
-        " is not a processing unit id (allowed: -1 for none, 0..", CPU_SETSIZE - 1, ")"));
+    return absl::InvalidArgumentError(absl::StrCat("DedicatedThreadExecutor: Options.core = ", options.core,
+                                                   " is not a processing unit id (allowed: -1 for none, 0..",
+                                                   CPU_SETSIZE - 1, ")"));
   }
   auto executor = std::make_unique<DedicatedThreadExecutorImpl>(std::move(options));
   if (absl::Status started = executor->Start(); !started.ok()) {

@@ -53,8 +53,7 @@ class DedicatedThreadExecutor : public Executor {
 
   // Starts the thread. kInvalidArgument for a bad core id, kResourceExhausted if
   // the thread cannot be created.
-  [[nodiscard]] static absl::StatusOr<std::unique_ptr<DedicatedThreadExecutor>> Create(
-      Options options = {});
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<DedicatedThreadExecutor>> Create(Options options = {});
   // Create() with the thread pinned to `core` (Kompact's create_dedicated_pinned).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<DedicatedThreadExecutor>> CreatePinned(
       int core, Options options = {});

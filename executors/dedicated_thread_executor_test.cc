@@ -3,14 +3,13 @@
 // executor_conformance_test.cc.
 #include "executors/dedicated_thread_executor.h"
 
+#include <glog/logging.h>
 #include <sched.h>
 
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <glog/logging.h>
 
 #include "base/capture_log_sink.h"
 #include "executors/internal/pinning.h"
@@ -25,8 +24,7 @@ using executors_internal::CountDownLatch;
 using ::kompact::testing::IsOk;
 using ::kompact::testing::StatusIs;
 
-std::unique_ptr<DedicatedThreadExecutor> Make(
-    absl::StatusOr<std::unique_ptr<DedicatedThreadExecutor>> made) {
+std::unique_ptr<DedicatedThreadExecutor> Make(absl::StatusOr<std::unique_ptr<DedicatedThreadExecutor>> made) {
   CHECK(made.ok()) << made.status();
   return std::move(made).value();
 }
@@ -41,10 +39,12 @@ TEST(DedicatedThreadExecutor, RunsEverythingOnItsOneThread) {
   for (int p = 0; p < 2; ++p) {
     producers.emplace_back([&, p] {
       for (int i = p; i < kTasks; i += 2) {
-        CHECK(executor->Execute([&, i] {
-          threads[i] = std::this_thread::get_id();
-          done.CountDown();
-        }).ok());
+        CHECK(executor
+                  ->Execute([&, i] {
+                    threads[i] = std::this_thread::get_id();
+                    done.CountDown();
+                  })
+                  .ok());
       }
     });
   }
@@ -59,8 +59,7 @@ TEST(DedicatedThreadExecutor, OwnSubmissionsRunInOrderWhateverTheHint) {
   std::string order;
   CountDownLatch done(4);
   struct Recorder final : Runnable {
-    Recorder(char name, std::string* order, CountDownLatch* done)
-        : name(name), order(order), done(done) {}
+    Recorder(char name, std::string* order, CountDownLatch* done) : name(name), order(order), done(done) {}
     void Run() override {
       order->push_back(name);
       done->CountDown();

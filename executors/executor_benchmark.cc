@@ -12,6 +12,9 @@
 //    k = 16 is "high amplification", k = 2 "low", k = 1 is 16 parallel chains.
 //  * SubmitFromOutside: the benchmark thread schedules leaf tasks (tasks/s).
 //  * WakeUpLatency: submit one task to an idle (parked) executor, time until it runs.
+#include <benchmark/benchmark.h>
+#include <glog/logging.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -19,9 +22,6 @@
 #include <memory>
 #include <thread>
 #include <vector>
-
-#include <benchmark/benchmark.h>
-#include <glog/logging.h>
 
 #include "base/build_config.h"
 #include "executors/dedicated_thread_executor.h"
@@ -211,8 +211,7 @@ int64_t TreeSize(uint32_t branching, uint32_t depth) {
 
 // Per-iteration scheduler counters of a work-stealing pool (steals, injector
 // takes, parks), to explain the figures.
-void ReportPoolCounters(benchmark::State& state, Executor& executor,
-                        const WorkStealingPool::Stats& before) {
+void ReportPoolCounters(benchmark::State& state, Executor& executor, const WorkStealingPool::Stats& before) {
   auto* pool = dynamic_cast<WorkStealingPool*>(&executor);
   if (pool == nullptr || state.iterations() == 0) return;
   const WorkStealingPool::Stats after = pool->stats();
@@ -297,8 +296,7 @@ void BM_WakeUpLatency(benchmark::State& state) {
   struct Probe final : Runnable {
     std::atomic<int64_t> ran_at_ns{0};
     void Run() override {
-      ran_at_ns.store(std::chrono::steady_clock::now().time_since_epoch().count(),
-                      std::memory_order_release);
+      ran_at_ns.store(std::chrono::steady_clock::now().time_since_epoch().count(), std::memory_order_release);
     }
   };
   for (auto _ : state) {
@@ -311,10 +309,9 @@ void BM_WakeUpLatency(benchmark::State& state) {
     while ((ran_at = probe.ran_at_ns.load(std::memory_order_acquire)) == 0) {
       std::this_thread::yield();
     }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::duration(ran_at) -
-                                      submitted.time_since_epoch())
-            .count();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::duration(ran_at) -
+                                                         submitted.time_since_epoch())
+                               .count();
     state.SetIterationTime(seconds);
   }
   ReportPoolCounters(state, *executor, before);
@@ -324,8 +321,18 @@ void BM_WakeUpLatency(benchmark::State& state) {
 BENCHMARK_TEMPLATE(BM_PingPong, WorkStealing)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_PingPong, SharedQueue)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_PingPong, Dedicated)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK_TEMPLATE(BM_Spawn, WorkStealing)->Arg(16)->Arg(2)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK_TEMPLATE(BM_Spawn, SharedQueue)->Arg(16)->Arg(2)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_Spawn, WorkStealing)
+    ->Arg(16)
+    ->Arg(2)
+    ->Arg(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_Spawn, SharedQueue)
+    ->Arg(16)
+    ->Arg(2)
+    ->Arg(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_SubmitFromOutside, WorkStealing)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_SubmitFromOutside, SharedQueue)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_SubmitFromOutside, Dedicated)->UseRealTime()->Unit(benchmark::kMillisecond);

@@ -34,7 +34,16 @@ using ::kompact::testing::StatusIs;
 struct Variant {
   std::string name;
   std::function<absl::StatusOr<std::unique_ptr<Executor>>()> make;
+  // Times its threads went to sleep (from the executor's stats), and whether they
+  // park at all (PoolOptions::park).
+  std::function<uint64_t(const Executor&)> parks;
+  bool parking = true;
 };
+
+template <typename T>
+uint64_t ParksOf(const Executor& executor) {
+  return dynamic_cast<const T&>(executor).stats().parks;
+}
 
 template <typename T>
 absl::StatusOr<std::unique_ptr<Executor>> Upcast(absl::StatusOr<std::unique_ptr<T>> made) {
@@ -59,18 +68,22 @@ DedicatedThreadExecutor::Options Dedicated(bool park = true,
 }
 
 std::vector<Variant> Variants() {
+  const auto ws = ParksOf<WorkStealingPool>;
+  const auto sq = ParksOf<SharedQueuePool>;
+  const auto dt = ParksOf<DedicatedThreadExecutor>;
   return {
-      {"WorkStealing2", [] { return Upcast(WorkStealingPool::Create(Pool(2))); }},
-      {"WorkStealing1", [] { return Upcast(WorkStealingPool::Create(Pool(1))); }},
-      {"WorkStealing4", [] { return Upcast(WorkStealingPool::Create(Pool(4))); }},
-      {"WorkStealing2NoSpin", [] { return Upcast(WorkStealingPool::Create(Pool(2, true, 0))); }},
-      {"WorkStealing2NeverPark", [] { return Upcast(WorkStealingPool::Create(Pool(2, false))); }},
-      {"SharedQueue2", [] { return Upcast(SharedQueuePool::Create(Pool(2))); }},
-      {"SharedQueue3NoSpin", [] { return Upcast(SharedQueuePool::Create(Pool(3, true, 0))); }},
-      {"SharedQueue2NeverPark", [] { return Upcast(SharedQueuePool::Create(Pool(2, false))); }},
-      {"Dedicated", [] { return Upcast(DedicatedThreadExecutor::Create(Dedicated())); }},
-      {"DedicatedNoSpin", [] { return Upcast(DedicatedThreadExecutor::Create(Dedicated(true, 0))); }},
-      {"DedicatedNeverPark", [] { return Upcast(DedicatedThreadExecutor::Create(Dedicated(false))); }},
+      {"WorkStealing2", [] { return Upcast(WorkStealingPool::Create(Pool(2))); }, ws},
+      {"WorkStealing1", [] { return Upcast(WorkStealingPool::Create(Pool(1))); }, ws},
+      {"WorkStealing4", [] { return Upcast(WorkStealingPool::Create(Pool(4))); }, ws},
+      {"WorkStealing2NoSpin", [] { return Upcast(WorkStealingPool::Create(Pool(2, true, 0))); }, ws},
+      {"WorkStealing2NeverPark", [] { return Upcast(WorkStealingPool::Create(Pool(2, false))); }, ws, false},
+      {"SharedQueue2", [] { return Upcast(SharedQueuePool::Create(Pool(2))); }, sq},
+      {"SharedQueue3NoSpin", [] { return Upcast(SharedQueuePool::Create(Pool(3, true, 0))); }, sq},
+      {"SharedQueue2NeverPark", [] { return Upcast(SharedQueuePool::Create(Pool(2, false))); }, sq, false},
+      {"Dedicated", [] { return Upcast(DedicatedThreadExecutor::Create(Dedicated())); }, dt},
+      {"DedicatedNoSpin", [] { return Upcast(DedicatedThreadExecutor::Create(Dedicated(true, 0))); }, dt},
+      {"DedicatedNeverPark", [] { return Upcast(DedicatedThreadExecutor::Create(Dedicated(false))); }, dt,
+       false},
   };
 }
 
@@ -185,64 +198,113 @@ TEST_P(ExecutorConformance, RunsEveryTaskExactlyOnceUnderStress) {
 }
 
 // One task at a time with pauses long enough for the threads to park: a lost
-// wake-up leaves the task unrun and the bounded wait fails.
-void RunWakeUpCycles(Executor& executor, int cycles, uint32_t seed) {
+// wake-up leaves the task unrun and the bounded wait fails. On an executor that
+// parks, every cycle with a long pause first waits until a thread has parked
+// since the previous task ran (the park count grew past what that task read: the
+// thread that ran it parks when it finds nothing else to do), so those tasks are
+// submitted to a parked executor; returns how many were.
+int RunWakeUpCycles(Executor& executor, int cycles, uint32_t seed, const Variant& variant) {
   std::mt19937 rng(seed);
-  const std::chrono::microseconds pauses[] = {std::chrono::microseconds(0),
-                                              std::chrono::microseconds(30),
+  const std::chrono::microseconds pauses[] = {std::chrono::microseconds(0), std::chrono::microseconds(30),
                                               std::chrono::microseconds(400)};
+  int submitted_to_parked = 0;
+  std::atomic<uint64_t> parks_at_last_run{0};
   for (int i = 0; i < cycles; ++i) {
+    const size_t pause = rng() % 3;
+    std::this_thread::sleep_for(pauses[pause]);
+    if (pause == 2 && variant.parking && i > 0) {
+      const uint64_t before = parks_at_last_run.load();
+      EXPECT_TRUE(executors_internal::WaitUntil([&] { return variant.parks(executor) > before; }))
+          << "no thread parked after the task of cycle " << i - 1;
+      ++submitted_to_parked;
+    }
     CountDownLatch ran(1);
-    ASSERT_THAT(executor.Execute([&ran] { ran.CountDown(); }), IsOk());
-    ASSERT_TRUE(ran.WaitFor()) << "wake-up lost in cycle " << i;
-    std::this_thread::sleep_for(pauses[rng() % 3]);
+    EXPECT_THAT(executor.Execute([&] {
+      parks_at_last_run.store(variant.parks(executor));
+      ran.CountDown();
+    }),
+                IsOk());
+    EXPECT_TRUE(ran.WaitFor()) << "wake-up lost in cycle " << i;
+    if (::testing::Test::HasFailure()) break;
   }
+  return submitted_to_parked;
 }
 
 TEST_P(ExecutorConformance, NoLostWakeUpsAcrossParkCycles) {
-  RunWakeUpCycles(*executor_, static_cast<int>(3000 / kStressDivisor), 1);
+  const uint64_t parks = GetParam().parks(*executor_);
+  const int to_parked = RunWakeUpCycles(*executor_, static_cast<int>(3000 / kStressDivisor), 1, GetParam());
+  if (GetParam().parking) {
+    EXPECT_GT(to_parked, 0);
+    EXPECT_GT(GetParam().parks(*executor_), parks);
+  } else {
+    EXPECT_EQ(GetParam().parks(*executor_), parks) << "an executor that never parks parked";
+  }
 }
 
 TEST_P(ExecutorConformance, NoLostWakeUpsWithConcurrentProducers) {
-  std::thread other([this] { RunWakeUpCycles(*executor_, static_cast<int>(1500 / kStressDivisor), 2); });
-  RunWakeUpCycles(*executor_, static_cast<int>(1500 / kStressDivisor), 3);
+  const uint64_t parks = GetParam().parks(*executor_);
+  int other_to_parked = 0;
+  std::thread other([&] {
+    other_to_parked = RunWakeUpCycles(*executor_, static_cast<int>(1500 / kStressDivisor), 2, GetParam());
+  });
+  const int to_parked = RunWakeUpCycles(*executor_, static_cast<int>(1500 / kStressDivisor), 3, GetParam());
   other.join();
+  if (GetParam().parking) {
+    EXPECT_GT(to_parked + other_to_parked, 0);
+    EXPECT_GT(GetParam().parks(*executor_), parks);
+  }
 }
 
 TEST_P(ExecutorConformance, ShutdownRunsEveryAcceptedTaskAndRefusesTheRest) {
-  std::atomic<uint64_t> accepted{0};
+  // Every task has an id; each records its runs, and its submitter records whether
+  // it was accepted: at the end each id ran exactly as often as it was accepted
+  // (once or never). A sum alone would let a lost and a doubled task cancel out.
+  constexpr uint64_t kMaxTasks = uint64_t{1} << 22;
+  auto runs = std::make_unique<std::atomic<uint8_t>[]>(kMaxTasks);
+  auto accepted = std::make_unique<std::atomic<uint8_t>[]>(kMaxTasks);
+  std::atomic<uint64_t> next_id{0};
   std::atomic<uint64_t> ran{0};
-  std::atomic<bool> refused_seen{false};
-  // A task that runs, then tries to submit a child from inside the executor.
-  std::function<void(int)> task = [&](int depth) {
-    ran.fetch_add(1);
-    if (depth < 3) {
-      if (executor_->Execute([&task, depth] { task(depth + 1); }).ok()) {
-        accepted.fetch_add(1);
-      } else {
-        refused_seen.store(true);
-      }
-    }
+  // Submits one task of `depth`; false when refused or out of ids.
+  std::function<bool(int)> submit = [&](int depth) {
+    const uint64_t id = next_id.fetch_add(1);
+    if (id >= kMaxTasks) return false;
+    const bool ok = executor_
+                        ->Execute([&submit, &runs, &ran, id, depth] {
+                          runs[id].fetch_add(1);
+                          ran.fetch_add(1);
+                          if (depth < 3) submit(depth + 1);  // a child, from inside the executor
+                        })
+                        .ok();
+    if (ok) accepted[id].store(1);
+    return ok;
   };
   std::vector<std::thread> producers;
   for (int p = 0; p < 2; ++p) {
     producers.emplace_back([&] {
-      for (;;) {
-        absl::Status status = executor_->Execute([&task] { task(0); });
-        if (!status.ok()) {
-          EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition, "shut down"));
-          return;
-        }
-        accepted.fetch_add(1);
+      while (submit(0)) {
       }
     });
   }
   ASSERT_TRUE(executors_internal::WaitUntil([&] { return ran.load() > 20'000 / kStressDivisor; }));
   ASSERT_THAT(executor_->Shutdown(), IsOk());
   for (std::thread& producer : producers) producer.join();
-  // Every accepted task ran, exactly once (a second run would overshoot).
-  EXPECT_EQ(ran.load(), accepted.load());
-  EXPECT_THAT(executor_->Execute([] {}), StatusIs(absl::StatusCode::kFailedPrecondition));
+  ASSERT_LT(next_id.load(), kMaxTasks) << "ran out of ids before the shutdown";
+  const uint64_t ids = next_id.load();
+  uint64_t accepted_count = 0;
+  uint64_t wrong = 0;
+  for (uint64_t id = 0; id < ids; ++id) {
+    accepted_count += accepted[id].load();
+    if (runs[id].load() != accepted[id].load()) {
+      if (++wrong <= 5) {
+        ADD_FAILURE() << "task " << id << " accepted " << int{accepted[id].load()} << " time(s), ran "
+                      << int{runs[id].load()} << " time(s)";
+      }
+    }
+  }
+  EXPECT_EQ(wrong, 0u) << "of " << ids << " tasks";
+  EXPECT_EQ(ran.load(), accepted_count);
+  EXPECT_LT(accepted_count, ids) << "the shutdown refused nothing";
+  EXPECT_THAT(executor_->Execute([] {}), StatusIs(absl::StatusCode::kFailedPrecondition, "shut down"));
 }
 
 TEST_P(ExecutorConformance, ScheduleAfterShutdownIsRefusedAndNotRun) {

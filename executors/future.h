@@ -133,8 +133,7 @@ class [[nodiscard]] Future {
         return executors_internal::WaitTimeoutError("Future::WaitFor", timeout);
       }
       executors_internal::BlockingWaiter<T> waiter;
-      if (state_->Attach(&waiter) &&
-          !waiter.AwaitUntil(executors_internal::SteadyDeadlineAfter(timeout))) {
+      if (state_->Attach(&waiter) && !waiter.AwaitUntil(executors_internal::SteadyDeadlineAfter(timeout))) {
         if (state_->Detach()) {
           return executors_internal::WaitTimeoutError("Future::WaitFor", timeout);
         }
@@ -236,8 +235,7 @@ class Promise {
   void Fulfil() requires std::is_void_v<T> { Complete(absl::OkStatus()); }
   // `status` must not be OK (if it is, the future fails with kInternal).
   void Fail(absl::Status status) {
-    Complete(status.ok() ? executors_internal::OkPassedAsFailureError("Promise::Fail")
-                         : std::move(status));
+    Complete(status.ok() ? executors_internal::OkPassedAsFailureError("Promise::Fail") : std::move(status));
   }
   void Complete(Result result) {
     if (state_ == nullptr) {

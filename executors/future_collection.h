@@ -39,8 +39,7 @@ namespace kompact {
 
 // What CollectWithTimeout returns: all values, or absl::Status for void futures.
 template <typename T>
-using CollectResult =
-    std::conditional_t<std::is_void_v<T>, absl::Status, absl::StatusOr<std::vector<T>>>;
+using CollectResult = std::conditional_t<std::is_void_v<T>, absl::Status, absl::StatusOr<std::vector<T>>>;
 
 namespace executors_internal {
 
@@ -119,15 +118,13 @@ template <typename T>
 //  * kFailedPrecondition on an executor thread (see Future::Wait).
 // The futures are consumed either way.
 template <typename T>
-[[nodiscard]] CollectResult<T> CollectWithTimeout(std::vector<Future<T>> futures,
-                                                  absl::Duration timeout) {
+[[nodiscard]] CollectResult<T> CollectWithTimeout(std::vector<Future<T>> futures, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   const size_t n = futures.size();
   [[maybe_unused]] std::vector<std::conditional_t<std::is_void_v<T>, char, T>> values;
   if constexpr (!std::is_void_v<T>) values.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    FutureResult<T> result =
-        futures[i].WaitFor(std::max(deadline - absl::Now(), absl::ZeroDuration()));
+    FutureResult<T> result = futures[i].WaitFor(std::max(deadline - absl::Now(), absl::ZeroDuration()));
     const absl::Status& status = executors_internal::StatusOf(result);
     if (futures[i].valid()) {  // nothing delivered: timed out or refused
       if (status.code() != absl::StatusCode::kDeadlineExceeded) return status;

@@ -53,8 +53,8 @@ TEST(WaitAll, CompletesWithEveryResultInInputOrder) {
   pairs.promises[0].Fulfil(0);
   ASSERT_TRUE(all.IsReady());
   ASSERT_OK_AND_ASSIGN(std::vector<absl::StatusOr<int>> results, all.Wait());
-  EXPECT_THAT(results, ElementsAre(IsOkAndHolds(0), IsOkAndHolds(10),
-                                   StatusIs(absl::StatusCode::kNotFound, "two")));
+  EXPECT_THAT(results,
+              ElementsAre(IsOkAndHolds(0), IsOkAndHolds(10), StatusIs(absl::StatusCode::kNotFound, "two")));
 }
 
 TEST(WaitAll, EmptyInputIsReadyAtOnce) {
@@ -68,8 +68,7 @@ TEST(WaitAll, InvalidInputGetsFailedPreconditionInItsSlot) {
   futures.push_back(MakeReadyFuture<int>(1));
   futures.emplace_back();  // invalid
   ASSERT_OK_AND_ASSIGN(auto results, WaitAll(std::move(futures)).Wait());
-  EXPECT_THAT(results,
-              ElementsAre(IsOkAndHolds(1), StatusIs(absl::StatusCode::kFailedPrecondition)));
+  EXPECT_THAT(results, ElementsAre(IsOkAndHolds(1), StatusIs(absl::StatusCode::kFailedPrecondition)));
 }
 
 TEST(WaitAll, DroppedPromisesShowAsCancelled) {
@@ -77,8 +76,8 @@ TEST(WaitAll, DroppedPromisesShowAsCancelled) {
   Future<std::vector<absl::StatusOr<int>>> all = WaitAll(std::move(pairs.futures));
   pairs.promises.clear();
   ASSERT_OK_AND_ASSIGN(auto results, all.Wait());
-  EXPECT_THAT(results, ElementsAre(StatusIs(absl::StatusCode::kCancelled),
-                                   StatusIs(absl::StatusCode::kCancelled)));
+  EXPECT_THAT(results,
+              ElementsAre(StatusIs(absl::StatusCode::kCancelled), StatusIs(absl::StatusCode::kCancelled)));
 }
 
 TEST(WaitAll, WorksForVoidFutures) {
@@ -126,8 +125,7 @@ TEST(CollectWithTimeout, ReturnsAllValuesInOrder) {
   std::thread producer([&] {
     for (int i = 2; i >= 0; --i) pairs.promises[i].Fulfil(i * 10);
   });
-  EXPECT_THAT(CollectWithTimeout(std::move(pairs.futures), kLongWait),
-              IsOkAndHolds(ElementsAre(0, 10, 20)));
+  EXPECT_THAT(CollectWithTimeout(std::move(pairs.futures), kLongWait), IsOkAndHolds(ElementsAre(0, 10, 20)));
   producer.join();
 }
 
@@ -135,9 +133,8 @@ TEST(CollectWithTimeout, TimeoutSaysHowManyCompleted) {
   Pairs pairs = MakePairs(3);
   pairs.promises[0].Fulfil(1);
   pairs.promises[2].Fulfil(3);
-  EXPECT_THAT(
-      CollectWithTimeout(std::move(pairs.futures), absl::Milliseconds(20)),
-      StatusIs(absl::StatusCode::kDeadlineExceeded, "2 of 3 futures completed within 20ms"));
+  EXPECT_THAT(CollectWithTimeout(std::move(pairs.futures), absl::Milliseconds(20)),
+              StatusIs(absl::StatusCode::kDeadlineExceeded, "2 of 3 futures completed within 20ms"));
 }
 
 TEST(CollectWithTimeout, TimeoutBoundsTheWholeCall) {

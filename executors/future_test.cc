@@ -185,8 +185,7 @@ TEST(Future, BlockingWaitOnAnExecutorThreadIsRefused) {
   }));
   ASSERT_OK(done_future.WaitFor(kLongWait));
   ASSERT_OK(executor.Shutdown());
-  EXPECT_THAT(wait_status,
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("executor thread")));
+  EXPECT_THAT(wait_status, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("executor thread")));
   EXPECT_THAT(wait_status, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("co_await")));
   EXPECT_THAT(wait_for_status, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_TRUE(still_valid);
@@ -268,16 +267,15 @@ TEST(Future, ThenAttachedAfterCompletionRunsAtOnce) {
 
 TEST(Future, ThenChainsAndMapsResultTypes) {
   auto [promise, future] = MakePromise<int>();
-  Future<void> end =
-      std::move(future)
-          .Then([](absl::StatusOr<int> v) { return std::to_string(*v); })  // -> string
-          .Then([](absl::StatusOr<std::string> s) -> absl::StatusOr<double> {
-            return s->size() * 1.5;
-          })  // -> double
-          .Then([](absl::StatusOr<double> d) -> absl::Status {
-            return *d == 4.5 ? absl::OkStatus() : absl::InternalError("wrong");
-          })                                        // -> void
-          .Then([](absl::Status s) { return s; });  // -> void
+  Future<void> end = std::move(future)
+                         .Then([](absl::StatusOr<int> v) { return std::to_string(*v); })  // -> string
+                         .Then([](absl::StatusOr<std::string> s) -> absl::StatusOr<double> {
+                           return s->size() * 1.5;
+                         })  // -> double
+                         .Then([](absl::StatusOr<double> d) -> absl::Status {
+                           return *d == 4.5 ? absl::OkStatus() : absl::InternalError("wrong");
+                         })                                        // -> void
+                         .Then([](absl::Status s) { return s; });  // -> void
   promise.Fulfil(123);
   EXPECT_OK(end.Wait());
 }
@@ -293,8 +291,8 @@ TEST(Future, ThenSeesErrorsAndCanRecover) {
 
 TEST(Future, ExceptionInThenBecomesInternal) {
   auto [promise, future] = MakePromise<int>();
-  Future<int> thrown = std::move(future).Then(
-      [](absl::StatusOr<int>) -> int { throw std::runtime_error("kaboom"); });
+  Future<int> thrown =
+      std::move(future).Then([](absl::StatusOr<int>) -> int { throw std::runtime_error("kaboom"); });
   promise.Fulfil(1);
   EXPECT_THAT(thrown.Wait(), StatusIs(absl::StatusCode::kInternal, "kaboom"));
 }
@@ -312,13 +310,13 @@ TEST(Future, ThenReleasesItsCapturesOnceRun) {
 TEST(Future, ThenOnExecutorRunsThere) {
   TestThreadExecutor executor(1);
   auto [promise, future] = MakePromise<int>();
-  Future<bool> on_executor = std::move(future).Then(
-      executor, [](absl::StatusOr<int> v) { return v.ok() && OnExecutorThread(); });
+  Future<bool> on_executor =
+      std::move(future).Then(executor, [](absl::StatusOr<int> v) { return v.ok() && OnExecutorThread(); });
   promise.Fulfil(1);
   EXPECT_THAT(on_executor.WaitFor(kLongWait), IsOkAndHolds(true));
   // Already complete: still scheduled, not inline.
-  Future<bool> ready = MakeReadyFuture<int>(2).Then(
-      executor, [](absl::StatusOr<int> v) { return OnExecutorThread(); });
+  Future<bool> ready =
+      MakeReadyFuture<int>(2).Then(executor, [](absl::StatusOr<int> v) { return OnExecutorThread(); });
   EXPECT_THAT(ready.WaitFor(kLongWait), IsOkAndHolds(true));
   ASSERT_OK(executor.Shutdown());
 }
@@ -363,8 +361,8 @@ TEST(FutureRace, CompletionRacesThen) {
   EXPECT_EQ(runs.load(), kRaceIterations);
   // Both orders normally occur; not asserted (scheduling decides), but reported.
   RecordProperty("completed_before_attach", ran_on_attaching_thread.load());
-  std::cout << "continuations run by the attaching thread: " << ran_on_attaching_thread.load()
-            << " of " << kRaceIterations << "\n";
+  std::cout << "continuations run by the attaching thread: " << ran_on_attaching_thread.load() << " of "
+            << kRaceIterations << "\n";
   for (int i = 0; i < kRaceIterations; ++i) {
     ASSERT_THAT(chained[i].TryTake(), ::testing::Optional(IsOkAndHolds(2 * i))) << i;
   }
@@ -403,8 +401,7 @@ TEST(FutureRace, CompletionRacesShortWaitFor) {
       [&](int i) {
         absl::StatusOr<int> v = futures[i].WaitFor(absl::Microseconds(i % 3 == 0 ? 0 : 5));
         if (!v.ok()) {
-          if (v.status().code() != absl::StatusCode::kDeadlineExceeded || !futures[i].valid())
-            return;
+          if (v.status().code() != absl::StatusCode::kDeadlineExceeded || !futures[i].valid()) return;
           ++timeouts;
           v = futures[i].WaitFor(kLongWait);
         }
@@ -453,8 +450,7 @@ TEST(FutureRace, CompletionRacesThenOnExecutor) {
   RunRacing(
       iterations, [&](int i) { promises[i].Fulfil(i); },
       [&](int i) {
-        chained[i] =
-            std::move(futures[i]).Then(executor, [](absl::StatusOr<int> v) { return *v + 1; });
+        chained[i] = std::move(futures[i]).Then(executor, [](absl::StatusOr<int> v) { return *v + 1; });
       });
   for (int i = 0; i < iterations; ++i) {
     ASSERT_THAT(chained[i].WaitFor(kLongWait), IsOkAndHolds(i + 1)) << i;

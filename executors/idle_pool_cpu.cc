@@ -11,8 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <utility>
 #include <thread>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "executors/dedicated_thread_executor.h"
@@ -55,9 +55,8 @@ int main(int argc, char** argv) {
   const auto wall_before = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   const double cpu = CpuSeconds() - cpu_before;
-  const double wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
-  std::printf("idle %s executor, %zu threads: %.4f s CPU over %.2f s wall = %.3f %% of one core\n",
-              kind, executor->num_threads(), cpu, wall, 100.0 * cpu / wall);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
+  std::printf("idle %s executor, %zu threads: %.4f s CPU over %.2f s wall = %.3f %% of one core\n", kind,
+              executor->num_threads(), cpu, wall, 100.0 * cpu / wall);
   return executor->Shutdown().ok() ? 0 : 1;
 }

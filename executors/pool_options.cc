@@ -20,16 +20,15 @@ int PoolOptions::CoreFor(size_t index, const std::vector<int>& available) const 
 
 absl::Status ValidatePoolOptions(const PoolOptions& options, std::string_view owner) {
   if (options.threads < 1 || options.threads > PoolOptions::kMaxThreads) {
-    return absl::InvalidArgumentError(absl::StrCat(AsAbsl(owner), ": PoolOptions.threads = ",
-                                                   options.threads, " is outside [1, ",
-                                                   PoolOptions::kMaxThreads, "]"));
+    return absl::InvalidArgumentError(absl::StrCat(AsAbsl(owner), ": PoolOptions.threads = ", options.threads,
+                                                   " is outside [1, ", PoolOptions::kMaxThreads, "]"));
   }
   for (size_t i = 0; i < options.cores.size(); ++i) {
     const int core = options.cores[i];
     if (core < 0 || core >= CPU_SETSIZE) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          AsAbsl(owner), ": PoolOptions.cores[", i, "] = ", core,
-          " is not a processing unit id (allowed: 0..", CPU_SETSIZE - 1, ")"));
+      return absl::InvalidArgumentError(absl::StrCat(AsAbsl(owner), ": PoolOptions.cores[", i, "] = ", core,
+                                                     " is not a processing unit id (allowed: 0..",
+                                                     CPU_SETSIZE - 1, ")"));
     }
   }
   return absl::OkStatus();

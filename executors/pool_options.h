@@ -57,8 +57,7 @@ struct PoolOptions {
 
 // kInvalidArgument naming the field and the allowed range if `options` is not
 // usable; `owner` (e.g. "WorkStealingPool") is put in the message.
-[[nodiscard]] absl::Status ValidatePoolOptions(const PoolOptions& options,
-                                               std::string_view owner);
+[[nodiscard]] absl::Status ValidatePoolOptions(const PoolOptions& options, std::string_view owner);
 
 }  // namespace kompact
 

@@ -19,8 +19,9 @@ TEST(PoolOptions, DefaultsAreValid) {
 TEST(PoolOptions, ValidationNamesOwnerFieldAndRange) {
   PoolOptions options;
   options.threads = 0;
-  EXPECT_THAT(ValidatePoolOptions(options, "MyPool"),
-              StatusIs(absl::StatusCode::kInvalidArgument, "MyPool: PoolOptions.threads = 0 is outside [1, 1024]"));
+  EXPECT_THAT(
+      ValidatePoolOptions(options, "MyPool"),
+      StatusIs(absl::StatusCode::kInvalidArgument, "MyPool: PoolOptions.threads = 0 is outside [1, 1024]"));
   options.threads = 2;
   options.cores = {1, 0, 4096};
   EXPECT_THAT(ValidatePoolOptions(options, "MyPool"),

@@ -2,13 +2,13 @@
 // operator new to count allocations made by threads that opted in, then
 // schedules from outside and from inside each executor (including local-queue
 // overflow into the injector) and expects a count of zero.
+#include <glog/logging.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <new>
 #include <vector>
-
-#include <glog/logging.h>
 
 #include "executors/dedicated_thread_executor.h"
 #include "executors/executor.h"

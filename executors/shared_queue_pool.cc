@@ -1,11 +1,11 @@
 #include "executors/shared_queue_pool.h"
 
+#include <glog/logging.h>
+
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <glog/logging.h>
 
 #include "absl/strings/str_cat.h"
 #include "base/status.h"
@@ -64,8 +64,9 @@ class SharedQueuePoolImpl final : public SharedQueuePool {
 
   bool TrySchedule(Runnable& runnable, ScheduleHint hint) override {
     // A yielding task of our own thread: that thread comes back for it.
-    return executors_internal::SubmitFromOutside(injector_, parking_, runnable,
-                                                 /*wake_one=*/hint != ScheduleHint::kYield || !IsWorkerThread());
+    return executors_internal::SubmitFromOutside(
+        injector_, parking_, runnable,
+        /*wake_one=*/hint != ScheduleHint::kYield || !IsWorkerThread());
   }
 
   absl::Status RefusalError() const override {
@@ -73,7 +74,8 @@ class SharedQueuePoolImpl final : public SharedQueuePool {
   }
 
   absl::Status Shutdown() override {
-    return executors_internal::CloseAndJoin(IsWorkerThread(), "SharedQueuePool", injector_, parking_, threads_);
+    return executors_internal::CloseAndJoin(IsWorkerThread(), "SharedQueuePool", injector_, parking_,
+                                            threads_);
   }
 
   void ShutdownAsync() override { executors_internal::CloseAndWakeAll(injector_, parking_); }
@@ -85,9 +87,7 @@ class SharedQueuePoolImpl final : public SharedQueuePool {
 
   size_t num_threads() const override { return num_threads_; }
 
-  bool IsWorkerThread() const override {
-    return current_thread != nullptr && current_thread->pool == this;
-  }
+  bool IsWorkerThread() const override { return current_thread != nullptr && current_thread->pool == this; }
 
   Stats stats() const override {
     Stats stats;

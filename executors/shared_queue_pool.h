@@ -36,8 +36,7 @@ class SharedQueuePool : public Executor {
 
   // Starts the threads. kInvalidArgument (naming the field) for bad options;
   // kResourceExhausted if a thread cannot be created.
-  [[nodiscard]] static absl::StatusOr<std::unique_ptr<SharedQueuePool>> Create(
-      PoolOptions options = {});
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<SharedQueuePool>> Create(PoolOptions options = {});
 
   ~SharedQueuePool() override = default;
 

@@ -3,13 +3,13 @@
 // executor_conformance_test.cc.
 #include "executors/shared_queue_pool.h"
 
+#include <glog/logging.h>
+
 #include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
-
-#include <glog/logging.h>
 
 #include "executors/internal/pinning.h"
 #include "executors/internal/test_util.h"

@@ -25,9 +25,7 @@ void TaskPromiseBase::Run() {
   } while (next);
 }
 
-void TaskPromiseBase::ResumeParentSoon(std::coroutine_handle<> parent) noexcept {
-  parent_to_resume = parent;
-}
+void TaskPromiseBase::ResumeParentSoon(std::coroutine_handle<> parent) noexcept { parent_to_resume = parent; }
 
 void TaskPromiseBase::ScheduleResume(std::coroutine_handle<> handle, ScheduleHint hint) noexcept {
   TaskPromiseBase* const root = root_;

@@ -114,8 +114,7 @@ TEST(Task, ChainsOfTasksAwaitFuturesCompletedOnOtherThreads) {
   auto [pa, fa] = MakePromise<int>();
   auto [pb, fb] = MakePromise<int>();
   auto [pc, fc] = MakePromise<int>();
-  JoinHandle<std::string> handle =
-      Spawn(executor, Describe(std::move(fa), std::move(fb), std::move(fc)));
+  JoinHandle<std::string> handle = Spawn(executor, Describe(std::move(fa), std::move(fb), std::move(fc)));
   std::thread producer([&] {
     pc.Fulfil(3);
     pb.Fulfil(2);
@@ -132,8 +131,7 @@ TEST(Task, CoReturnOfAStatusFailsTheTask) {
   JoinHandle<int> handle = Spawn(context, AddRemote(std::move(future), MakeReadyFuture<int>(1)));
   promise.Fail(absl::UnavailableError("peer gone"));
   context.RunAll();
-  EXPECT_THAT(handle.TryTake(),
-              ::testing::Optional(StatusIs(absl::StatusCode::kUnavailable, "peer gone")));
+  EXPECT_THAT(handle.TryTake(), ::testing::Optional(StatusIs(absl::StatusCode::kUnavailable, "peer gone")));
 }
 
 TEST(Task, VoidTaskCompletesOk) {
@@ -158,8 +156,7 @@ TEST(Task, EscapingExceptionBecomesInternal) {
   ManualResumeContext context;
   JoinHandle<int> handle = Spawn(context, Throws());
   context.RunAll();
-  EXPECT_THAT(handle.TryTake(),
-              ::testing::Optional(StatusIs(absl::StatusCode::kInternal, "boom in task")));
+  EXPECT_THAT(handle.TryTake(), ::testing::Optional(StatusIs(absl::StatusCode::kInternal, "boom in task")));
 }
 
 TEST(Task, ExceptionInAChildReachesTheParentAsAStatus) {
@@ -226,8 +223,8 @@ TEST(Task, RefusedResumptionDestroysEveryFrameOfTheTree) {
   context.set_refuse(true);
   promise.Fulfil(5);  // the resumption is refused: the tree is torn down here
   EXPECT_EQ(token.use_count(), 1);
-  EXPECT_THAT(handle.TryTake(), ::testing::Optional(StatusIs(absl::StatusCode::kCancelled,
-                                                             "could not be scheduled")));
+  EXPECT_THAT(handle.TryTake(),
+              ::testing::Optional(StatusIs(absl::StatusCode::kCancelled, "could not be scheduled")));
 }
 
 TEST(Task, YieldReschedulesThroughTheContext) {
@@ -264,8 +261,7 @@ TEST(Task, RefusedYieldCancelsTheTask) {
 TEST(Task, AJoinHandleCanBeAwaitedByAnotherTask) {
   TestThreadExecutor executor(2);
   auto [promise, future] = MakePromise<int>();
-  JoinHandle<int> first =
-      Spawn(executor, AwaitWhileHolding(std::make_shared<int>(1), std::move(future)));
+  JoinHandle<int> first = Spawn(executor, AwaitWhileHolding(std::make_shared<int>(1), std::move(future)));
   auto second = [](JoinHandle<int> h) -> Task<int> {
     absl::StatusOr<int> v = co_await std::move(h);
     co_return *v * 10;
@@ -300,8 +296,8 @@ TEST(Task, InvalidFuturesAndTasksYieldFailedPrecondition) {
   JoinHandle<std::vector<absl::StatusCode>> handle = Spawn(context, body());
   context.RunAll();
   EXPECT_THAT(handle.TryTake(),
-              ::testing::Optional(IsOkAndHolds(ElementsAre(
-                  absl::StatusCode::kFailedPrecondition, absl::StatusCode::kFailedPrecondition))));
+              ::testing::Optional(IsOkAndHolds(ElementsAre(absl::StatusCode::kFailedPrecondition,
+                                                           absl::StatusCode::kFailedPrecondition))));
   EXPECT_THAT(Spawn(context, Task<int>()).Wait(), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 

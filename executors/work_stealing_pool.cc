@@ -1,5 +1,7 @@
 #include "executors/work_stealing_pool.h"
 
+#include <glog/logging.h>
+
 #include <algorithm>
 #include <atomic>
 #include <memory>
@@ -7,8 +9,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <glog/logging.h>
 
 #include "absl/strings/str_cat.h"
 #include "base/status.h"
@@ -111,7 +111,8 @@ class WorkStealingPoolImpl final : public WorkStealingPool {
   }
 
   absl::Status Shutdown() override {
-    return executors_internal::CloseAndJoin(IsWorkerThread(), "WorkStealingPool", injector_, parking_, threads_);
+    return executors_internal::CloseAndJoin(IsWorkerThread(), "WorkStealingPool", injector_, parking_,
+                                            threads_);
   }
 
   void ShutdownAsync() override { executors_internal::CloseAndWakeAll(injector_, parking_); }
@@ -123,9 +124,7 @@ class WorkStealingPoolImpl final : public WorkStealingPool {
 
   size_t num_threads() const override { return num_workers_; }
 
-  bool IsWorkerThread() const override {
-    return current_worker != nullptr && current_worker->pool == this;
-  }
+  bool IsWorkerThread() const override { return current_worker != nullptr && current_worker->pool == this; }
 
   std::optional<size_t> CurrentWorkerIndex() const override {
     if (!IsWorkerThread()) return std::nullopt;

@@ -79,8 +79,7 @@ class WorkStealingPool : public Executor {
 
   // Starts the workers. kInvalidArgument (naming the field) for bad options;
   // kResourceExhausted if a thread cannot be created.
-  [[nodiscard]] static absl::StatusOr<std::unique_ptr<WorkStealingPool>> Create(
-      PoolOptions options = {});
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<WorkStealingPool>> Create(PoolOptions options = {});
 
   ~WorkStealingPool() override = default;
 

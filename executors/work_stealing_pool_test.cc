@@ -4,19 +4,18 @@
 // contract is in executor_conformance_test.cc.
 #include "executors/work_stealing_pool.h"
 
+#include <glog/logging.h>
 #include <sched.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <functional>
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <glog/logging.h>
 
 #include "base/build_config.h"
 #include "base/capture_log_sink.h"
@@ -242,8 +241,7 @@ TEST(WorkStealingPool, FullLocalQueuesSpillToTheInjectorAndEverythingRunsOnce) {
 TEST(WorkStealingPool, WakeRunsNextAndYieldGoesToTheBack) {
   auto pool = MakePool(1);
   struct Recorder final : Runnable {
-    Recorder(char name, std::string* order, CountDownLatch* done)
-        : name(name), order(order), done(done) {}
+    Recorder(char name, std::string* order, CountDownLatch* done) : name(name), order(order), done(done) {}
     char name;
     std::string* order;
     CountDownLatch* done;
@@ -324,14 +322,15 @@ std::vector<std::vector<int>> AffinityPerWorker(WorkStealingPool& pool) {
   CountDownLatch finished(static_cast<int64_t>(n));
   for (size_t i = 0; i < n; ++i) {
     CHECK(pool.Execute([&] {
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        affinity[*pool.CurrentWorkerIndex()] = CurrentThreadAffinity();
-      }
-      started.CountDown();
-      started.WaitFor();  // holds this worker so the next task goes elsewhere
-      finished.CountDown();
-    }).ok());
+                {
+                  std::lock_guard<std::mutex> lock(mu);
+                  affinity[*pool.CurrentWorkerIndex()] = CurrentThreadAffinity();
+                }
+                started.CountDown();
+                started.WaitFor();  // holds this worker so the next task goes elsewhere
+                finished.CountDown();
+              })
+              .ok());
   }
   CHECK(finished.WaitFor());
   return affinity;

@@ -29,12 +29,13 @@ TEST(IpNetTest, ParsesV4AndV6NetworksAndBareAddresses) {
 }
 
 TEST(IpNetTest, RejectsMalformedNetworksNamingTheText) {
-  for (std::string_view bad : {"10.0.0.1/8", "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/x", "10.0.0.0/-1",
-                               "10.0.0.0/8/8", "nope/8", "", "fd00::1/8", "10.0.0.0/0008"}) {
+  for (std::string_view bad : {"10.0.0.1/8", "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/x",
+                               "10.0.0.0/-1", "10.0.0.0/8/8", "nope/8", "", "fd00::1/8", "10.0.0.0/0008"}) {
     EXPECT_THAT(IpNet::Parse(bad).status(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(bad)))
         << bad;
   }
-  EXPECT_THAT(IpNet::Parse("10.0.0.1/8").status(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("host bits")));
+  EXPECT_THAT(IpNet::Parse("10.0.0.1/8").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("host bits")));
 }
 
 TEST(IpNetTest, ContainsMatchesThePrefixBitsOnlyAndNeverAcrossFamilies) {

@@ -98,7 +98,7 @@ bool Connection::Admitted() {
   if (s.ok()) return true;
   KLOG(context_.logger, WARNING) << "refusing the connection with " << remote_address() << " ("
                                  << remote_system_ << "): " << s;
-  Close(s, absl::IsPermissionDenied(s)      ? wire::BLOCKED
+  Close(s, absl::IsPermissionDenied(s)    ? wire::BLOCKED
            : absl::IsResourceExhausted(s) ? wire::CONNECTION_LIMIT
                                           : wire::ERROR_CODE_UNSPECIFIED);
   return false;
@@ -227,9 +227,10 @@ void Connection::HandleControl(const FrameHeader& header, std::span<const uint8_
         return;
       }
       if (beat->acked_seq() > tx_seq_) {
-        ProtocolError(absl::DataLossError(absl::StrCat("Heartbeat acknowledges Data frame ", beat->acked_seq(),
-                                                       " but only ", tx_seq_, " were sent")),
-                      wire::MALFORMED_FRAME);
+        ProtocolError(
+            absl::DataLossError(absl::StrCat("Heartbeat acknowledges Data frame ", beat->acked_seq(),
+                                             " but only ", tx_seq_, " were sent")),
+            wire::MALFORMED_FRAME);
         return;
       }
       tx_acked_ = std::max(tx_acked_, beat->acked_seq());

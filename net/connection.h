@@ -5,11 +5,10 @@
 // Receiving reads into pooled chunks and decodes frames in place: a Data frame's
 // payload becomes a NetData over the very chunk it was read into (no copy before
 // the receiver's deserialiser runs; one chunk reference per message, nothing
-// allocated for compressed paths, which resolve to the decoder table's entries). Frames larger than a chunk are read into one
-// buffer of exactly their size, allocated only after the header was checked
-// against the maximum frame size. Any malformed, oversized or unexpected frame
-// closes this connection (with an Error frame and a logged reason naming the
-// peer); nothing else is affected.
+// allocated for compressed paths, which resolve to the decoder table's entries). Frames larger than a chunk
+// are read into one buffer of exactly their size, allocated only after the header was checked against the
+// maximum frame size. Any malformed, oversized or unexpected frame closes this connection (with an Error
+// frame and a logged reason naming the peer); nothing else is affected.
 //
 // Sending encodes frames into one output buffer that is written with a single
 // gathering syscall per flush (all frames queued since the last one).
@@ -189,7 +188,8 @@ class Connection final : public StreamHandler {
   void HandleDataInPlace(uint32_t length);
   // Checks the sequence number and resolves both paths (pointers into rx_paths_
   // or rx_scratch_, valid until the next frame).
-  absl::Status CheckAndResolve(const DataHeaderView& head, const ActorPath*& receiver, const ActorPath*& sender);
+  absl::Status CheckAndResolve(const DataHeaderView& head, const ActorPath*& receiver,
+                               const ActorPath*& sender);
   void ProtocolError(const absl::Status& why, wire::ErrorCode code);
   // Asks the owner to admit the named remote system; false (and closed) if refused.
   bool Admitted();
@@ -215,7 +215,7 @@ class Connection final : public StreamHandler {
   bool reading_big_ = false;
   bool stalled_ = false;
   bool received_since_tick_ = false;
-  uint64_t rx_seq_ = 0;  // last Data sequence number received
+  uint64_t rx_seq_ = 0;    // last Data sequence number received
   uint64_t rx_acked_ = 0;  // last one acknowledged to the peer
   PathDecoderTable rx_paths_;
   ActorPath rx_scratch_[2];  // uncompressed receiver / sender paths of the current frame

@@ -7,10 +7,10 @@
 #include <string>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "base/absl_compat.h"
 #include "base/status.h"
 #include "base/uuid.h"
@@ -243,7 +243,8 @@ absl::Status Expect(WireType got, WireType want, std::string_view field) {
 }
 
 // The validation of FromProto, without building a wire::SystemAddress.
-absl::StatusOr<SystemPath> MakeSystemPath(uint64_t wire_transport, std::span<const uint8_t> ip, uint64_t port) {
+absl::StatusOr<SystemPath> MakeSystemPath(uint64_t wire_transport, std::span<const uint8_t> ip,
+                                          uint64_t port) {
   kompact::Transport transport;
   switch (wire_transport) {
     case wire::TRANSPORT_LOCAL:
@@ -405,7 +406,8 @@ ABSL_ATTRIBUTE_NOINLINE absl::Status LengthError(uint64_t n, const uint8_t* p, c
 ABSL_ATTRIBUTE_NOINLINE absl::Status SkipField(uint64_t tag, const uint8_t*& p, const uint8_t* end) {
   const uint64_t number = tag >> 3;
   const auto type = static_cast<WireType>(tag & 7);
-  if (number == 0 || number > (1u << 29)) return absl::DataLossError(absl::StrCat("invalid field number ", number));
+  if (number == 0 || number > (1u << 29))
+    return absl::DataLossError(absl::StrCat("invalid field number ", number));
   if (type != kVarint && type != kFixed64 && type != kLengthDelimited && type != kFixed32) {
     return absl::DataLossError(absl::StrCat("unsupported wire type ", static_cast<int>(type)));
   }
@@ -649,7 +651,9 @@ absl::Status DecodeDataHeaderView(std::span<const uint8_t> body, DataHeaderView&
   return absl::OkStatus();
 }
 
-absl::StatusOr<ActorPath> DecodeActorPathBytes(std::span<const uint8_t> bytes) { return DecodeActorPath(bytes); }
+absl::StatusOr<ActorPath> DecodeActorPathBytes(std::span<const uint8_t> bytes) {
+  return DecodeActorPath(bytes);
+}
 
 absl::StatusOr<DecodedDataHeader> DecodeDataHeader(std::span<const uint8_t> body) {
   DataHeaderView view;

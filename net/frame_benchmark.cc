@@ -141,7 +141,8 @@ void BM_EncodeDecodeCompressedWithTables(benchmark::State& state) {
     encoder.Commit(s);
     const ActorPath* to = nullptr;
     const ActorPath* from = nullptr;
-    if (!decoder.Resolve(d.receiver, scratch[0], to).ok() || !decoder.Resolve(d.sender, scratch[1], from).ok()) {
+    if (!decoder.Resolve(d.receiver, scratch[0], to).ok() ||
+        !decoder.Resolve(d.sender, scratch[1], from).ok()) {
       state.SkipWithError("path resolution failed");
       break;
     }

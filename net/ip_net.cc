@@ -52,16 +52,16 @@ absl::StatusOr<IpNet> IpNet::Parse(std::string_view text) {
   const size_t slash = text.find('/');
   absl::StatusOr<IpAddress> ip = IpAddress::Parse(text.substr(0, slash));
   if (!ip.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", AsAbsl(text), "\" is not an IP network (a.b.c.d/n or v6/n): ", ip.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", AsAbsl(text), "\" is not an IP network (a.b.c.d/n or v6/n): ", ip.status().message()));
   }
   if (slash == std::string_view::npos) return IpNet(*ip);
   const std::string_view digits = text.substr(slash + 1);
   uint32_t prefix = 0;
   if (digits.empty() || digits.size() > 3 || !absl::SimpleAtoi(AsAbsl(digits), &prefix) ||
       digits.find_first_not_of("0123456789") != std::string_view::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", AsAbsl(text), "\" is not an IP network: \"", AsAbsl(digits), "\" is not a prefix length"));
+    return absl::InvalidArgumentError(absl::StrCat("\"", AsAbsl(text), "\" is not an IP network: \"",
+                                                   AsAbsl(digits), "\" is not a prefix length"));
   }
   absl::StatusOr<IpNet> net = Of(*ip, prefix);
   if (!net.ok()) {

@@ -11,8 +11,8 @@
 
 #include <cstdint>
 #include <ostream>
-#include <string>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -47,7 +47,8 @@ class IpNet {
   }
 
  private:
-  IpNet(const IpAddress& address, uint32_t prefix_length) : address_(address), prefix_length_(prefix_length) {}
+  IpNet(const IpAddress& address, uint32_t prefix_length)
+      : address_(address), prefix_length_(prefix_length) {}
   IpAddress address_;
   uint32_t prefix_length_;
 };

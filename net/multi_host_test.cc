@@ -64,7 +64,8 @@ int Ip(std::initializer_list<std::string> args) {
 class Namespaces {
  public:
   Namespaces() : a_(absl::StrCat("kp-a-", getpid())), b_(absl::StrCat("kp-b-", getpid())) {
-    const std::string va = absl::StrCat("kpa", getpid() % 100000), vb = absl::StrCat("kpb", getpid() % 100000);
+    const std::string va = absl::StrCat("kpa", getpid() % 100000),
+                      vb = absl::StrCat("kpb", getpid() % 100000);
     ok_ = Ip({"netns", "add", a_}) == 0 && (created_a_ = true) && Ip({"netns", "add", b_}) == 0 &&
           (created_b_ = true) && Ip({"link", "add", va, "type", "veth", "peer", "name", vb}) == 0 &&
           Ip({"link", "set", va, "netns", a_}) == 0 && Ip({"link", "set", vb, "netns", b_}) == 0 &&
@@ -159,8 +160,9 @@ TEST(MultiHost, SystemsInTwoNetworkNamespacesTalkOverAVethPair) {
   system.Start(r);
   ASSERT_OK_AND_ASSIGN(ActorPath me, system.Register(r).Wait());
   ASSERT_OK_AND_ASSIGN(IpAddress a_ip, IpAddress::Parse("10.211.0.1"));
-  ASSERT_OK_AND_ASSIGN(ActorPath echo,
-                       ActorPath::Named(SystemPath(Transport::kTcp, a_ip, static_cast<uint16_t>(port)), {"echo"}));
+  ASSERT_OK_AND_ASSIGN(
+      ActorPath echo,
+      ActorPath::Named(SystemPath(Transport::kTcp, a_ip, static_cast<uint16_t>(port)), {"echo"}));
   constexpr int kMessages = 20;
   for (int i = 0; i < kMessages; ++i) echo.Tell(absl::StrCat("hop", i), me.Via(system));
   ASSERT_TRUE(inbox->WaitFor(kMessages));

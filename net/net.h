@@ -7,9 +7,9 @@
 #ifndef KOMPACT_NET_NET_H_
 #define KOMPACT_NET_NET_H_
 
-#include "net/network_config.h"      // IWYU pragma: export
-#include "net/network_dispatcher.h"  // IWYU pragma: export
-#include "net/network_status.h"      // IWYU pragma: export
+#include "net/network_config.h"           // IWYU pragma: export
+#include "net/network_dispatcher.h"       // IWYU pragma: export
+#include "net/network_status.h"           // IWYU pragma: export
 #include "net/network_status_provider.h"  // IWYU pragma: export
 
 #endif  // KOMPACT_NET_NET_H_

@@ -155,19 +155,18 @@ const ConfigEntry<std::vector<std::string>> kAllowedSystems{
 };
 
 const ConfigEntryRef kEntries[] = {
-    kBindAddress,       kPort,
-    kAdvertisedAddress, kAdvertisedPort,
-    kTransport,
-    kTcpNoDelay,        kSpinBeforeBlock,
-    kRetryInterval,     kMaxRetryAttempts,
-    kHeartbeatInterval, kHeartbeatTimeout,
-    kHandshakeTimeout,  kShutdownTimeout,
-    kChunkSize,         kInitialChunkCount,
-    kMaxChunkCount,     kMaxFrameSize,
-    kMaxQueuedMessages, kSoftConnectionLimit,
-    kHardConnectionLimit, kBlockedSystems,
-    kBlockedIps,        kBlockedIpNets,
-    kAllowedSystems,
+    kBindAddress,         kPort,
+    kAdvertisedAddress,   kAdvertisedPort,
+    kTransport,           kTcpNoDelay,
+    kSpinBeforeBlock,     kRetryInterval,
+    kMaxRetryAttempts,    kHeartbeatInterval,
+    kHeartbeatTimeout,    kHandshakeTimeout,
+    kShutdownTimeout,     kChunkSize,
+    kInitialChunkCount,   kMaxChunkCount,
+    kMaxFrameSize,        kMaxQueuedMessages,
+    kSoftConnectionLimit, kHardConnectionLimit,
+    kBlockedSystems,      kBlockedIps,
+    kBlockedIpNets,       kAllowedSystems,
 };
 
 }  // namespace
@@ -211,8 +210,8 @@ absl::StatusOr<BlockList> NetworkConfig::InitialBlockList() const {
   auto system = [&](std::string_view key, const std::string& text) -> std::optional<SystemPath> {
     absl::StatusOr<SystemPath> path = SystemPath::Parse(text);
     if (!path.ok()) {
-      problems.push_back(absl::StrCat(AsAbsl(key), ": \"", text, "\" is not a system path (tcp://ip:port): ",
-                                      path.status().message()));
+      problems.push_back(absl::StrCat(AsAbsl(key), ": \"", text,
+                                      "\" is not a system path (tcp://ip:port): ", path.status().message()));
       return std::nullopt;
     }
     return *path;

@@ -185,10 +185,10 @@ TEST(NetworkConfigTest, FromConfigReadsEveryKey) {
 }
 
 TEST(NetworkConfigTest, InvalidBlockRulesAndLimitsNameTheKeyAndTheEntry) {
-  EXPECT_THAT(FromToml("[kompact.net]\nblocked-ip-nets = [\"10.0.0.1/8\"]\n").status(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("kompact.net.blocked-ip-nets"), HasSubstr("10.0.0.1/8"),
-                             HasSubstr("host bits"))));
+  EXPECT_THAT(
+      FromToml("[kompact.net]\nblocked-ip-nets = [\"10.0.0.1/8\"]\n").status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, AllOf(HasSubstr("kompact.net.blocked-ip-nets"),
+                                                         HasSubstr("10.0.0.1/8"), HasSubstr("host bits"))));
   EXPECT_THAT(FromToml("[kompact.net]\nblocked-ips = [\"300.1.1.1\"]\n").status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("kompact.net.blocked-ips"), HasSubstr("300.1.1.1"))));

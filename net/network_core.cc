@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
-#include <variant>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -387,6 +387,10 @@ void NetworkCore::OnClosed(Connection& c, const absl::Status& why, bool graceful
   if (!why.ok() && absl::IsInternal(why)) stats_.connection_faults.fetch_add(1, std::memory_order_relaxed);
   // The session announced by ConnectionEstablished ends here, whether or not it is
   // still the one in use (a merge or a restarted peer may have replaced it).
+  // Counters first: whoever reacts to the indication sees them updated.
+  if (peer != nullptr && peer->active == &c) {
+    (graceful ? stats_.connections_closed : stats_.connections_lost).fetch_add(1, std::memory_order_relaxed);
+  }
   if (c.announced && peer != nullptr) {
     if (graceful) {
       Emit(ConnectionClosed{peer->key, c.session()});
@@ -407,7 +411,6 @@ void NetworkCore::OnClosed(Connection& c, const absl::Status& why, bool graceful
                                     << ") closed: the system is blocked";
         DropBlocked(*peer, /*report=*/true);
       } else if (graceful) {
-        stats_.connections_closed.fetch_add(1, std::memory_order_relaxed);
         KLOG(context_.logger, INFO) << "connection with " << peer->key << " (session " << c.session()
                                     << ") closed";
         if (shutting_down_) {
@@ -416,7 +419,6 @@ void NetworkCore::OnClosed(Connection& c, const absl::Status& why, bool graceful
           Pump(*peer);  // what is still queued dials again
         }
       } else {
-        stats_.connections_lost.fetch_add(1, std::memory_order_relaxed);
         KLOG(context_.logger, WARNING) << "lost the connection with " << peer->key << " (session "
                                        << c.session() << "): " << why << "; reconnecting";
         peer->attempts = 0;

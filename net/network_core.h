@@ -90,7 +90,7 @@ struct NetworkStats {
   std::atomic<uint64_t> dropped_shutdown{0};  // still queued when the system shut down
   std::atomic<uint64_t> datagrams_sent{0};
   std::atomic<uint64_t> datagrams_received{0};
-  std::atomic<uint64_t> datagrams_dropped{0};  // malformed in, or refused out
+  std::atomic<uint64_t> datagrams_dropped{0};   // malformed in, or refused out
   std::atomic<uint64_t> dropped_blocked{0};     // queued for, or sent to, a blocked system
   std::atomic<uint64_t> refused_blocked{0};     // connections refused or closed by a block rule
   std::atomic<uint64_t> refused_hard_limit{0};  // connections refused at the hard limit
@@ -220,9 +220,9 @@ class NetworkCore final : public ConnectionOwner {
 
   // ---- network thread ----
   BlockList blocks_;
-  uint64_t use_clock_ = 0;               // orders connection activity (soft limit LRU)
-  std::vector<absl::Time> restarts_;     // network thread restarts within kRestartWindow
-  bool failed_ = false;                  // gave up after a fatal fault
+  uint64_t use_clock_ = 0;            // orders connection activity (soft limit LRU)
+  std::vector<absl::Time> restarts_;  // network thread restarts within kRestartWindow
+  bool failed_ = false;               // gave up after a fatal fault
   absl::flat_hash_map<Connection*, Entry> connections_;
   std::vector<std::unique_ptr<Connection>> graveyard_;
   OutList udp_pending_;

@@ -83,7 +83,8 @@ NetworkDispatcher* NetworkDispatcher::Of(const KompactSystem& system) {
 
 absl::StatusOr<AnyComponent> NetworkDispatcher::StatusProvider(const KompactSystem& system) {
   if (system.dispatcher() != this) {
-    return absl::InvalidArgumentError("NetworkDispatcher::StatusProvider: the system is not this dispatcher's");
+    return absl::InvalidArgumentError(
+        "NetworkDispatcher::StatusProvider: the system is not this dispatcher's");
   }
   std::lock_guard<std::mutex> lock(provider_mu_);
   if (shut_down_) {

@@ -29,7 +29,8 @@
 //  has finished closing, which may come after the new session's Established.
 //  * BlockedSystem / BlockedIp / BlockedIpNet and AllowedSystem / AllowedIp /
 //    AllowedIpNet — a request was applied (emitted even when the rule set did not
-//    change); connections it refuses are closed right after (Dropped follows).
+//    change); connections it refuses are closed right after (Lost for an
+//    established one, then Dropped).
 //  * SoftConnectionLimitExceeded — a new connection took the count of established
 //    connections above the soft limit; the least recently used one (`evicted`) is
 //    closed gracefully (ConnectionClosed follows; nothing queued is lost).
@@ -176,11 +177,20 @@ using NetworkStatusIndication =
 
 // The indication's type name ("ConnectionEstablished"), for logs and tests.
 inline std::string_view NetworkStatusName(const NetworkStatusIndication& indication) {
-  static constexpr std::string_view kNames[] = {
-      "ConnectionEstablished", "ConnectionLost",   "ConnectionDropped",           "ConnectionClosed",
-      "BlockedSystem",         "BlockedIp",        "BlockedIpNet",                "AllowedSystem",
-      "AllowedIp",             "AllowedIpNet",     "SoftConnectionLimitExceeded", "HardConnectionLimitReached",
-      "CriticalNetworkFailure", "ConnectionsSnapshot"};
+  static constexpr std::string_view kNames[] = {"ConnectionEstablished",
+                                                "ConnectionLost",
+                                                "ConnectionDropped",
+                                                "ConnectionClosed",
+                                                "BlockedSystem",
+                                                "BlockedIp",
+                                                "BlockedIpNet",
+                                                "AllowedSystem",
+                                                "AllowedIp",
+                                                "AllowedIpNet",
+                                                "SoftConnectionLimitExceeded",
+                                                "HardConnectionLimitReached",
+                                                "CriticalNetworkFailure",
+                                                "ConnectionsSnapshot"};
   static_assert(std::size(kNames) == std::variant_size_v<NetworkStatusIndication>);
   return kNames[indication.index()];
 }

@@ -38,8 +38,8 @@ HandlerResult NetworkStatusProvider::ReceiveLocal(NetworkStatusIndication indica
   return Handled::kOk;
 }
 
-absl::StatusOr<Channel<NetworkStatusPort>> ConnectNetworkStatus(const KompactSystem& system,
-                                                                const RequiredPortRef<NetworkStatusPort>& port) {
+absl::StatusOr<Channel<NetworkStatusPort>> ConnectNetworkStatus(
+    const KompactSystem& system, const RequiredPortRef<NetworkStatusPort>& port) {
   NetworkDispatcher* network = NetworkDispatcher::Of(system);
   if (network == nullptr) {
     return absl::FailedPreconditionError(
@@ -48,7 +48,8 @@ absl::StatusOr<Channel<NetworkStatusPort>> ConnectNetworkStatus(const KompactSys
   }
   absl::StatusOr<AnyComponent> provider = network->StatusProvider(system);
   if (!provider.ok()) return provider.status();
-  absl::StatusOr<ProvidedPortRef<NetworkStatusPort>> provided = provider->GetProvidedPort<NetworkStatusPort>();
+  absl::StatusOr<ProvidedPortRef<NetworkStatusPort>> provided =
+      provider->GetProvidedPort<NetworkStatusPort>();
   if (!provided.ok()) return provided.status();
   return ConnectPorts<NetworkStatusPort>(*provided, port);
 }

@@ -52,8 +52,7 @@ class NetworkStatusProvider : public ComponentDefinition<NetworkStatusProvider>,
   HandlerResult ReceiveLocal(NetworkStatusIndication indication);
   // Requests: applied by the network thread.
   template <typename R>
-    requires std::is_constructible_v<NetworkStatusRequest, R>
-  HandlerResult Handle(const R& request) {
+  requires std::is_constructible_v<NetworkStatusRequest, R> HandlerResult Handle(const R& request) {
     core_->Request(NetworkStatusRequest(request));
     return Handled::kOk;
   }
@@ -74,8 +73,8 @@ class NetworkStatusProvider : public ComponentDefinition<NetworkStatusProvider>,
 absl::StatusOr<Channel<NetworkStatusPort>> ConnectNetworkStatus(const KompactSystem& system,
                                                                 const AnyComponent& requirer);
 // The same for a shared required port reference (e.g. RequiredPort::Share()).
-absl::StatusOr<Channel<NetworkStatusPort>> ConnectNetworkStatus(const KompactSystem& system,
-                                                                const RequiredPortRef<NetworkStatusPort>& port);
+absl::StatusOr<Channel<NetworkStatusPort>> ConnectNetworkStatus(
+    const KompactSystem& system, const RequiredPortRef<NetworkStatusPort>& port);
 
 }  // namespace kompact::net
 

@@ -5,6 +5,8 @@
 // config block lists, soft and hard connection limits, and failure isolation
 // (throwing serialisers, a throwing routing policy on the network thread, network
 // thread restarts, and the poisoning after too many of them).
+#include "net/network_status.h"
+
 #include <atomic>
 #include <deque>
 #include <map>
@@ -19,7 +21,6 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "net/network_dispatcher.h"
-#include "net/network_status.h"
 #include "net/network_status_provider.h"
 #include "net/testing/net_test_util.h"
 #include "net/testing/status_monitor.h"
@@ -32,6 +33,15 @@
 namespace kompact {
 namespace {
 
+using ::kompact::net_testing::NetSystem;
+using ::kompact::net_testing::NetworkOf;
+using ::kompact::net_testing::StartMonitor;
+using ::kompact::net_testing::StatusLog;
+using ::kompact::net_testing::StatusMonitor;
+using ::kompact::net_testing::TestNetworkConfig;
+using ::kompact::routing_testing::Inbox;
+using ::kompact::routing_testing::Recorder;
+using ::kompact::testing::WaitUntil;
 using net::AllowedIp;
 using net::AllowedIpNet;
 using net::AllowedSystem;
@@ -46,15 +56,6 @@ using net::ConnectionsSnapshot;
 using net::CriticalNetworkFailure;
 using net::HardConnectionLimitReached;
 using net::SoftConnectionLimitExceeded;
-using ::kompact::net_testing::NetSystem;
-using ::kompact::net_testing::NetworkOf;
-using ::kompact::net_testing::StartMonitor;
-using ::kompact::net_testing::StatusLog;
-using ::kompact::net_testing::StatusMonitor;
-using ::kompact::net_testing::TestNetworkConfig;
-using ::kompact::routing_testing::Inbox;
-using ::kompact::routing_testing::Recorder;
-using ::kompact::testing::WaitUntil;
 using ::testing::HasSubstr;
 
 net::NetworkConfig At(std::string ip) {
@@ -142,8 +143,9 @@ class NetworkStatusTest : public ::testing::Test {
 TEST_F(NetworkStatusTest, ConnectingWithoutANetworkDispatcherIsAClearError) {
   ASSERT_OK_AND_ASSIGN(KompactSystem local, KompactConfig().Threads(1).Build());
   Component<StatusMonitor> m = local.Create<StatusMonitor>(std::make_shared<StatusLog>());
-  EXPECT_THAT(net::ConnectNetworkStatus(local, m).status(),
-              ::kompact::testing::StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("NetworkDispatcher")));
+  EXPECT_THAT(
+      net::ConnectNetworkStatus(local, m).status(),
+      ::kompact::testing::StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("NetworkDispatcher")));
   m = Component<StatusMonitor>();
   ASSERT_OK(local.Shutdown());
 }
@@ -271,7 +273,7 @@ TEST_F(NetworkStatusTest, BlockingAnIpRefusesSystemsOnItAndAllowingItRestoresThe
 
 TEST_F(NetworkStatusTest, ABlockedSupernetWithAnAllowedSubnetInsideAdmitsOnlyTheSubnet) {
   Node& b = NewNode(At("127.0.0.1"), "b");
-  Node& inside = NewNode(At("127.0.0.2"), "inside");   // in 127.0.0.2/31
+  Node& inside = NewNode(At("127.0.0.2"), "inside");    // in 127.0.0.2/31
   Node& outside = NewNode(At("127.0.0.5"), "outside");  // in 127.0.0.0/29 only
   b.Request(net::BlockIpNet{*net::IpNet::Parse("127.0.0.0/29")});
   b.Request(net::AllowIpNet{*net::IpNet::Parse("127.0.0.2/31")});
@@ -402,7 +404,8 @@ TEST_F(NetworkStatusTest, TheHardLimitRefusesNewConnectionsBothWays) {
   // Outbound too: the hub cannot dial a third system.
   Send(hub, p3, "from-hub");
   ASSERT_TRUE(hub.log->WaitFor<ConnectionDropped>());
-  EXPECT_THAT(hub.log->All<HardConnectionLimitReached>().back().refused, HasSubstr(p3.system.SystemPath().ToString()));
+  EXPECT_THAT(hub.log->All<HardConnectionLimitReached>().back().refused,
+              HasSubstr(p3.system.SystemPath().ToString()));
   EXPECT_FALSE(Received(p3, "from-hub"));
   // The two admitted connections carry on.
   Send(p1, hub, "p1-again");
@@ -454,7 +457,8 @@ TEST_F(NetworkStatusTest, AFaultOfTheNetworkThreadRestartsItWithFreshConnections
   const CriticalNetworkFailure f = b.log->All<CriticalNetworkFailure>()[0];
   EXPECT_TRUE(f.recovered);
   EXPECT_THAT(f.reason, HasSubstr("injected fault"));
-  EXPECT_THAT(b.log->Names(), ::testing::StartsWith("ConnectionEstablished,ConnectionLost,CriticalNetworkFailure"))
+  EXPECT_THAT(b.log->Names(),
+              ::testing::StartsWith("ConnectionEstablished,ConnectionLost,CriticalNetworkFailure"))
       << "Lost for every established connection precedes the failure";
   EXPECT_EQ(b.stats().network_thread_restarts.load(), 1u);
   ASSERT_TRUE(a.log->WaitFor<ConnectionLost>());

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "gmock/gmock.h"
-#include "net/frame.h"
 #include "gtest/gtest.h"
+#include "net/frame.h"
 #include "runtime/actor_path.h"
 #include "testing/status_matchers.h"
 
@@ -194,7 +194,8 @@ TEST(PathDecoderTableTest, ViewErrorsAreDataLoss) {
   const std::vector<uint8_t> bytes = PathBytes(Path(1));
   EXPECT_THAT(table.Resolve(PathRefView{17, true, bytes}, scratch, p), StatusIs(absl::StatusCode::kDataLoss));
   const std::vector<uint8_t> garbage = {0xFF, 0xFF};
-  EXPECT_THAT(table.Resolve(PathRefView{2, true, garbage}, scratch, p), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(table.Resolve(PathRefView{2, true, garbage}, scratch, p),
+              StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_EQ(table.size(), 0u);
 }
 

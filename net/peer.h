@@ -87,8 +87,8 @@ struct Peer {
   bool retry_scheduled = false;
   TimerId retry_timer{};
   absl::Status last_error;  // why the last attempt failed
-  bool wanted = false;       // ConnectSystem: dial even with nothing queued
-  bool blocked = false;      // the block rules' verdict, as of blocks_version
+  bool wanted = false;      // ConnectSystem: dial even with nothing queued
+  bool blocked = false;     // the block rules' verdict, as of blocks_version
   uint64_t blocks_version = ~uint64_t{0};
 };
 

@@ -299,7 +299,8 @@ class Soak {
     const int64_t uncounted = static_cast<int64_t>(sent) - static_cast<int64_t>(delivered) -
                               static_cast<int64_t>(counted_) - static_cast<int64_t>(unacknowledged_);
     std::string faults;
-    for (const auto& [name, count] : faults_) absl::StrAppend(&faults, faults.empty() ? "" : ", ", count, " ", name);
+    for (const auto& [name, count] : faults_)
+      absl::StrAppend(&faults, faults.empty() ? "" : ", ", count, " ", name);
     std::cout << "| soak, " << kSystems << " systems, " << absl::FormatDuration(duration) << " | " << faults
               << " | " << sent << " | " << delivered << " | " << counted_ << " | "
               << (sent > delivered + counted_ ? sent - delivered - counted_ : 0) << " (<= " << unacknowledged_
@@ -340,8 +341,8 @@ int main(int argc, char** argv) {
   uint64_t seed = 1;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg.rfind("--duration_s=", 0) == 0 && absl::SimpleAtoi(arg.substr(13), &duration_s) && duration_s > 0 &&
-        duration_s <= 3600) {
+    if (arg.rfind("--duration_s=", 0) == 0 && absl::SimpleAtoi(arg.substr(13), &duration_s) &&
+        duration_s > 0 && duration_s <= 3600) {
       continue;
     }
     if (arg.rfind("--seed=", 0) == 0 && absl::SimpleAtoi(arg.substr(7), &seed)) continue;

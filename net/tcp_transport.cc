@@ -315,9 +315,9 @@ absl::StatusOr<std::unique_ptr<Stream>> TcpTransport::Dial(const Endpoint& remot
     if (::bind(fd, reinterpret_cast<sockaddr*>(&source), source_len) != 0) {
       const int err = errno;
       ::close(fd);
-      return Errno(absl::StrCat("binding the source address ", source_ip_->ToString(), " to dial ",
-                                remote.ToString()),
-                   err);
+      return Errno(
+          absl::StrCat("binding the source address ", source_ip_->ToString(), " to dial ", remote.ToString()),
+          err);
     }
   }
   sockaddr_storage addr;

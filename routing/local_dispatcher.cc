@@ -7,8 +7,9 @@
 namespace kompact {
 
 absl::StatusOr<std::unique_ptr<LocalDispatcher>> LocalDispatcher::Create(const DispatcherContext& context) {
-  KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<PathRegistry> registry,
-                           PathRegistry::Create(context, SystemPath(Transport::kLocal, IpAddress::Loopback(), 0)));
+  KOMPACT_ASSIGN_OR_RETURN(
+      std::unique_ptr<PathRegistry> registry,
+      PathRegistry::Create(context, SystemPath(Transport::kLocal, IpAddress::Loopback(), 0)));
   return std::unique_ptr<LocalDispatcher>(new LocalDispatcher(std::move(registry)));
 }
 

@@ -20,8 +20,8 @@
 #include "absl/status/statusor.h"
 #include "routing/actor_store.h"
 #include "routing/path_registry.h"
-#include "routing/registry_dispatcher.h"
 #include "routing/reaper.h"
+#include "routing/registry_dispatcher.h"
 #include "runtime/actor_path.h"
 #include "runtime/dispatcher.h"
 #include "runtime/net_message.h"
@@ -45,7 +45,8 @@ class LocalDispatcher final : public RegistryDispatcher {
   const Reaper& reaper() const { return registry().reaper(); }
 
  private:
-  explicit LocalDispatcher(std::unique_ptr<PathRegistry> registry) : RegistryDispatcher(std::move(registry)) {}
+  explicit LocalDispatcher(std::unique_ptr<PathRegistry> registry)
+      : RegistryDispatcher(std::move(registry)) {}
 };
 
 }  // namespace kompact

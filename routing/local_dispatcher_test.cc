@@ -356,7 +356,9 @@ TEST(DispatcherRaces, ConcurrentRegistrationsAllLandAndOneAliasWinnerIsUnique) {
   constexpr int kThreads = 6;
   constexpr int kPerThread = 60;
   std::vector<std::vector<Component<Recorder>>> made(kThreads);
-  std::atomic<int> hot_winners{0};
+  // Per hot alias: how many registrations won it, and which recorder (the last).
+  std::vector<std::atomic<int>> hot_winners(kPerThread);
+  std::vector<std::atomic<int>> hot_winner_id(kPerThread);
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
@@ -368,7 +370,8 @@ TEST(DispatcherRaces, ConcurrentRegistrationsAllLandAndOneAliasWinnerIsUnique) {
         if (!system.RegisterByAlias(c, absl::StrCat("race/t", t, "/c", i)).Wait().ok()) failures.fetch_add(1);
         absl::StatusOr<ActorPath> hot = system.RegisterByAlias(c, absl::StrCat("hot/", i)).Wait();
         if (hot.ok()) {
-          hot_winners.fetch_add(1);
+          hot_winners[i].fetch_add(1);
+          hot_winner_id[i].store(t * kPerThread + i);
         } else if (hot.status().code() != absl::StatusCode::kAlreadyExists) {
           failures.fetch_add(1);
         }
@@ -380,7 +383,9 @@ TEST(DispatcherRaces, ConcurrentRegistrationsAllLandAndOneAliasWinnerIsUnique) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(hot_winners.load(), kPerThread);  // exactly one winner per hot alias
+  // Exactly one winner per hot alias (a total would let two winners of one alias
+  // and none of another cancel out).
+  for (int i = 0; i < kPerThread; ++i) EXPECT_EQ(hot_winners[i].load(), 1) << "hot/" << i;
   // Every registration that was not deregistered delivers.
   size_t expected = 0;
   for (int t = 0; t < kThreads; ++t) {
@@ -393,8 +398,18 @@ TEST(DispatcherRaces, ConcurrentRegistrationsAllLandAndOneAliasWinnerIsUnique) {
       }
     }
   }
+  // And the alias leads to its winner.
+  for (int i = 0; i < kPerThread; ++i) {
+    system.SystemPath().Named(absl::StrCat("hot/", i))->Tell(std::string("hot"), system);
+    ++expected;
+  }
   ASSERT_TRUE(inbox->WaitFor(expected)) << inbox->size() << " of " << expected;
   EXPECT_EQ(inbox->size(), expected);
+  std::vector<int> hot_receivers(kPerThread, -1);
+  for (const auto& r : inbox->items()) {
+    if (r.text == "hot") hot_receivers[r.recorder % kPerThread] = r.recorder;
+  }
+  for (int i = 0; i < kPerThread; ++i) EXPECT_EQ(hot_receivers[i], hot_winner_id[i].load()) << "hot/" << i;
   for (auto& v : made) v.clear();
   ASSERT_OK(system.Shutdown());
 }

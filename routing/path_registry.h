@@ -32,7 +32,7 @@ class PathRegistry {
   // A registry for `system_path`, with the kompact.dispatch.* settings of the
   // system's configuration (kInvalidArgument naming a bad key).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<PathRegistry>> Create(const DispatcherContext& context,
-                                                                          SystemPath system_path);
+                                                                            SystemPath system_path);
   ~PathRegistry();
   PathRegistry(const PathRegistry&) = delete;
   PathRegistry& operator=(const PathRegistry&) = delete;
@@ -55,7 +55,9 @@ class PathRegistry {
   // group, the dead-letter path). Lock-free.
   void DeliverLocally(NetMessage&& message) const;
   // Counts `message` as a dead letter, logged (rate-limited) with `why`.
-  void DeadLetter(const NetMessage& message, std::string_view why) const { context_.DeadLetter(message, why); }
+  void DeadLetter(const NetMessage& message, std::string_view why) const {
+    context_.DeadLetter(message, why);
+  }
 
   // Stops the reaper and drops every registration.
   void Shutdown();

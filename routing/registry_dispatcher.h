@@ -22,12 +22,15 @@ namespace kompact {
 class RegistryDispatcher : public Dispatcher {
  public:
   const SystemPath& system_path() const final { return registry_->system_path(); }
-  absl::StatusOr<ActorPath> Register(ComponentCore& component) final { return registry_->Register(component); }
-  absl::StatusOr<ActorPath> RegisterAlias(ComponentCore& component, std::string_view alias, bool update) final {
+  absl::StatusOr<ActorPath> Register(ComponentCore& component) final {
+    return registry_->Register(component);
+  }
+  absl::StatusOr<ActorPath> RegisterAlias(ComponentCore& component, std::string_view alias,
+                                          bool update) final {
     return registry_->RegisterAlias(component, alias, update);
   }
-  absl::StatusOr<ActorPath> SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy, std::string_view path,
-                                             bool update) final {
+  absl::StatusOr<ActorPath> SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy,
+                                             std::string_view path, bool update) final {
     return registry_->SetRoutingPolicy(std::move(policy), path, update);
   }
   absl::Status Deregister(const ActorPath& path) final { return registry_->Deregister(path); }

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "base/absl_compat.h"
 
@@ -22,9 +23,19 @@ constexpr uint64_t kHashMul = 0x9E3779B97F4A7C15ULL;
 // Why `segment` (at `index` of `count`) is invalid, or "" if it is fine.
 std::string SegmentProblem(std::string_view segment, size_t index, size_t count, bool allow_marker) {
   auto describe = [&](std::string_view why) {
-    return absl::StrCat("segment ", index, " (\"", AsAbsl(segment), "\") ", AsAbsl(why));
+    return absl::StrCat("segment ", index, " (\"", absl::CHexEscape(AsAbsl(segment)), "\") ", AsAbsl(why));
   };
   if (segment.empty()) return describe("is empty");
+  // Names that look alike must be alike: no control characters (tabs and newlines
+  // included), no whitespace at either end.
+  for (char c : segment) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      return describe(absl::StrCat("contains the control character 0x", absl::Hex(u, absl::kZeroPad2)));
+    }
+  }
+  if (segment.front() == ' ') return describe("begins with a space");
+  if (segment.back() == ' ') return describe("ends with a space");
   if (segment.size() == 1 && (segment[0] == kBroadcastMarker || segment[0] == kSelectMarker)) {
     if (!allow_marker) {
       return describe("is a routing marker; markers may be sent to but never registered");

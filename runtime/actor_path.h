@@ -53,10 +53,10 @@
 #include "absl/status/statusor.h"
 #include "base/stable_hash.h"
 #include "base/uuid.h"
+#include "runtime/system_path.h"
 #include "serialisation/buf.h"
 #include "serialisation/net_data.h"
 #include "serialisation/ser_ids.h"
-#include "runtime/system_path.h"
 #include "serialisation/serialisable.h"
 
 namespace kompact {
@@ -76,7 +76,6 @@ inline constexpr char kPathSeparator = '/';
 inline constexpr char kUniquePathSeparator = '#';
 inline constexpr char kBroadcastMarker = '*';
 inline constexpr char kSelectMarker = '?';
-
 
 // ---- segments ------------------------------------------------------------------------
 

@@ -26,12 +26,12 @@
 #include <utility>
 
 #include "absl/functional/any_invocable.h"
+#include "base/node_pool.h"
 #include "base/uuid.h"
 #include "executors/future.h"
 #include "runtime/component_core.h"
 #include "runtime/internal/core_refs.h"
 #include "runtime/internal/message_node.h"
-#include "base/node_pool.h"
 #include "runtime/never.h"
 #include "runtime/port.h"
 
@@ -88,7 +88,7 @@ class ActorRef {
   // Delivers `message` to the actor (any thread). Returns false — after counting a
   // dead letter — if the actor is gone; most callers ignore it (fire and forget).
   template <typename U = M>
-    requires std::is_constructible_v<M, U&&>
+  requires std::is_constructible_v<M, U&&>
   bool Tell(U&& message) const {
     if (!core_) return false;
     return runtime_internal::TellCore<M>(core_.get(), std::forward<U>(message));
@@ -108,24 +108,25 @@ class ActorRef {
 
   // Like Ask, but `make(promise)` builds the message (Kompact's ask with a closure).
   template <typename Response, typename F>
-    requires std::is_invocable_r_v<M, F&&, Promise<Response>>
-  Future<Response> AskWith(F&& make) const {
+  requires std::is_invocable_r_v<M, F&&, Promise<Response>> Future<Response> AskWith(F&& make)
+  const {
     auto [promise, future] = MakePromise<Response>();
     Tell(std::forward<F>(make)(std::move(promise)));
     return std::move(future);
   }
 
-  // A strong ref, or an empty one if the actor's definition is already destroyed.
+  // A strong ref, or an empty one if the actor is already destroyed: killed (even
+  // while a Component<C> handle keeps its definition alive) or deallocated.
   ActorRefStrong<M> Hold() const;
 
   // A Recipient<T> that converts T to M (implicitly, e.g. a variant alternative).
   template <typename T>
-    requires std::is_constructible_v<M, T&&>
-  Recipient<T> recipient() const;
+  requires std::is_constructible_v<M, T&&> Recipient<T> recipient()
+  const;
   // A Recipient<T> that converts with `convert(T) -> M`.
   template <typename T, typename F>
-    requires std::is_invocable_r_v<M, const F&, T&&>
-  Recipient<T> recipient_with(F convert) const;
+  requires std::is_invocable_r_v<M, const F&, T&&> Recipient<T> recipient_with(F convert)
+  const;
 
   explicit operator bool() const { return static_cast<bool>(core_); }
   // False once the actor can no longer receive (destroyed, faulty or deallocated).
@@ -148,7 +149,7 @@ class ActorRefStrong {
   ActorRefStrong() = default;
 
   template <typename U = M>
-    requires std::is_constructible_v<M, U&&>
+  requires std::is_constructible_v<M, U&&>
   bool Tell(U&& message) const {
     if (!core_) return false;
     return runtime_internal::TellCore<M>(core_.get(), std::forward<U>(message));
@@ -194,7 +195,8 @@ ActorRefStrong<M> ActorRef<M>::Hold() const {
 template <typename Request, typename Response>
 class Ask {
  public:
-  Ask(Promise<Response> promise, Request request) : promise_(std::move(promise)), request_(std::move(request)) {}
+  Ask(Promise<Response> promise, Request request)
+      : promise_(std::move(promise)), request_(std::move(request)) {}
   Ask(Ask&&) noexcept = default;
   Ask& operator=(Ask&&) noexcept = default;
 
@@ -232,8 +234,9 @@ auto ActorRef<M>::Ask(Request&& request) const {
   } else {
     static_assert(std::is_constructible_v<M, kompact::Ask<Q, Response>&&>,
                   "the actor's message type cannot be built from Ask<Request, Response>");
-    return AskWith<Response>(
-        [&](Promise<Response> p) { return M(kompact::Ask<Q, Response>(std::move(p), std::forward<Request>(request))); });
+    return AskWith<Response>([&](Promise<Response> p) {
+      return M(kompact::Ask<Q, Response>(std::move(p), std::forward<Request>(request)));
+    });
   }
 }
 
@@ -261,17 +264,19 @@ class Recipient {
 
 template <typename M>
 template <typename T>
-  requires std::is_constructible_v<M, T&&>
-Recipient<T> ActorRef<M>::recipient() const {
-  static const auto send = std::make_shared<const typename Recipient<T>::Send>(
-      [](ComponentCore* core, T&& message) { return runtime_internal::TellCore<M>(core, std::move(message)); });
+requires std::is_constructible_v<M, T&&> Recipient<T> ActorRef<M>::recipient()
+const {
+  static const auto send =
+      std::make_shared<const typename Recipient<T>::Send>([](ComponentCore* core, T&& message) {
+        return runtime_internal::TellCore<M>(core, std::move(message));
+      });
   return Recipient<T>(core_.get(), send);
 }
 
 template <typename M>
 template <typename T, typename F>
-  requires std::is_invocable_r_v<M, const F&, T&&>
-Recipient<T> ActorRef<M>::recipient_with(F convert) const {
+requires std::is_invocable_r_v<M, const F&, T&&> Recipient<T> ActorRef<M>::recipient_with(F convert)
+const {
   auto send = std::make_shared<const typename Recipient<T>::Send>(
       [convert = std::move(convert)](ComponentCore* core, T&& message) {
         return runtime_internal::TellCore<M>(core, convert(std::move(message)));
@@ -284,7 +289,8 @@ Recipient<T> ActorRef<M>::recipient_with(F convert) const {
 template <typename Request, typename Response>
 class WithSender {
  public:
-  WithSender(Request request, ActorRef<Response> sender) : request_(std::move(request)), sender_(std::move(sender)) {}
+  WithSender(Request request, ActorRef<Response> sender)
+      : request_(std::move(request)), sender_(std::move(sender)) {}
   const Request& request() const { return request_; }
   Request& request() { return request_; }
   const ActorRef<Response>& sender() const { return sender_; }

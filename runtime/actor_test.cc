@@ -1,6 +1,7 @@
 // Actors, refs, ask and senders (FEATURES.md A1-A5, V3).
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <variant>
@@ -38,6 +39,7 @@ class Counter : public ComponentDefinition<Counter>, public Actor<CounterMsg> {
           using T = std::decay_t<decltype(m)>;
           if constexpr (std::is_same_v<T, Add>) {
             total_ += m.n;
+            seen_.push_back(m.n);
           } else if constexpr (std::is_same_v<T, Ask<Get, int64_t>>) {
             m.Reply(total_);
           } else {
@@ -48,19 +50,59 @@ class Counter : public ComponentDefinition<Counter>, public Actor<CounterMsg> {
         std::move(msg));
   }
   int64_t total() const { return total_; }
+  // Every Add handled, in the order handled.
+  const std::vector<int64_t>& seen() const { return seen_; }
 
  private:
   int64_t total_ = 0;
+  std::vector<int64_t> seen_;
 };
 
-// Collects int64 replies sent to it (for WithSender).
+// 1, 2, ..., n.
+std::vector<int64_t> OneTo(int64_t n) {
+  std::vector<int64_t> v;
+  for (int64_t i = 1; i <= n; ++i) v.push_back(i);
+  return v;
+}
+
+// Passes the first int64 sent to it (a WithSender reply) to `got`.
 class Sink : public ComponentDefinition<Sink>, public Actor<int64_t> {
  public:
+  explicit Sink(Promise<int64_t> got) : got_(std::move(got)) {}
   HandlerResult ReceiveLocal(int64_t v) {
-    got.store(v);
+    if (got_.valid()) got_.Fulfil(v);
     return Handled::kOk;
   }
-  std::atomic<int64_t> got{-1};
+
+ private:
+  Promise<int64_t> got_;
+};
+
+// Keeps the Ask<Get, int> it receives unanswered in a field; a Probe (handled
+// after it: messages keep their order) reports whether it holds one, and a
+// Release answers it.
+struct Probe {};
+struct Release {
+  int value;
+};
+using KeeperMsg = std::variant<Ask<Get, int>, Ask<Probe, bool>, Release>;
+class Keeper : public ComponentDefinition<Keeper>, public Actor<KeeperMsg> {
+ public:
+  HandlerResult ReceiveLocal(KeeperMsg msg) {
+    if (auto* ask = std::get_if<Ask<Get, int>>(&msg)) {
+      kept_.emplace(std::move(*ask));
+    } else if (auto* probe = std::get_if<Ask<Probe, bool>>(&msg)) {
+      probe->Reply(kept_.has_value());
+    } else if (kept_.has_value()) {
+      kept_->Reply(std::get<Release>(msg).value);
+      kept_.reset();
+    }
+    return Handled::kOk;
+  }
+  std::optional<Ask<Get, int>>& kept() { return kept_; }
+
+ private:
+  std::optional<Ask<Get, int>> kept_;
 };
 
 class ActorTest : public ::testing::Test {
@@ -80,6 +122,9 @@ TEST_F(ActorTest, TellThenAskSeesEveryMessageInOrder) {
   ActorRef<CounterMsg> ref = c.actor_ref();
   for (int i = 1; i <= 100; ++i) ref.Tell(Add{i});
   EXPECT_THAT(ref.Ask<int64_t>(Get{}).WaitFor(kWait), IsOkAndHolds(5050));
+  // The sum says every Add arrived; the record says in which order.
+  EXPECT_THAT(c.OnDefinition([](Counter& counter) { return counter.seen(); }).WaitFor(kWait),
+              IsOkAndHolds(OneTo(100)));
 }
 
 TEST_F(ActorTest, AskFromManyThreadsGetsEveryReply) {
@@ -118,7 +163,8 @@ TEST_F(ActorTest, AskToADeadActorFailsInsteadOfHanging) {
   auto c = system_->Create<Counter>();
   ActorRef<CounterMsg> ref = c.actor_ref();
   c.Reset();  // never started, last handle: destroyed
-  EXPECT_THAT(ref.Ask<int64_t>(Get{}).WaitFor(kWait), StatusIs(absl::StatusCode::kCancelled, "PromiseDropped"));
+  EXPECT_THAT(ref.Ask<int64_t>(Get{}).WaitFor(kWait),
+              StatusIs(absl::StatusCode::kCancelled, "PromiseDropped"));
 }
 
 TEST_F(ActorTest, PendingAsksFailWhenTheActorIsKilled) {
@@ -129,6 +175,63 @@ TEST_F(ActorTest, PendingAsksFailWhenTheActorIsKilled) {
   for (int i = 0; i < 10; ++i) futures.push_back(ref.Ask<int64_t>(Get{}));
   ASSERT_OK(system_->KillNotify(c).WaitFor(kWait));
   for (auto& f : futures) EXPECT_THAT(f.WaitFor(kWait), StatusIs(absl::StatusCode::kCancelled));
+}
+
+// A3: an Ask kept in a field fails when the component is killed, although the
+// handle `c` keeps the definition (and the field) alive.
+TEST_F(ActorTest, KillFailsAnAskKeptInAFieldWhileAHandleIsHeld) {
+  auto c = system_->Create<Keeper>();
+  ASSERT_OK(system_->StartNotify(c).WaitFor(kWait));
+  ActorRef<KeeperMsg> ref = c.actor_ref();
+  Future<int> reply = ref.Ask<int>(Get{});
+  ASSERT_THAT(ref.Ask<bool>(Probe{}).WaitFor(kWait), IsOkAndHolds(true));  // the Ask is in the field
+  ASSERT_OK(system_->KillNotify(c).WaitFor(kWait));
+  EXPECT_THAT(reply.WaitFor(kWait),
+              StatusIs(absl::StatusCode::kCancelled, ::testing::HasSubstr("destroyed")));
+  // The definition still holds the Ask; answering it now is harmless.
+  ASSERT_TRUE(c.definition().kept().has_value());
+  c.definition().kept()->Reply(1);
+}
+
+TEST_F(ActorTest, AnAskKeptInAFieldIsAnsweredLater) {
+  auto c = system_->Create<Keeper>();
+  ASSERT_OK(system_->StartNotify(c).WaitFor(kWait));
+  Future<int> reply = c.actor_ref().Ask<int>(Get{});
+  ASSERT_THAT(c.actor_ref().Ask<bool>(Probe{}).WaitFor(kWait), IsOkAndHolds(true));
+  EXPECT_FALSE(reply.IsReady());
+  c.actor_ref().Tell(Release{7});
+  EXPECT_THAT(reply.WaitFor(kWait), IsOkAndHolds(7));
+}
+
+TEST_F(ActorTest, AnAskKeptByAFaultyComponentFails) {
+  struct Fail {};
+  using Msg = std::variant<Ask<Get, int>, Fail>;
+  struct Faulty : ComponentDefinition<Faulty>, Actor<Msg> {
+    HandlerResult ReceiveLocal(Msg msg) {
+      if (auto* ask = std::get_if<Ask<Get, int>>(&msg)) {
+        kept.emplace(std::move(*ask));
+        return Handled::kOk;
+      }
+      return HandlerResult::Recoverable(absl::InternalError("injected fault"));
+    }
+    std::optional<Ask<Get, int>> kept;
+  };
+  auto c = system_->Create<Faulty>();
+  // Without a recovery function the supervisor leaves it faulty; the handle keeps it.
+  ASSERT_OK(system_->StartNotify(c).WaitFor(kWait));
+  Future<int> reply = c.actor_ref().Ask<int>(Get{});
+  c.actor_ref().Tell(Fail{});
+  EXPECT_THAT(reply.WaitFor(kWait), StatusIs(absl::StatusCode::kCancelled, ::testing::HasSubstr("faulty")));
+}
+
+TEST_F(ActorTest, HoldOnAKilledActorIsEmptyWhileAHandleIsHeld) {
+  auto c = system_->Create<Counter>();
+  ASSERT_OK(system_->StartNotify(c).WaitFor(kWait));
+  ActorRef<CounterMsg> ref = c.actor_ref();
+  EXPECT_TRUE(ref.Hold());
+  ASSERT_OK(system_->KillNotify(c).WaitFor(kWait));
+  EXPECT_FALSE(ref.Hold());  // `c` still holds the definition, but the actor is destroyed
+  EXPECT_FALSE(ref.IsAlive());
 }
 
 TEST_F(ActorTest, WeakRefDoesNotKeepAnUnstartedActorAlive) {
@@ -167,14 +270,13 @@ TEST_F(ActorTest, RecipientConvertsToTheActorsMessage) {
 
 TEST_F(ActorTest, WithSenderRepliesToTheSender) {
   auto c = system_->Create<Counter>();
-  auto sink = system_->Create<Sink>();
+  auto [got, reply] = MakePromise<int64_t>();
+  auto sink = system_->Create<Sink>(std::move(got));
   ASSERT_OK(system_->StartNotify(c).WaitFor(kWait));
   ASSERT_OK(system_->StartNotify(sink).WaitFor(kWait));
   c.actor_ref().Tell(Add{42});
   c.actor_ref().Tell(WithSender<Get, int64_t>(Get{}, sink.actor_ref()));
-  const absl::Time deadline = absl::Now() + kWait;
-  while (sink.definition().got.load() != 42 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(1));
-  EXPECT_EQ(sink.definition().got.load(), 42);
+  EXPECT_THAT(reply.WaitFor(kWait), IsOkAndHolds(42));
 }
 
 TEST(ActorDeterministicTest, DroppedAskFailsTheFuture) {
@@ -195,11 +297,11 @@ TEST(ActorDeterministicTest, MessagesAreHandledInSendOrderAndRespectThroughput) 
   auto c = sim->system().Create<Counter>();
   sim->system().Start(c);
   sim->RunUntilIdle();
-  for (int i = 0; i < 25; ++i) c.actor_ref().Tell(Add{1});
+  for (int i = 1; i <= 25; ++i) c.actor_ref().Tell(Add{i});
   ASSERT_TRUE(sim->RunOne());
-  EXPECT_EQ(c.definition().total(), 10);
+  EXPECT_EQ(c.definition().seen(), OneTo(10));  // one run: the first 10, in send order
   sim->RunUntilIdle();
-  EXPECT_EQ(c.definition().total(), 25);
+  EXPECT_EQ(c.definition().seen(), OneTo(25));
 }
 
 }  // namespace

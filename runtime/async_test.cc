@@ -1,4 +1,6 @@
 // Async inside components (FEATURES.md C8) and futures from handlers (A4).
+#include "runtime/async.h"
+
 #include <atomic>
 #include <memory>
 #include <string>
@@ -8,7 +10,6 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "runtime/actor_ref.h"
-#include "runtime/async.h"
 #include "runtime/component_definition.h"
 #include "runtime/kompact_config.h"
 #include "runtime/kompact_system.h"
@@ -80,7 +81,8 @@ TEST(AsyncTest, KillEndsABlockAndFailsThePendingStart) {
   Future<void> killed = sim->system().KillNotify(c);
   sim->RunUntilIdle();
   EXPECT_THAT(killed.WaitFor(absl::Seconds(1)), IsOk());
-  EXPECT_THAT(started.WaitFor(absl::Seconds(1)), StatusIs(absl::StatusCode::kAborted, "killed while blocked"));
+  EXPECT_THAT(started.WaitFor(absl::Seconds(1)),
+              StatusIs(absl::StatusCode::kAborted, "killed while blocked"));
   EXPECT_TRUE(c.IsDestroyed());
   gate.Fulfil(1);  // the abandoned task's resumption is refused, its frame freed
   sim->RunUntilIdle();

@@ -65,8 +65,8 @@ class Channel {
  private:
   template <PortType Q>
   friend absl::StatusOr<Channel<Q>> ConnectPorts(const ProvidedPortRef<Q>&, const RequiredPortRef<Q>&);
-  Channel(runtime_internal::WeakCoreRef provider, ProvidedPort<P>* provided, runtime_internal::WeakCoreRef requirer,
-          RequiredPort<P>* required, uint64_t id)
+  Channel(runtime_internal::WeakCoreRef provider, ProvidedPort<P>* provided,
+          runtime_internal::WeakCoreRef requirer, RequiredPort<P>* required, uint64_t id)
       : provider_(std::move(provider)),
         provided_(provided),
         requirer_(std::move(requirer)),
@@ -82,7 +82,8 @@ class Channel {
 
 // Connects two ports (obtained with Share() or Get{Provided,Required}Port).
 template <PortType P>
-absl::StatusOr<Channel<P>> ConnectPorts(const ProvidedPortRef<P>& provided, const RequiredPortRef<P>& required) {
+absl::StatusOr<Channel<P>> ConnectPorts(const ProvidedPortRef<P>& provided,
+                                        const RequiredPortRef<P>& required) {
   if (!provided.valid() || !required.valid()) {
     return absl::InvalidArgumentError("ConnectPorts: an empty port reference");
   }
@@ -95,21 +96,23 @@ absl::StatusOr<Channel<P>> ConnectPorts(const ProvidedPortRef<P>& provided, cons
   RequiredPort<P>* required_port = required.port();
   // Connecting to a destroyed or faulty component is refused (if it dies later,
   // its peers prune the link on their next Trigger).
-  if (provider->IsDestroyed() || provider->IsFaulty()) return runtime_internal::NotConnectable(*provider, "provider");
-  if (requirer->IsDestroyed() || requirer->IsFaulty()) return runtime_internal::NotConnectable(*requirer, "requirer");
-  if (!runtime_internal::ApplyOnOwnThread(
-          *provider, [provided_port, peer = WeakCoreRef(requirer), queue = required.queue(), id](ComponentCore&) mutable {
-            provided_port->links().Add({std::move(peer), queue, id});
-          })) {
+  if (provider->IsDestroyed() || provider->IsFaulty())
+    return runtime_internal::NotConnectable(*provider, "provider");
+  if (requirer->IsDestroyed() || requirer->IsFaulty())
+    return runtime_internal::NotConnectable(*requirer, "requirer");
+  if (!runtime_internal::ApplyOnOwnThread(*provider, [provided_port, peer = WeakCoreRef(requirer),
+                                                      queue = required.queue(), id](ComponentCore&) mutable {
+        provided_port->links().Add({std::move(peer), queue, id});
+      })) {
     return runtime_internal::NotConnectable(*provider, "provider");
   }
-  if (!runtime_internal::ApplyOnOwnThread(
-          *requirer, [required_port, peer = WeakCoreRef(provider), queue = provided.queue(), id](ComponentCore&) mutable {
-            required_port->links().Add({std::move(peer), queue, id});
-          })) {
+  if (!runtime_internal::ApplyOnOwnThread(*requirer, [required_port, peer = WeakCoreRef(provider),
+                                                      queue = provided.queue(), id](ComponentCore&) mutable {
+        required_port->links().Add({std::move(peer), queue, id});
+      })) {
     // Undo the provider's half, which would only ever see a dead peer.
-    runtime_internal::ApplyOnOwnThread(*provider,
-                                       [provided_port, id](ComponentCore&) { provided_port->links().Remove(id); });
+    runtime_internal::ApplyOnOwnThread(
+        *provider, [provided_port, id](ComponentCore&) { provided_port->links().Remove(id); });
     return runtime_internal::NotConnectable(*requirer, "requirer");
   }
   return Channel<P>(WeakCoreRef(provider), provided_port, WeakCoreRef(requirer), required_port, id);

@@ -79,8 +79,8 @@ class AnyComponent {
   absl::StatusOr<ActorRef<M>> actor_ref() const {
     if (ref_->message_type() != typeid(M)) {
       return absl::InvalidArgumentError(absl::StrCat("component ", ref_->id().ToString(), " (",
-                                                     AsAbsl(ref_->type_name()), ") does not take messages of type ",
-                                                     typeid(M).name()));
+                                                     AsAbsl(ref_->type_name()),
+                                                     ") does not take messages of type ", typeid(M).name()));
     }
     return ActorRef<M>(ref_.get());
   }

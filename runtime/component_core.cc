@@ -6,16 +6,17 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "glog/logging.h"
 #include "base/absl_compat.h"
-#include "runtime/internal/component_extras.h"
 #include "base/node_pool.h"
+#include "glog/logging.h"
+#include "runtime/internal/component_extras.h"
 #include "runtime/internal/system_core.h"
 
 namespace kompact {
 
 using runtime_internal::ComponentExtras;
 using runtime_internal::ControlNode;
+using runtime_internal::IsBusy;
 using runtime_internal::kDeadFlag;
 using runtime_internal::kLifecycleMask;
 using runtime_internal::kLifecycleShift;
@@ -25,7 +26,6 @@ using runtime_internal::QueueNode;
 using runtime_internal::RefsOf;
 using runtime_internal::RunInterrupt;
 using runtime_internal::TimerNode;
-using runtime_internal::IsBusy;
 using runtime_internal::WorkOf;
 
 namespace {
@@ -40,6 +40,18 @@ class CurrentComponentScope {
  private:
   ComponentCore* previous_;
 };
+
+// Why an Ask held by a destroyed component failed (docs/ask.md).
+absl::Status AsksFailedError(const ComponentCore& core) {
+  return absl::CancelledError(absl::StrCat("the component that received this Ask (", AsAbsl(core.type_name()),
+                                           " ", core.id().ToString(),
+                                           ") was destroyed or became faulty before replying"));
+}
+
+// Fails the Asks the component received and has not answered (if any).
+void FailOwnedAsks(const ComponentCore& core, ComponentExtras& extras) {
+  if (!extras.owned_asks.empty()) extras.owned_asks.FailAll(AsksFailedError(core));
+}
 
 }  // namespace
 
@@ -57,6 +69,8 @@ std::string DescribeCurrentException() {
 HandlerResult CurrentExceptionResult() {
   return HandlerResult::Recoverable(absl::InternalError(DescribeCurrentException()));
 }
+void AddOwnedAsk(ComponentCore& core, OwnedAsk* ask) { core.extras_for_async().owned_asks.Add(ask); }
+
 void CounterOverflow(const char* what) {
   LOG(FATAL) << "component state word overflow: too many " << what
              << " for one component (see runtime/component_core.h for the limits)";
@@ -70,9 +84,9 @@ using runtime_internal::DescribeCurrentException;
 
 // Logs through the component's logger only if the level is enabled, so that the
 // logger (and the extras holding it) is not created for every component.
-#define CORE_LOG(level)                                                              \
-  if (!system_->logger().IsEnabled(::kompact::log_internal::kLevel_##level)) {      \
-  } else                                                                             \
+#define CORE_LOG(level)                                                        \
+  if (!system_->logger().IsEnabled(::kompact::log_internal::kLevel_##level)) { \
+  } else                                                                       \
     KLOG(logger(), level)
 
 // Owns one weak reference to a component, for timer callbacks.
@@ -133,7 +147,9 @@ void ComponentCore::ReleaseStrongRef() {
 
 bool ComponentCore::TryAddStrongRef() {
   uint64_t cur = state_.load(std::memory_order_acquire);
-  while ((cur & kDeadFlag) == 0) {
+  // A destroyed component is not upgraded either, even while a handle keeps its
+  // definition alive (ActorRef::Hold()).
+  while ((cur & kDeadFlag) == 0 && LifecycleOf(cur) != LifecycleState::kDestroyed) {
     if (state_.compare_exchange_weak(cur, cur + kRefUnit, std::memory_order_acq_rel,
                                      std::memory_order_acquire)) {
       return true;
@@ -159,7 +175,8 @@ void ComponentCore::MaybeDestroy(uint64_t observed) {
 
 void ComponentCore::Destroy() {
   // The dead flag is set: nobody enqueues any more and nobody runs us.
-  DCHECK_EQ(refused_.load(std::memory_order_acquire), 0u) << "refused events outlived the last run of " << id_;
+  DCHECK_EQ(refused_.load(std::memory_order_acquire), 0u)
+      << "refused events outlived the last run of " << id_;
   ComponentExtras* extras = extras_if_present();
   if (extras != nullptr) {
     for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
@@ -181,6 +198,8 @@ void ComponentCore::Destroy() {
     extras->blocking_join.reset();
   }
   DestroyDefinition();
+  // Asks whose promise the definition passed on are failed with it.
+  if (extras != nullptr) FailOwnedAsks(*this, *extras);
   // A dedicated component's thread has nothing left to do; the system joins it.
   if (executor_ != &system_->executor()) executor_->ShutdownAsync();
   ReleaseWeakRef();
@@ -206,7 +225,8 @@ bool ComponentCore::EnqueueControl(ControlNode* node) {
     state_.fetch_sub(runtime_internal::kControlUnit, std::memory_order_relaxed);
     return false;
   }
-  if (ABSL_PREDICT_FALSE(runtime_internal::ControlOf(old) == (runtime_internal::kControlMask >> runtime_internal::kControlShift))) {
+  if (ABSL_PREDICT_FALSE(runtime_internal::ControlOf(old) ==
+                         (runtime_internal::kControlMask >> runtime_internal::kControlShift))) {
     runtime_internal::CounterOverflow("queued control events");
   }
   control_.Push(node);
@@ -322,7 +342,8 @@ void ComponentCore::UnparkWork() {
 bool ComponentCore::FinishRun(uint32_t work, uint32_t control) {
   const uint64_t consumed = work + control * runtime_internal::kControlUnit;
   const uint64_t old = state_.fetch_sub(consumed, std::memory_order_acq_rel);
-  DCHECK(WorkOf(old) >= work && runtime_internal::ControlOf(old) >= control) << "work count underflow on " << id_;
+  DCHECK(WorkOf(old) >= work && runtime_internal::ControlOf(old) >= control)
+      << "work count underflow on " << id_;
   const uint64_t now = old - consumed;
   if (IsBusy(now)) return true;
   if (RefsOf(now) == 0) MaybeDestroy(now);
@@ -441,11 +462,10 @@ uint32_t ComponentCore::RunControlEvents(bool& stop, uint32_t& deferred) {
       taken += AbortBlocking();
       deferred = 0;  // they were dropped and are counted in `taken`
     }
-    const bool applicable =
-        (event == ControlEvent::kStart && state == LifecycleState::kPassive) ||
-        (event == ControlEvent::kStop && state == LifecycleState::kActive) ||
-        (event == ControlEvent::kKill &&
-         (state == LifecycleState::kPassive || state == LifecycleState::kActive));
+    const bool applicable = (event == ControlEvent::kStart && state == LifecycleState::kPassive) ||
+                            (event == ControlEvent::kStop && state == LifecycleState::kActive) ||
+                            (event == ControlEvent::kKill &&
+                             (state == LifecycleState::kPassive || state == LifecycleState::kActive));
     if (!applicable) {
       if (!(event == ControlEvent::kKill && state == LifecycleState::kDestroyed) &&
           !(event == ControlEvent::kStart && state == LifecycleState::kActive) &&
@@ -526,7 +546,8 @@ QueueNode* ComponentCore::FinishBlockingIfDone(QueueNode* rest, bool& stop) {
   if (lifecycle() == LifecycleState::kActive) UnparkWork();
   HandlerResult result = Handled::kOk;
   if (!outcome || !outcome->ok()) {
-    result = HandlerResult::Recoverable(outcome ? outcome->status() : absl::InternalError("blocking task lost"));
+    result =
+        HandlerResult::Recoverable(outcome ? outcome->status() : absl::InternalError("blocking task lost"));
   } else {
     result = std::move(**outcome);
   }
@@ -581,7 +602,8 @@ uint32_t ComponentCore::RunTimers(uint32_t max, RunInterrupt& interrupt) {
   // Older leftovers first.
   if (ex.pending_timers != nullptr) {
     QueueNode* tail = ex.pending_timers;
-    while (tail->next.load(std::memory_order_relaxed) != nullptr) tail = tail->next.load(std::memory_order_relaxed);
+    while (tail->next.load(std::memory_order_relaxed) != nullptr)
+      tail = tail->next.load(std::memory_order_relaxed);
     tail->next.store(batch, std::memory_order_relaxed);
     batch = ex.pending_timers;
     ex.pending_timers = nullptr;
@@ -678,6 +700,9 @@ void ComponentCore::BecomeDestroyed(bool run_on_kill, bool notify_supervisor) {
   if (extras != nullptr) {  // T3: a dead component's timers are cancelled
     for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
     extras->timers.clear();
+    // A3: the Asks it received and has not answered fail now, even if a handle
+    // keeps the definition (and an Ask stored in it) alive.
+    FailOwnedAsks(*this, *extras);
   }
   UnparkWork();  // parked events are dropped with the rest
   if (notify_supervisor) system_->ComponentKilled(*this);
@@ -687,8 +712,9 @@ void ComponentCore::BecomeFaulty(const absl::Status& fault, FaultSeverity severi
   if (severity == FaultSeverity::kUnrecoverable) {
     KLOG(logger(), ERROR) << "handler reported an unrecoverable error: " << fault;
     BecomeDestroyed(/*run_on_kill=*/false, /*notify_supervisor=*/true);
-    if (!supervised_) system_->Poison(absl::StrCat("unsupervised component ", AsAbsl(type_name()), " ",
-                                                   id_.ToString(), " failed: ", fault.ToString()));
+    if (!supervised_)
+      system_->Poison(absl::StrCat("unsupervised component ", AsAbsl(type_name()), " ", id_.ToString(),
+                                   " failed: ", fault.ToString()));
     return;
   }
   KLOG(logger(), ERROR) << "component faulted: " << fault;
@@ -697,6 +723,7 @@ void ComponentCore::BecomeFaulty(const absl::Status& fault, FaultSeverity severi
   if (extras != nullptr) {
     for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
     extras->timers.clear();
+    FailOwnedAsks(*this, *extras);  // a faulty component answers nothing
   }
   UnparkWork();
   system_->ComponentFaulty(*this, FaultContext(id_, std::string(type_name()), fault), supervised_);
@@ -731,7 +758,8 @@ ComponentExtras& ComponentCore::extras() {
   ComponentExtras* extras = extras_.load(std::memory_order_acquire);
   if (extras != nullptr) return *extras;
   auto* created = new ComponentExtras(this);
-  if (extras_.compare_exchange_strong(extras, created, std::memory_order_acq_rel, std::memory_order_acquire)) {
+  if (extras_.compare_exchange_strong(extras, created, std::memory_order_acq_rel,
+                                      std::memory_order_acquire)) {
     return *created;
   }
   delete created;  // another thread (SetRecoveryFunction) won
@@ -757,12 +785,11 @@ void ComponentCore::RequestSuicide() { SendLifecycle(ControlEvent::kKill); }
 absl::StatusOr<TimerId> ComponentCore::ScheduleOnce(absl::Duration delay, TimerCallback callback) {
   DCHECK(IsCurrent()) << "ScheduleOnce must be called on the component's own thread";
   // The timer owns one weak reference until the callback runs or is dropped.
-  auto scheduled =
-      system_->timer().ScheduleOnce(delay, [target = WeakTarget(this)](TimerId id) mutable {
-        auto* node = base_internal::NewNode<TimerNode>();
-        node->id = id;
-        if (!target.get()->EnqueueTimer(node)) base_internal::DeleteNode(node);
-      });
+  auto scheduled = system_->timer().ScheduleOnce(delay, [target = WeakTarget(this)](TimerId id) mutable {
+    auto* node = base_internal::NewNode<TimerNode>();
+    node->id = id;
+    if (!target.get()->EnqueueTimer(node)) base_internal::DeleteNode(node);
+  });
   if (!scheduled.ok()) return scheduled.status();
   extras().timers[*scheduled] = {std::move(callback), false};
   return scheduled;
@@ -772,8 +799,8 @@ absl::StatusOr<TimerId> ComponentCore::SchedulePeriodic(absl::Duration delay, ab
                                                         TimerCallback callback) {
   DCHECK(IsCurrent()) << "SchedulePeriodic must be called on the component's own thread";
   // The timer owns one weak reference for as long as it may fire.
-  auto scheduled = system_->timer().SchedulePeriodic(
-      delay, period, [target = WeakTarget(this)](TimerId id) mutable {
+  auto scheduled =
+      system_->timer().SchedulePeriodic(delay, period, [target = WeakTarget(this)](TimerId id) mutable {
         auto* node = base_internal::NewNode<TimerNode>();
         node->id = id;
         if (!target.get()->EnqueueTimer(node)) {

@@ -171,7 +171,8 @@ class ComponentCore : public Runnable {
     }
   }
   void ReleaseStrongRef();
-  // Upgrades a weak reference: fails once the definition is destroyed.
+  // Upgrades a weak reference: fails once the component is destroyed (killed),
+  // even while handles keep its definition alive.
   bool TryAddStrongRef();
   void AddWeakRef() { weak_.fetch_add(1, std::memory_order_relaxed); }
   void ReleaseWeakRef();
@@ -263,7 +264,6 @@ class ComponentCore : public Runnable {
   virtual bool ReceivesNetworkMessages() const = 0;
 
  protected:
-
   runtime_internal::MpscQueue& message_queue() { return messages_; }
   uint16_t& port_cursor() { return port_cursor_; }
 
@@ -303,7 +303,8 @@ class ComponentCore : public Runnable {
   ABSL_ATTRIBUTE_NOINLINE void Refuse(uint64_t old);
   // Takes back the units of refused events (own thread); returns how many.
   uint32_t TakeRefused() {
-    return refused_.load(std::memory_order_relaxed) == 0 ? 0 : refused_.exchange(0, std::memory_order_acquire);
+    return refused_.load(std::memory_order_relaxed) == 0 ? 0
+                                                         : refused_.exchange(0, std::memory_order_acquire);
   }
   void Schedule(ScheduleHint hint);
   ABSL_ATTRIBUTE_NOINLINE void ScheduleRefused();
@@ -350,9 +351,9 @@ class ComponentCore : public Runnable {
   }
 
   std::atomic<uint64_t> state_;
-  std::atomic<uint32_t> weak_{1};  // +1 while the definition is alive
-  uint32_t parked_ = 0;            // own thread: work moved out of the state word
-  uint32_t parked_control_ = 0;    // own thread: deferred control events moved out of it
+  std::atomic<uint32_t> weak_{1};     // +1 while the definition is alive
+  uint32_t parked_ = 0;               // own thread: work moved out of the state word
+  uint32_t parked_control_ = 0;       // own thread: deferred control events moved out of it
   std::atomic<uint32_t> refused_{0};  // units of refused events still in the word
   runtime_internal::MpscQueue messages_;
   runtime_internal::MpscStack control_;

@@ -141,7 +141,7 @@ struct MessageTypeOf {
   using type = Never;
 };
 template <typename C>
-  requires requires { typename C::Message; }
+requires requires { typename C::Message; }
 struct MessageTypeOf<C> {
   using type = typename C::Message;
 };
@@ -204,8 +204,8 @@ class InfoLifecycle : public ComponentDefinition<Self> {
 };
 
 template <typename C>
-concept ComponentDefinitionType = std::is_base_of_v<runtime_internal::DefinitionBase, C> &&
-                                  !std::is_abstract_v<C>;
+concept ComponentDefinitionType =
+    std::is_base_of_v<runtime_internal::DefinitionBase, C> && !std::is_abstract_v<C>;
 
 }  // namespace kompact
 

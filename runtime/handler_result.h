@@ -62,10 +62,13 @@ class [[nodiscard]] HandlerResult {
   // A non-OK status is a recoverable fault; an OK status is Handled::kOk.
   HandlerResult(absl::Status status)  // NOLINT: implicit, so handlers can return statuses
       : kind_(status.ok() ? Kind::kOk : Kind::kError) {
-    if (!status.ok()) rare_ = std::make_unique<Rare>(Rare{FaultSeverity::kRecoverable, std::move(status), nullptr});
+    if (!status.ok())
+      rare_ = std::make_unique<Rare>(Rare{FaultSeverity::kRecoverable, std::move(status), nullptr});
   }
 
-  static HandlerResult Benign(absl::Status status) { return Error(std::move(status), FaultSeverity::kBenign); }
+  static HandlerResult Benign(absl::Status status) {
+    return Error(std::move(status), FaultSeverity::kBenign);
+  }
   static HandlerResult Recoverable(absl::Status status) {
     return Error(std::move(status), FaultSeverity::kRecoverable);
   }

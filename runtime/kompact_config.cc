@@ -15,7 +15,7 @@ namespace kompact {
 namespace {
 
 const ConfigEntryRef kEntries[] = {
-    config_keys::kLabel,          config_keys::kThreads,  config_keys::kThroughput,
+    config_keys::kLabel,           config_keys::kThreads,  config_keys::kThroughput,
     config_keys::kMessagePriority, config_keys::kExecutor, config_keys::kLogLevel,
 };
 
@@ -71,7 +71,8 @@ absl::StatusOr<KompactSystem> KompactConfig::Build() {
   KOMPACT_ASSIGN_OR_RETURN(settings.label, config.Get(config_keys::kLabel));
   if (settings.label.empty()) settings.label = NextDefaultLabel();
   KOMPACT_ASSIGN_OR_RETURN(int64_t threads, config.Get(config_keys::kThreads));
-  settings.threads = threads == 0 ? static_cast<uint32_t>(DefaultThreadCount()) : static_cast<uint32_t>(threads);
+  settings.threads =
+      threads == 0 ? static_cast<uint32_t>(DefaultThreadCount()) : static_cast<uint32_t>(threads);
   KOMPACT_ASSIGN_OR_RETURN(int64_t throughput, config.Get(config_keys::kThroughput));
   settings.throughput = static_cast<uint32_t>(throughput);
   KOMPACT_ASSIGN_OR_RETURN(settings.message_priority, config.Get(config_keys::kMessagePriority));
@@ -84,7 +85,8 @@ absl::StatusOr<KompactSystem> KompactConfig::Build() {
   std::unique_ptr<kompact::Executor> executor;
   if (executor_factory_) {
     KOMPACT_ASSIGN_OR_RETURN(executor, std::move(executor_factory_)(settings.threads));
-    if (executor == nullptr) return absl::InvalidArgumentError("KompactConfig: the executor factory returned null");
+    if (executor == nullptr)
+      return absl::InvalidArgumentError("KompactConfig: the executor factory returned null");
   } else {
     PoolOptions options;
     options.threads = settings.threads;

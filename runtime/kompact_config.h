@@ -105,9 +105,13 @@ class KompactConfig {
   KompactConfig& Label(std::string label) { return SetConfigValue(config_keys::kLabel, std::move(label)); }
   KompactConfig& Threads(int64_t threads) { return SetConfigValue(config_keys::kThreads, threads); }
   KompactConfig& Throughput(int64_t events) { return SetConfigValue(config_keys::kThroughput, events); }
-  KompactConfig& MessagePriority(double ratio) { return SetConfigValue(config_keys::kMessagePriority, ratio); }
+  KompactConfig& MessagePriority(double ratio) {
+    return SetConfigValue(config_keys::kMessagePriority, ratio);
+  }
   // Kompact's channel pool instead of the work-stealing pool.
-  KompactConfig& UseSharedQueuePool() { return SetConfigValue(config_keys::kExecutor, std::string("shared-queue")); }
+  KompactConfig& UseSharedQueuePool() {
+    return SetConfigValue(config_keys::kExecutor, std::string("shared-queue"));
+  }
 
   // ---- components of the system ---------------------------------------------------------
   // A custom executor (R5); receives the configured thread count (>= 1).

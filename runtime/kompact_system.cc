@@ -23,15 +23,21 @@ KompactSystem& KompactSystem::operator=(KompactSystem other) noexcept {
 }
 KompactSystem::~KompactSystem() { core_->Unref(); }
 
-void KompactSystem::Start(const AnyComponent& component) const { component.core()->SendLifecycle(ControlEvent::kStart); }
+void KompactSystem::Start(const AnyComponent& component) const {
+  component.core()->SendLifecycle(ControlEvent::kStart);
+}
 Future<void> KompactSystem::StartNotify(const AnyComponent& component) const {
   return SendWithNotify(component, ControlEvent::kStart);
 }
-void KompactSystem::Stop(const AnyComponent& component) const { component.core()->SendLifecycle(ControlEvent::kStop); }
+void KompactSystem::Stop(const AnyComponent& component) const {
+  component.core()->SendLifecycle(ControlEvent::kStop);
+}
 Future<void> KompactSystem::StopNotify(const AnyComponent& component) const {
   return SendWithNotify(component, ControlEvent::kStop);
 }
-void KompactSystem::Kill(const AnyComponent& component) const { component.core()->SendLifecycle(ControlEvent::kKill); }
+void KompactSystem::Kill(const AnyComponent& component) const {
+  component.core()->SendLifecycle(ControlEvent::kKill);
+}
 Future<void> KompactSystem::KillNotify(const AnyComponent& component) const {
   return SendWithNotify(component, ControlEvent::kKill);
 }
@@ -40,7 +46,9 @@ absl::Status KompactSystem::Shutdown() const { return core_->Shutdown(); }
 void KompactSystem::ShutdownAsync() const { core_->ShutdownAsync(); }
 absl::Status KompactSystem::KillSystem() const { return core_->Kill(); }
 void KompactSystem::AwaitTermination() const { core_->AwaitTermination(); }
-bool KompactSystem::AwaitTerminationFor(absl::Duration timeout) const { return core_->AwaitTerminationFor(timeout); }
+bool KompactSystem::AwaitTerminationFor(absl::Duration timeout) const {
+  return core_->AwaitTerminationFor(timeout);
+}
 Future<void> KompactSystem::Terminated() const { return core_->Terminated(); }
 bool KompactSystem::IsTerminated() const { return core_->terminated(); }
 

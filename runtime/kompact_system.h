@@ -142,7 +142,7 @@ class KompactSystem {
     static_assert(runtime_internal::IsEventOf<E, typename P::IndicationTypes>::value,
                   "TriggerIndication: this type is not one of P's indications");
     return Deliver<typename P::IndicationStorage>(port.component(), port.queue(),
-                                                 std::forward<E>(indication));
+                                                  std::forward<E>(indication));
   }
 
   // ---- tasks (FEATURES.md C8) ------------------------------------------------------------
@@ -185,19 +185,21 @@ class KompactSystem {
   // is taken (by a component or a routing policy); kInvalidArgument for a bad alias.
   [[nodiscard]] Future<ActorPath> RegisterByAlias(RegistrationTarget component, std::string_view alias) const;
   // The same, replacing what is registered there.
-  [[nodiscard]] Future<ActorPath> UpdateAliasRegistration(RegistrationTarget component, std::string_view alias) const;
+  [[nodiscard]] Future<ActorPath> UpdateAliasRegistration(RegistrationTarget component,
+                                                          std::string_view alias) const;
   // Removes what is registered at exactly `path` (a component, or a routing policy;
   // the subtree below stays). kNotFound if nothing is.
   [[nodiscard]] Future<void> Deregister(const ActorPath& path) const;
   // Routes messages sent to <system>/<path> (and to …/* or …/? if the policy
   // broadcasts or selects) over every component registered below it.
   // kAlreadyExists if the path is taken, unless `update`.
-  [[nodiscard]] Future<ActorPath> SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy, std::string_view path,
-                                                   bool update = false) const;
+  [[nodiscard]] Future<ActorPath> SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy,
+                                                   std::string_view path, bool update = false) const;
   template <std::derived_from<RoutingPolicy> P>
-  [[nodiscard]] Future<ActorPath> SetRoutingPolicy(P policy, std::string_view path, bool update = false) const {
-    return SetRoutingPolicy(std::shared_ptr<const RoutingPolicy>(std::make_shared<P>(std::move(policy))), path,
-                            update);
+  [[nodiscard]] Future<ActorPath> SetRoutingPolicy(P policy, std::string_view path,
+                                                   bool update = false) const {
+    return SetRoutingPolicy(std::shared_ptr<const RoutingPolicy>(std::make_shared<P>(std::move(policy))),
+                            path, update);
   }
   // The unique path of a component of this system (registered or not).
   ActorPath ActorPathFor(const AnyComponent& component) const;
@@ -239,9 +241,9 @@ class KompactSystem {
     if (runtime_internal::DeliverPortEvent<Storage>(component, queue, std::forward<E>(event))) {
       return absl::OkStatus();
     }
-    return absl::FailedPreconditionError(absl::StrCat("component ", component->id().ToString(),
-                                                      " does not accept events (it is ",
-                                                      AsAbsl(LifecycleStateName(component->lifecycle())), ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("component ", component->id().ToString(), " does not accept events (it is ",
+                     AsAbsl(LifecycleStateName(component->lifecycle())), ")"));
   }
 
   runtime_internal::SystemCore* core_;

@@ -24,7 +24,6 @@ using ::kompact::testing::WaitUntil;
 
 constexpr absl::Duration kWait = absl::Seconds(20);
 
-
 struct Poke {
   int value = 0;
 };
@@ -33,7 +32,8 @@ struct PokePort : Port<Requests<Poke>, Indications<>> {};
 // Records everything that happens to it; behaviour can be switched per test.
 class Recorder : public ComponentDefinition<Recorder> {
  public:
-  explicit Recorder(std::shared_ptr<std::atomic<int>> destroyed = nullptr) : destroyed_(std::move(destroyed)) {}
+  explicit Recorder(std::shared_ptr<std::atomic<int>> destroyed = nullptr)
+      : destroyed_(std::move(destroyed)) {}
   ~Recorder() override {
     if (destroyed_) destroyed_->fetch_add(1);
   }
@@ -114,14 +114,15 @@ TEST_F(LifecycleTest, PassiveComponentKeepsEventsUntilStarted) {
   ASSERT_OK(system_->StartNotify(c).WaitFor(kWait));
   ASSERT_TRUE(WaitUntil([&] { return c.definition().pokes_handled.load() == 5; }));
   ASSERT_OK(system_->KillNotify(c).WaitFor(kWait));
-  EXPECT_THAT(c.definition().events(), ::testing::ElementsAre("start", "poke 0", "poke 1", "poke 2", "poke 3",
-                                                               "poke 4", "kill"));
+  EXPECT_THAT(c.definition().events(),
+              ::testing::ElementsAre("start", "poke 0", "poke 1", "poke 2", "poke 3", "poke 4", "kill"));
 }
 
 TEST_F(LifecycleTest, StartOfADestroyedComponentFails) {
   Component<Recorder> c = system_->Create<Recorder>();
   ASSERT_OK(system_->KillNotify(c).WaitFor(kWait));
-  EXPECT_THAT(system_->StartNotify(c).WaitFor(kWait), StatusIs(absl::StatusCode::kFailedPrecondition, "Destroyed"));
+  EXPECT_THAT(system_->StartNotify(c).WaitFor(kWait),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "Destroyed"));
   // Killing again is fine: it has happened.
   EXPECT_OK(system_->KillNotify(c).WaitFor(kWait));
 }

@@ -27,11 +27,11 @@ namespace kompact {
 
 // A type that can travel as an event or message: owns its data.
 template <typename T>
-concept OwningValue = std::is_object_v<T> && !std::is_pointer_v<T> && !std::is_member_pointer_v<T> &&
-                      !std::is_const_v<T> && !std::is_volatile_v<T> && !std::is_array_v<T> &&
-                      !std::is_same_v<T, std::string_view> &&
-                      !std::is_same_v<T, std::span<const std::byte>> && std::is_destructible_v<T> &&
-                      std::is_move_constructible_v<T>;
+concept OwningValue =
+    std::is_object_v<T> && !std::is_pointer_v<T> && !std::is_member_pointer_v<T> && !std::is_const_v<T> &&
+    !std::is_volatile_v<T> && !std::is_array_v<T> && !std::is_same_v<T, std::string_view> &&
+    !std::is_same_v<T, std::span<const std::byte>> && std::is_destructible_v<T> &&
+    std::is_move_constructible_v<T>;
 
 template <typename T>
 concept PortEventType = OwningValue<T> && std::is_copy_constructible_v<T>;
@@ -57,9 +57,9 @@ struct WithoutNever<TypeList<Out...>> {
 };
 template <typename... Out, typename First, typename... Rest>
 struct WithoutNever<TypeList<Out...>, First, Rest...> {
-  using type = std::conditional_t<std::is_same_v<First, Never>,
-                                  typename WithoutNever<TypeList<Out...>, Rest...>::type,
-                                  typename WithoutNever<TypeList<Out..., First>, Rest...>::type>;
+  using type =
+      std::conditional_t<std::is_same_v<First, Never>, typename WithoutNever<TypeList<Out...>, Rest...>::type,
+                         typename WithoutNever<TypeList<Out..., First>, Rest...>::type>;
 };
 
 // The value stored for one event of a direction: the type itself when there is
@@ -90,7 +90,7 @@ inline constexpr bool kAllDistinct<T, Ts...> = (!std::is_same_v<T, Ts> && ...) &
 template <typename... Ts>
 struct Requests {
   using Events = typename runtime_internal::WithoutNever<runtime_internal::TypeList<>, Ts...>::type;
-  static_assert(((std::is_same_v<Ts, Never> || PortEventType<Ts>) && ...),
+  static_assert(((std::is_same_v<Ts, Never> || PortEventType<Ts>)&&...),
                 "port events must be copyable value types that own their data (no pointers, references "
                 "or views)");
   static_assert(runtime_internal::kAllDistinct<Ts...>, "a port direction lists an event type twice");
@@ -100,7 +100,7 @@ struct Requests {
 template <typename... Ts>
 struct Indications {
   using Events = typename runtime_internal::WithoutNever<runtime_internal::TypeList<>, Ts...>::type;
-  static_assert(((std::is_same_v<Ts, Never> || PortEventType<Ts>) && ...),
+  static_assert(((std::is_same_v<Ts, Never> || PortEventType<Ts>)&&...),
                 "port events must be copyable value types that own their data (no pointers, references "
                 "or views)");
   static_assert(runtime_internal::kAllDistinct<Ts...>, "a port direction lists an event type twice");

@@ -27,12 +27,12 @@
 #include <utility>
 #include <vector>
 
+#include "base/node_pool.h"
 #include "glog/logging.h"
 #include "runtime/component_core.h"
 #include "runtime/internal/core_refs.h"
 #include "runtime/internal/creation_context.h"
 #include "runtime/internal/mpsc_queue.h"
-#include "base/node_pool.h"
 #include "runtime/port.h"
 
 namespace kompact {

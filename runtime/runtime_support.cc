@@ -82,8 +82,8 @@ bool ApplyOnOwnThread(ComponentCore& core, absl::AnyInvocable<void(ComponentCore
 absl::Status NotConnectable(ComponentCore& core, std::string_view side) {
   const bool dead = core.IsDestroyed() && core.lifecycle() != LifecycleState::kDestroyed;
   return absl::FailedPreconditionError(absl::StrCat(
-      "cannot connect: the ", AsAbsl(side), " component ", core.id().ToString(), " (", AsAbsl(core.type_name()),
-      ") is ", dead ? "dead" : AsAbsl(LifecycleStateName(core.lifecycle()))));
+      "cannot connect: the ", AsAbsl(side), " component ", core.id().ToString(), " (",
+      AsAbsl(core.type_name()), ") is ", dead ? "dead" : AsAbsl(LifecycleStateName(core.lifecycle()))));
 }
 
 void ReportDeadLetter(ComponentCore* target, std::string_view message_type) {

@@ -129,7 +129,8 @@ TEST_F(SchedulingTest, EventsRefusedByADestroyedComponentQueueItOnceUntilARunTak
   EXPECT_EQ(sim_->scheduled(), 1u) << "a busy component must not be queued again";
   EXPECT_EQ(sim_->RunUntilIdle(), 1u);
   EXPECT_EQ(c.core()->pending_work(), 0u);
-  EXPECT_THAT(stop.WaitFor(absl::ZeroDuration()), StatusIs(absl::StatusCode::kFailedPrecondition, "Destroyed"));
+  EXPECT_THAT(stop.WaitFor(absl::ZeroDuration()),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "Destroyed"));
   EXPECT_TRUE(c.definition().seen.empty());
 }
 

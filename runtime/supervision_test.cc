@@ -39,11 +39,12 @@ class Worker : public ComponentDefinition<Worker> {
     last_seen_->store(total_);
     // Keep a snapshot of the state for recovery.
     SetRecoveryFunction([snapshot = total_, seen = last_seen_](FaultContext fault) {
-      return std::move(fault).RecoverWith([snapshot, seen](FaultContext, KompactSystem& system, const Logger&) {
-        auto replacement = system.Create<Worker>(snapshot, seen);
-        system.Start(replacement);
-        seen->store(-snapshot);  // marks that recovery ran, with the snapshot
-      });
+      return std::move(fault).RecoverWith(
+          [snapshot, seen](FaultContext, KompactSystem& system, const Logger&) {
+            auto replacement = system.Create<Worker>(snapshot, seen);
+            system.Start(replacement);
+            seen->store(-snapshot);  // marks that recovery ran, with the snapshot
+          });
     });
     return Handled::kOk;
   }
@@ -54,7 +55,6 @@ class Worker : public ComponentDefinition<Worker> {
   int total_;
   std::shared_ptr<std::atomic<int>> last_seen_;
 };
-
 
 class SupervisionTest : public ::testing::Test {
  protected:

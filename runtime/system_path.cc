@@ -74,10 +74,14 @@ absl::StatusOr<SystemPath> ParseSystemPrefix(std::string_view text, std::string_
   if (port > 65535) {
     return PathError(text, absl::StrCat("port ", port, " is out of range (0 to 65535)"));
   }
+  // One spelling per port, so that a parsed path prints back as it was written.
+  if (port_text.size() > 1 && port_text[0] == '0') {
+    return PathError(text,
+                     absl::StrCat("port \"", AsAbsl(port_text), "\" has a leading zero (write ", port, ")"));
+  }
   rest = after_host.substr(port_end);
   return SystemPath(*transport, *address, static_cast<uint16_t>(port));
 }
-
 
 absl::Status PathError(std::string_view text, std::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("invalid actor path \"", AsAbsl(text), "\": ", AsAbsl(why)));
@@ -193,7 +197,6 @@ uint64_t SystemPath::StableHash() const {
 }
 
 std::ostream& operator<<(std::ostream& os, const SystemPath& path) { return os << path.ToString(); }
-
 
 // ---- serialiser ------------------------------------------------------------------------------
 

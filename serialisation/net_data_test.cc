@@ -160,8 +160,9 @@ TEST_F(NetDataTest, SerialiseToWritesTheBoxWithoutChangingTheData) {
 
 TEST_F(NetDataTest, SerialiseToReportsErrorsAndEmptyData) {
   VectorBufMut out;
-  EXPECT_THAT(NetData::Box(Unserialisable{}).SerialiseTo(out),
-              StatusIs(absl::StatusCode::kInternal, "serialising boxed kompact::serialisation_test::Unserialisable"));
+  EXPECT_THAT(
+      NetData::Box(Unserialisable{}).SerialiseTo(out),
+      StatusIs(absl::StatusCode::kInternal, "serialising boxed kompact::serialisation_test::Unserialisable"));
   EXPECT_THAT(NetData().SerialiseTo(out), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 

@@ -1,21 +1,28 @@
 // SerId: the serialisation id that names the (de)serialiser of a payload (FEATURES.md S1).
 //
 // Its width is chosen at build time by `--//serialisation:ser_id_bits=8|16|32|64`
-// (default 64; Kompact's ser_id_* cargo features). It travels in front of every
-// serialised message, so every process of a distributed system must use the same width.
+// in this workspace, `--@kompact//serialisation:ser_id_bits=...` in a workspace
+// that depends on kompact (default 64; Kompact's ser_id_* cargo features). It
+// travels in front of every serialised message, so every process of a distributed
+// system must use the same width.
 //
 // User ids are written with MakeSerId, which refuses at compile time an id that does
-// not fit the chosen width or that lies in the range reserved for Kompact's built-in
-// serialisers (0-20, listed in serialisation/ser_ids.h):
+// not fit the chosen width (negative ones included) or that lies in the range
+// reserved for Kompact's built-in serialisers (0-20, listed in serialisation/ser_ids.h):
 //
 //   struct Ping {
 //     static constexpr kompact::SerId kSerId = kompact::MakeSerId<42>();
 //     ...
 //   };
 //
-// With --//serialisation:ser_id_bits=8, `MakeSerId<300>()` fails to compile with
-// "SerId constant does not fit ..." and the instantiation line names the value
-// ("[with auto kValue = 300]").
+// With ser_id_bits=8, `MakeSerId<300>()` fails to compile with "SerId constant does
+// not fit ..." and the instantiation line names the value ("[with auto kValue = 300]").
+// The plain spellings fail too: `kSerId{300}` is a narrowing error, and for
+// `kSerId = 300` (any constant expression too large for the width) this header
+// turns the compiler's value-changing-conversion warning into an error for the
+// rest of the translation unit (GCC -Woverflow, Clang -Wconstant-conversion).
+// What no compiler reports is a *negative* constant written as `kSerId = -1`
+// (C++ converts it modulo 2^bits, silently): only MakeSerId catches that one.
 //
 // Thread-safety: constants and pure functions only.
 #ifndef KOMPACT_SERIALISATION_SER_ID_H_
@@ -40,7 +47,18 @@ using SerId = uint32_t;
 #elif KOMPACT_SER_ID_BITS == 64
 using SerId = uint64_t;
 #else
-#error "KOMPACT_SER_ID_BITS must be 8, 16, 32 or 64 (--//serialisation:ser_id_bits)"
+#error \
+    "KOMPACT_SER_ID_BITS must be 8, 16, 32 or 64 (--//serialisation:ser_id_bits, or --@kompact//serialisation:ser_id_bits from another workspace)"
+#endif
+
+// `static constexpr kompact::SerId kSerId = 300;` under 8-bit SerIds would be a
+// warning and a truncated id (44, perhaps another message's): make it an error.
+// This deliberately outlives the header (no push/pop): the declarations it is
+// for come after it, in the user's code.
+#if defined(__clang__)
+#pragma clang diagnostic error "-Wconstant-conversion"
+#elif defined(__GNUC__)
+#pragma GCC diagnostic error "-Woverflow"
 #endif
 
 // Width of SerId in bits and bytes (its size on the wire, big-endian).
@@ -77,8 +95,9 @@ consteval SerId CheckedSerId() {
   if constexpr (kIsInteger<V>) {
     static_assert(std::in_range<SerId>(kValue),
                   "SerId constant does not fit the SerId width chosen by "
-                  "--//serialisation:ser_id_bits (the offending value is kValue in the "
-                  "instantiation above)");
+                  "--//serialisation:ser_id_bits (spelled --@kompact//serialisation:ser_id_bits "
+                  "in a workspace that depends on kompact; the offending value is kValue in "
+                  "the instantiation above)");
     return static_cast<SerId>(kValue);
   } else {
     return 0;

@@ -62,10 +62,10 @@ struct FaultProxy::Session {
     size_t offset = 0;
     absl::Time due;
   };
-  int fd[2] = {-1, -1};  // [0]: the accepted side, [1]: the target
-  bool connected = false;  // the target side finished connecting
-  bool eof[2] = {false, false};      // fd[d] ended its sending side
-  bool shut[2] = {false, false};     // we ended the writing side towards fd[1 - d]
+  int fd[2] = {-1, -1};           // [0]: the accepted side, [1]: the target
+  bool connected = false;         // the target side finished connecting
+  bool eof[2] = {false, false};   // fd[d] ended its sending side
+  bool shut[2] = {false, false};  // we ended the writing side towards fd[1 - d]
   bool blackhole = false;
   std::deque<Chunk> queue[2];  // read from fd[d], to be written to fd[1 - d]
   size_t queued[2] = {0, 0};
@@ -99,7 +99,8 @@ absl::StatusOr<std::unique_ptr<FaultProxy>> FaultProxy::Create(const std::string
   p->listen_fd_ = ::socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (p->listen_fd_ < 0 || ::bind(p->listen_fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
       ::listen(p->listen_fd_, 128) != 0) {
-    return absl::UnavailableError(absl::StrCat("FaultProxy: cannot listen on ", listen_ip, ": ", std::strerror(errno)));
+    return absl::UnavailableError(
+        absl::StrCat("FaultProxy: cannot listen on ", listen_ip, ": ", std::strerror(errno)));
   }
   socklen_t bound_len = sizeof(addr);
   ::getsockname(p->listen_fd_, reinterpret_cast<sockaddr*>(&addr), &bound_len);
@@ -194,7 +195,7 @@ void FaultProxy::Loop() {
     for (auto& session : sessions) {
       for (int side = 0; side < 2; ++side) {
         short events = 0;
-        const int d = side;       // reading fd[side] feeds direction `side`
+        const int d = side;        // reading fd[side] feeds direction `side`
         const int out = 1 - side;  // writing fd[side] drains direction `1 - side`
         const bool can_read = !session->blackhole && !s.paused[d] && !session->eof[d] &&
                               session->queued[d] < kMaxQueued && (side == 0 ? session->connected : true);
@@ -299,7 +300,8 @@ void FaultProxy::Loop() {
               Session::Chunk chunk;
               chunk.bytes.assign(buf.begin(), buf.begin() + n);
               const uint64_t begin = session.read_total[d];
-              if (session.corrupt_at[d] >= begin && session.corrupt_at[d] < begin + static_cast<uint64_t>(n)) {
+              if (session.corrupt_at[d] >= begin &&
+                  session.corrupt_at[d] < begin + static_cast<uint64_t>(n)) {
                 chunk.bytes[session.corrupt_at[d] - begin] ^= 0xFF;
                 session.corrupt_at[d] = kNever;
                 std::lock_guard<std::mutex> lock(mu_);
@@ -329,8 +331,9 @@ void FaultProxy::Loop() {
             size_t allowed = c.bytes.size() - c.offset;
             if (s.bandwidth[d] > 0) {
               const double elapsed = absl::ToDoubleSeconds(now - session.refilled[d]);
-              session.tokens[d] = std::min<double>(static_cast<double>(s.bandwidth[d]) / 10,
-                                                   session.tokens[d] + elapsed * static_cast<double>(s.bandwidth[d]));
+              session.tokens[d] =
+                  std::min<double>(static_cast<double>(s.bandwidth[d]) / 10,
+                                   session.tokens[d] + elapsed * static_cast<double>(s.bandwidth[d]));
               session.refilled[d] = now;
               allowed = std::min(allowed, static_cast<size_t>(session.tokens[d]));
               if (allowed == 0) break;
@@ -338,7 +341,9 @@ void FaultProxy::Loop() {
             if (session.cut_at[d] != kNever) {
               allowed = std::min<uint64_t>(allowed, session.cut_at[d] - session.forwarded[d]);
             }
-            ssize_t w = allowed == 0 ? 0 : ::send(session.fd[side], c.bytes.data() + c.offset, allowed, MSG_NOSIGNAL | MSG_DONTWAIT);
+            ssize_t w = allowed == 0 ? 0
+                                     : ::send(session.fd[side], c.bytes.data() + c.offset, allowed,
+                                              MSG_NOSIGNAL | MSG_DONTWAIT);
             if (w < 0) {
               if (errno == EAGAIN || errno == EWOULDBLOCK) break;
               session.Close();

@@ -45,8 +45,8 @@ class FaultProxy {
   // Listens on listen_ip (an IPv4 or IPv6 literal), port 0, forwarding to
   // target_ip:target_port. kUnavailable if the socket cannot be bound.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<FaultProxy>> Create(const std::string& listen_ip,
-                                                                         const std::string& target_ip,
-                                                                         uint16_t target_port);
+                                                                          const std::string& target_ip,
+                                                                          uint16_t target_port);
   ~FaultProxy();
   FaultProxy(const FaultProxy&) = delete;
   FaultProxy& operator=(const FaultProxy&) = delete;
@@ -72,9 +72,9 @@ class FaultProxy {
     uint64_t forwarded[2] = {0, 0};  // bytes, per direction
     uint64_t cuts = 0;               // connections closed by CutAll / CutAfter
     uint64_t resets = 0;
-    uint64_t corrupted = 0;          // bytes flipped
-    uint64_t refused = 0;            // closed at accept (refuse)
-    size_t open = 0;                 // connections open now
+    uint64_t corrupted = 0;  // bytes flipped
+    uint64_t refused = 0;    // closed at accept (refuse)
+    size_t open = 0;         // connections open now
   };
   Stats stats() const;
 
@@ -101,15 +101,15 @@ class FaultProxy {
   int listen_fd_ = -1;
   int wake_fd_ = -1;
   uint16_t port_ = 0;
-  std::string target_ip_;         // guarded by mu_
-  uint16_t target_port_ = 0;      // guarded by mu_
+  std::string target_ip_;     // guarded by mu_
+  uint16_t target_port_ = 0;  // guarded by mu_
   std::thread thread_;
   std::atomic<bool> stop_{false};
 
   mutable std::mutex mu_;
-  Settings settings_;             // guarded by mu_
+  Settings settings_;              // guarded by mu_
   std::vector<Command> commands_;  // guarded by mu_
-  Stats stats_;                   // guarded by mu_
+  Stats stats_;                    // guarded by mu_
 };
 
 }  // namespace kompact::testing

@@ -110,7 +110,9 @@ std::string ReadN(int fd, size_t n) {
   return out;
 }
 
-void Send(int fd, const std::string& s) { ASSERT_EQ(::send(fd, s.data(), s.size(), MSG_NOSIGNAL), static_cast<ssize_t>(s.size())); }
+void Send(int fd, const std::string& s) {
+  ASSERT_EQ(::send(fd, s.data(), s.size(), MSG_NOSIGNAL), static_cast<ssize_t>(s.size()));
+}
 
 TEST(FaultProxyTest, ForwardsBothWaysAndCountsBytes) {
   Server server;

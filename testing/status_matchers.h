@@ -49,8 +49,8 @@ MATCHER(IsOk, negation ? "is not OK" : "is OK") {
 }
 
 MATCHER_P2(StatusIsImpl, code, message_matcher,
-           std::string(negation ? "does not have" : "has") + " code " +
-               absl::StatusCodeToString(code) + " and a matching message") {
+           std::string(negation ? "does not have" : "has") + " code " + absl::StatusCodeToString(code) +
+               " and a matching message") {
   const absl::Status& s = internal::GetStatus(arg);
   *result_listener << "status is " << internal::Describe(s);
   if (s.code() != code) return false;
@@ -63,8 +63,8 @@ inline auto StatusIs(absl::StatusCode code) { return StatusIsImpl(code, ::testin
 // Code and message: a string (substring) or a string matcher.
 template <typename M>
 auto StatusIs(absl::StatusCode code, M&& message) {
-  return StatusIsImpl(code, ::testing::Matcher<const std::string&>(
-                                internal::AsMessageMatcher(std::forward<M>(message))));
+  return StatusIsImpl(
+      code, ::testing::Matcher<const std::string&>(internal::AsMessageMatcher(std::forward<M>(message))));
 }
 
 MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a matching value") {

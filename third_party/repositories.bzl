@@ -105,6 +105,8 @@ def _protobuf_root_build():
     ))
     return "\n".join(s) + "\n"
 
+# Called once from WORKSPACE, not a macro of a package: no `name`.
+# buildifier: disable=unnamed-macro
 def kompact_dependencies():
     """Declares every external repository; call from WORKSPACE."""
 

@@ -417,9 +417,24 @@ TEST(ManualTimer, ShutdownFromAnotherThreadWaitsForTheRunningAdvance) {
   const absl::Time give_up = absl::Now() + absl::Seconds(30);
   while (!in_callback.load() && absl::Now() < give_up) std::this_thread::yield();
   ASSERT_TRUE(in_callback.load());
-  std::thread stopper([&] { timer.Shutdown(); });
+  std::atomic<bool> shutdown_returned{false};
+  std::thread stopper([&] {
+    timer.Shutdown();
+    shutdown_returned.store(true);
+  });
+  // Wait until Shutdown has begun (the timer refuses new timers), then give it
+  // time to return early, which it must not do while the callback runs.
+  const absl::Time stop_deadline = absl::Now() + absl::Seconds(30);
+  while (timer.ScheduleOnce(kMs, [](TimerId) {}).ok() && absl::Now() < stop_deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_FALSE(timer.ScheduleOnce(kMs, [](TimerId) {}).ok()) << "Shutdown never began";
+  absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_FALSE(shutdown_returned.load()) << "Shutdown returned while an Advance was running a callback";
+  EXPECT_EQ(destroyed.load(), 0);  // not destroyed under the running Advance either
   release.store(true);
   stopper.join();
+  EXPECT_TRUE(shutdown_returned.load());
   // Shutdown returned: the callback still pending was destroyed, not run.
   EXPECT_EQ(destroyed.load(), 1);
   advancer.join();

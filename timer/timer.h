@@ -56,15 +56,13 @@ class Timer {
   // Calls `callback` once after `delay` (zero: at the next tick, i.e. immediately).
   // Errors: kInvalidArgument for a negative or infinite delay; kFailedPrecondition
   // after Shutdown.
-  [[nodiscard]] virtual absl::StatusOr<TimerId> ScheduleOnce(absl::Duration delay,
-                                                             OnceCallback callback) = 0;
+  [[nodiscard]] virtual absl::StatusOr<TimerId> ScheduleOnce(absl::Duration delay, OnceCallback callback) = 0;
 
   // Calls `callback` after `delay` and then every `period`, each deadline measured
   // from the previous *scheduled* deadline (no drift), until it returns kCancel or is
   // cancelled. Errors: kInvalidArgument for a negative/infinite delay or a zero,
   // negative or infinite period; kFailedPrecondition after Shutdown.
-  [[nodiscard]] virtual absl::StatusOr<TimerId> SchedulePeriodic(absl::Duration delay,
-                                                                 absl::Duration period,
+  [[nodiscard]] virtual absl::StatusOr<TimerId> SchedulePeriodic(absl::Duration delay, absl::Duration period,
                                                                  PeriodicCallback callback) = 0;
 
   // Cancels the timer. Idempotent; unknown, fired or already-cancelled ids are

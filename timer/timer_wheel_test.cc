@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -268,10 +271,25 @@ TEST(TimerWheel, NextWakeUpIsALowerBoundOfNextDeadline) {
   EXPECT_THAT(AdvanceTo(wheel, *wheel.NextWakeUp()), ElementsAre(Fired{10 + 69000, 2, 10 + 69000}));
 }
 
+// The seed of a randomised test: KOMPACT_TEST_SEED=<n> (bazel test
+// --test_env=KOMPACT_TEST_SEED=<n>) replays a run; otherwise a fresh one. Printed
+// either way, and part of every failure message.
+uint64_t TestSeed() {
+  if (const char* env = std::getenv("KOMPACT_TEST_SEED"); env != nullptr && *env != '\0') {
+    return std::strtoull(env, nullptr, 10);
+  }
+  std::random_device device;
+  return (uint64_t{device()} << 32) | device();
+}
+
 // Random operations against a simple model: inserts with delays spread over every
 // level and the overflow list, cancels, and advances of all sizes.
 TEST(TimerWheel, MatchesAModelUnderRandomOperations) {
-  absl::BitGen gen;
+  const uint64_t seed = TestSeed();
+  std::cout << "seed: " << seed << " (replay with --test_env=KOMPACT_TEST_SEED=" << seed << ")" << std::endl;
+  RecordProperty("seed", std::to_string(seed));
+  SCOPED_TRACE(::testing::Message() << "KOMPACT_TEST_SEED=" << seed);
+  std::mt19937_64 gen(seed);
   for (int round = 0; round < 20; ++round) {
     const uint64_t start = absl::Uniform<uint64_t>(gen, 0, uint64_t{1} << 34);
     TimerWheel<int> wheel(start);

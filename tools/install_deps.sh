@@ -49,4 +49,8 @@ if ((${#missing[@]})); then
   apt_install() { "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2; }
   apt_install || { "${SUDO[@]}" apt-get update -qq >&2 && apt_install; }
 fi
+# buildifier (Starlark formatting and lint, tools/ci/check_format.sh) comes from
+# npm, not apt; without it the build still works, only the format check cannot run.
+"$(dirname "${BASH_SOURCE[0]}")/install_buildifier.sh" >/dev/null ||
+  echo "tools/install_deps.sh: warning: could not install buildifier from npm" >&2
 ((quiet)) || echo "tools/install_deps.sh: all build dependencies present" >&2

@@ -48,9 +48,9 @@ struct ConfigVectorTraits<std::vector<E>> {
 };
 
 template <typename T>
-inline constexpr bool kIsConfigValueType =
-    kIsConfigScalar<T> ||
-    (ConfigVectorTraits<T>::kIsVector && kIsConfigScalar<typename ConfigVectorTraits<T>::Element>);
+inline constexpr bool kIsConfigValueType = kIsConfigScalar<T> ||
+                                           (ConfigVectorTraits<T>::kIsVector &&
+                                            kIsConfigScalar<typename ConfigVectorTraits<T>::Element>);
 
 // "boolean", "integer", "float", "string", "duration".
 template <typename E>
@@ -137,9 +137,9 @@ constexpr int64_t ConfigIntegerMax() {
 template <typename E>
 absl::StatusOr<E> DecodeConfigScalar(const ConfigNode& node, std::string_view key) {
   const auto mismatch = [&] {
-    return ConfigValueError(key, node.origin,
-                            absl::StrCat("expected ", AsAbsl(ConfigExpected<E>()), ", found ",
-                                         AsAbsl(ValueKindName(node))));
+    return ConfigValueError(
+        key, node.origin,
+        absl::StrCat("expected ", AsAbsl(ConfigExpected<E>()), ", found ", AsAbsl(ValueKindName(node))));
   };
   if constexpr (std::is_same_v<E, bool>) {
     if (const bool* b = std::get_if<bool>(&node.value)) return *b;
@@ -149,8 +149,8 @@ absl::StatusOr<E> DecodeConfigScalar(const ConfigNode& node, std::string_view ke
     if (i == nullptr) return mismatch();
     if (!std::in_range<E>(*i)) {
       return ConfigValueError(key, node.origin,
-                              absl::StrCat("value ", *i, " is out of range, allowed: ",
-                                           ConfigIntegerMin<E>(), " to ", ConfigIntegerMax<E>()));
+                              absl::StrCat("value ", *i, " is out of range, allowed: ", ConfigIntegerMin<E>(),
+                                           " to ", ConfigIntegerMax<E>()));
     }
     return static_cast<E>(*i);
   } else if constexpr (std::is_same_v<E, double>) {
@@ -166,9 +166,9 @@ absl::StatusOr<E> DecodeConfigScalar(const ConfigNode& node, std::string_view ke
     if (s == nullptr) return mismatch();
     absl::Duration d;
     if (!absl::ParseDuration(*s, &d)) {
-      return ConfigValueError(key, node.origin,
-                              absl::StrCat("expected ", AsAbsl(ConfigExpected<E>()),
-                                           ", found string ", QuoteConfigString(*s)));
+      return ConfigValueError(
+          key, node.origin,
+          absl::StrCat("expected ", AsAbsl(ConfigExpected<E>()), ", found string ", QuoteConfigString(*s)));
     }
     return d;
   }
@@ -193,10 +193,9 @@ absl::StatusOr<ConfigNode> EncodeConfigValue(const T& value, std::string_view ke
     return ConfigNode{value, origin};
   } else if constexpr (kIsConfigInteger<T>) {
     if (!std::in_range<int64_t>(value)) {
-      return ConfigValueError(
-          key, origin,
-          absl::StrCat("value ", value, " does not fit a TOML integer (at most ",
-                       std::numeric_limits<int64_t>::max(), ")"));
+      return ConfigValueError(key, origin,
+                              absl::StrCat("value ", value, " does not fit a TOML integer (at most ",
+                                           std::numeric_limits<int64_t>::max(), ")"));
     }
     return ConfigNode{static_cast<int64_t>(value), origin};
   } else {

@@ -10,8 +10,7 @@ namespace kompact::base_internal {
 namespace {
 
 bool IsBareKeyChar(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
 }  // namespace
@@ -68,9 +67,8 @@ absl::StatusOr<std::vector<std::string_view>> SplitConfigKey(std::string_view ke
     bool valid = !segment.empty();
     for (char c : segment) valid = valid && IsBareKeyChar(c);
     if (!valid) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("invalid config key '", AsAbsl(key),
-                       "': expected dot-separated segments of A-Z a-z 0-9 _ -"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "invalid config key '", AsAbsl(key), "': expected dot-separated segments of A-Z a-z 0-9 _ -"));
     }
     segments.push_back(segment);
     if (dot == std::string_view::npos) return segments;
@@ -85,12 +83,12 @@ absl::StatusOr<const ConfigNode*> FindConfigNode(const ConfigNode& root, std::st
   for (size_t i = 0; i < segments->size(); ++i) {
     if (!node->is_table()) {
       // A prefix of the key names a value: the key cannot exist.
-      const std::string prefix = absl::StrJoin(
-          segments->begin(), segments->begin() + i, ".",
-          [](std::string* out, std::string_view s) { absl::StrAppend(out, AsAbsl(s)); });
-      return ConfigValueError(prefix, node->origin,
-                              absl::StrCat("expected a table holding '", AsAbsl(key), "', found ",
-                                           AsAbsl(ValueKindName(*node))));
+      const std::string prefix =
+          absl::StrJoin(segments->begin(), segments->begin() + i, ".",
+                        [](std::string* out, std::string_view s) { absl::StrAppend(out, AsAbsl(s)); });
+      return ConfigValueError(
+          prefix, node->origin,
+          absl::StrCat("expected a table holding '", AsAbsl(key), "', found ", AsAbsl(ValueKindName(*node))));
     }
     node = node->Child((*segments)[i]);
     if (node == nullptr) return nullptr;
@@ -112,8 +110,8 @@ void MergeConfigNode(ConfigNode& base, ConfigNode overlay) {
   }
 }
 
-void SetConfigNode(ConfigNode& root, const std::vector<std::string_view>& segments,
-                   ConfigNode value, const ConfigOrigin& origin) {
+void SetConfigNode(ConfigNode& root, const std::vector<std::string_view>& segments, ConfigNode value,
+                   const ConfigOrigin& origin) {
   ConfigNode* node = &root;
   for (std::string_view segment : segments) {
     if (!node->is_table()) *node = ConfigNode{ConfigTable{}, origin};
@@ -128,8 +126,7 @@ void SetConfigNode(ConfigNode& root, const std::vector<std::string_view>& segmen
   MergeConfigNode(*node, std::move(value));
 }
 
-absl::Status ConfigValueError(std::string_view key, const ConfigOrigin& origin,
-                              std::string_view problem) {
+absl::Status ConfigValueError(std::string_view key, const ConfigOrigin& origin, std::string_view problem) {
   return absl::InvalidArgumentError(
       absl::StrCat("key '", AsAbsl(key), "' ", DescribeOrigin(origin), ": ", AsAbsl(problem)));
 }

@@ -72,8 +72,7 @@ std::string_view ValueKindName(const ConfigNode& node);
 
 // The node at `key` under `root`, or nullptr when absent. InvalidArgument for a
 // malformed key or when a prefix of `key` holds a value that is not a table.
-[[nodiscard]] absl::StatusOr<const ConfigNode*> FindConfigNode(const ConfigNode& root,
-                                                               std::string_view key);
+[[nodiscard]] absl::StatusOr<const ConfigNode*> FindConfigNode(const ConfigNode& root, std::string_view key);
 
 // Merges `overlay` into `base`: two tables merge key by key (recursively), any
 // other combination replaces `base` by `overlay` (later wins).
@@ -82,8 +81,8 @@ void MergeConfigNode(ConfigNode& base, ConfigNode overlay);
 // Merges `value` at `segments` under `root` (a table), creating tables on the way
 // and replacing non-table values that are in the way. `origin` labels the
 // tables it creates.
-void SetConfigNode(ConfigNode& root, const std::vector<std::string_view>& segments,
-                   ConfigNode value, const ConfigOrigin& origin);
+void SetConfigNode(ConfigNode& root, const std::vector<std::string_view>& segments, ConfigNode value,
+                   const ConfigOrigin& origin);
 
 // InvalidArgument "key '<key>' <origin>: <problem>", the format of every error
 // about a configuration value.

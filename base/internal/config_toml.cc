@@ -70,8 +70,7 @@ ConfigNode FromToml(const toml::node& node, const std::string& source) {
       out.value = ConfigDateTime{ConfigDateTime::Kind::kTime, Print(node.as_time()->get())};
       break;
     case toml::node_type::date_time:
-      out.value =
-          ConfigDateTime{ConfigDateTime::Kind::kDateTime, Print(node.as_date_time()->get())};
+      out.value = ConfigDateTime{ConfigDateTime::Kind::kDateTime, Print(node.as_date_time()->get())};
       break;
     case toml::node_type::none:
       // Never produced by the parser (only by empty node_views).
@@ -82,9 +81,9 @@ ConfigNode FromToml(const toml::node& node, const std::string& source) {
 }
 
 absl::Status MalformedToml(std::string_view source_name, const toml::parse_error& error) {
-  return absl::InvalidArgumentError(absl::StrFormat(
-      "malformed TOML in '%s' line %d column %d: %s", AsAbsl(source_name),
-      error.source().begin.line, error.source().begin.column, AsAbsl(error.description())));
+  return absl::InvalidArgumentError(
+      absl::StrFormat("malformed TOML in '%s' line %d column %d: %s", AsAbsl(source_name),
+                      error.source().begin.line, error.source().begin.column, AsAbsl(error.description())));
 }
 
 // ---- ConfigNode -> TOML text -------------------------------------------------------------
@@ -92,8 +91,8 @@ absl::Status MalformedToml(std::string_view source_name, const toml::parse_error
 bool IsBareKey(std::string_view key) {
   if (key.empty()) return false;
   for (char c : key) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '-';
+    const bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -239,8 +238,7 @@ absl::StatusOr<ConfigNode> ParseConfigToml(std::string_view toml, std::string_vi
   } catch (const toml::parse_error& error) {
     return MalformedToml(source_name, error);
   } catch (const std::exception& error) {
-    return absl::InternalError(
-        absl::StrCat("reading TOML from '", source, "' failed: ", error.what()));
+    return absl::InternalError(absl::StrCat("reading TOML from '", source, "' failed: ", error.what()));
   }
 #else
   toml::parse_result result = toml::parse(toml, std::string_view(source));

@@ -17,8 +17,7 @@ namespace kompact::base_internal {
 // Parses a TOML document into a table node whose values are labelled with
 // `source_name` and their line. Malformed TOML -> InvalidArgument naming
 // source, line, column and toml++'s description. Never throws.
-[[nodiscard]] absl::StatusOr<ConfigNode> ParseConfigToml(std::string_view toml,
-                                                         std::string_view source_name);
+[[nodiscard]] absl::StatusOr<ConfigNode> ParseConfigToml(std::string_view toml, std::string_view source_name);
 
 // `root` (a table) as a TOML document: plain values first, then one [header]
 // per sub-table; keys in the tree's order.

@@ -54,8 +54,8 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
     } else if (key == "--runs" || key == "--warmup") {
       int n = 0;
       if (!absl::SimpleAtoi(value, &n) || n < (key == "--runs" ? 1 : 0)) {
-        return absl::InvalidArgumentError(absl::StrCat(key, "=", value, ": expected an integer >= ",
-                                                       key == "--runs" ? 1 : 0));
+        return absl::InvalidArgumentError(
+            absl::StrCat(key, "=", value, ": expected an integer >= ", key == "--runs" ? 1 : 0));
       }
       (key == "--runs" ? o.runs : o.warmup) = n;
     } else if (key == "--scale") {
@@ -136,13 +136,14 @@ Row Measure(const std::string& framework, const Workload& workload, const Option
 }
 
 std::string FormatTableHeader() {
-  return absl::StrFormat("%-8s %-22s %-9s %-24s %12s %12s %12s %-9s %9s", "suite", "workload", "style", "params",
-                         "median", "min", "max", "unit", "peak MiB");
+  return absl::StrFormat("%-8s %-22s %-9s %-24s %12s %12s %12s %-9s %9s", "suite", "workload", "style",
+                         "params", "median", "min", "max", "unit", "peak MiB");
 }
 
 std::string FormatTableRow(const Row& r) {
-  std::string line = absl::StrFormat("%-8s %-22s %-9s %-24s %12.3f %12.3f %12.3f %-9s %9.1f", r.framework, r.name,
-                                     r.style, r.params, r.median, r.min, r.max, r.unit, r.peak_rss_mib);
+  std::string line =
+      absl::StrFormat("%-8s %-22s %-9s %-24s %12.3f %12.3f %12.3f %-9s %9.1f", r.framework, r.name, r.style,
+                      r.params, r.median, r.min, r.max, r.unit, r.peak_rss_mib);
   if (!r.error.empty()) absl::StrAppend(&line, "  ERROR: ", r.error);
   return line;
 }
@@ -151,8 +152,8 @@ std::string FormatJson(const Row& r) {
   return absl::StrFormat(
       "{\"framework\":\"%s\",\"workload\":\"%s\",\"style\":\"%s\",\"params\":\"%s\",\"unit\":\"%s\","
       "\"runs\":%d,\"median\":%.6g,\"min\":%.6g,\"max\":%.6g,\"peak_rss_mib\":%.3f,\"error\":\"%s\"}",
-      JsonEscape(r.framework), JsonEscape(r.name), JsonEscape(r.style), JsonEscape(r.params), JsonEscape(r.unit),
-      r.runs, r.median, r.min, r.max, r.peak_rss_mib, JsonEscape(r.error));
+      JsonEscape(r.framework), JsonEscape(r.name), JsonEscape(r.style), JsonEscape(r.params),
+      JsonEscape(r.unit), r.runs, r.median, r.min, r.max, r.peak_rss_mib, JsonEscape(r.error));
 }
 
 int RunSuite(int argc, char** argv, const std::string& framework,
@@ -164,7 +165,8 @@ int RunSuite(int argc, char** argv, const std::string& framework,
   }
   std::vector<Workload> workloads = make(*options);
   if (options->list) {
-    for (const Workload& w : workloads) std::printf("%s/%s %s\n", w.name.c_str(), w.style.c_str(), w.params.c_str());
+    for (const Workload& w : workloads)
+      std::printf("%s/%s %s\n", w.name.c_str(), w.style.c_str(), w.params.c_str());
     return 0;
   }
   bool any_selected = false, failed = false;

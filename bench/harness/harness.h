@@ -5,7 +5,8 @@
 //   int main(int argc, char** argv) {
 //     return kompact::bench::RunSuite(argc, argv, "kompact", [](const Options& o) {
 //       return std::vector<Workload>{
-//           {"PingPong", "actor", "n=1000000", "M rt/s", [n = o.Scaled(1'000'000)] { return RunPingPong(n); }},
+//           {"PingPong", "actor", "n=1000000", "M rt/s", [n = o.Scaled(1'000'000)] { return RunPingPong(n);
+//           }},
 //       };
 //     });
 //   }

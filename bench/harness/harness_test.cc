@@ -26,9 +26,11 @@ TEST(Harness, ParsesFlags) {
 
 TEST(Harness, RejectsBadFlags) {
   const char* bad_runs[] = {"suite", "--runs=0"};
-  EXPECT_THAT(ParseOptions(2, const_cast<char**>(bad_runs)), StatusIs(absl::StatusCode::kInvalidArgument, "--runs"));
+  EXPECT_THAT(ParseOptions(2, const_cast<char**>(bad_runs)),
+              StatusIs(absl::StatusCode::kInvalidArgument, "--runs"));
   const char* unknown[] = {"suite", "--fast"};
-  EXPECT_THAT(ParseOptions(2, const_cast<char**>(unknown)), StatusIs(absl::StatusCode::kInvalidArgument, "--fast"));
+  EXPECT_THAT(ParseOptions(2, const_cast<char**>(unknown)),
+              StatusIs(absl::StatusCode::kInvalidArgument, "--fast"));
 }
 
 TEST(Harness, MeasureReportsMedianMinMaxOfMeasuredRunsOnly) {

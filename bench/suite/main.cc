@@ -20,12 +20,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "bench/harness/harness.h"
+#include "bench/suite/net_pingpong.h"
 #include "bench/suite/suite.h"
 #include "executors/work_stealing_pool.h"
 #include "glog/logging.h"
 #include "runtime/kompact_config.h"
 #include "runtime/kompact_system.h"
-#include "bench/suite/net_pingpong.h"
 
 namespace {
 
@@ -108,7 +108,8 @@ int main(int argc, char** argv) {
       });
   const absl::Status net_shutdown = kompact::bench::ShutdownNetSystems();
   if (!net_shutdown.ok()) {
-    std::fprintf(stderr, "network systems shutdown failed: %s\n", std::string(net_shutdown.message()).c_str());
+    std::fprintf(stderr, "network systems shutdown failed: %s\n",
+                 std::string(net_shutdown.message()).c_str());
   }
   const absl::Status shutdown = system->Shutdown();
   if (!shutdown.ok()) {

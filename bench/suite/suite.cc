@@ -106,8 +106,8 @@ std::vector<Workload> SuiteWorkloads(const KompactSystem& system, const Options&
   for (int64_t pipeline : {100, 1000}) {
     for (int64_t pairs : {1, 4}) {
       NetPingPongParams p{o.Scaled(20'000), pipeline, pairs, threads};
-      w.push_back({"NetThroughputPingPong", "actor", absl::StrCat("n=20000 w=", pipeline, " p=", pairs), "k msg/s",
-                   [p] { return RunNetThroughputPingPong(p); }});
+      w.push_back({"NetThroughputPingPong", "actor", absl::StrCat("n=20000 w=", pipeline, " p=", pairs),
+                   "k msg/s", [p] { return RunNetThroughputPingPong(p); }});
     }
   }
 

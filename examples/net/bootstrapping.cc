@@ -78,7 +78,8 @@ struct UpdateProcesses {
     UpdateProcesses u;
     const size_t n = buf.GetLength(/*max_length=*/1024);  // bounds what a bad peer can make us allocate
     for (size_t i = 0; i < n && buf.ok(); ++i) {
-      absl::StatusOr<ActorPath> p = kompact::DeserialiseFrom<ActorPath, kompact::DefaultSerialiser<ActorPath>>(buf);
+      absl::StatusOr<ActorPath> p =
+          kompact::DeserialiseFrom<ActorPath, kompact::DefaultSerialiser<ActorPath>>(buf);
       if (!p.ok()) return p.status();
       u.processes.push_back(*std::move(p));
     }
@@ -151,8 +152,8 @@ class Client : public kompact::ComponentDefinition<Client> {
     absl::StatusOr<UpdateProcesses> update = msg.TryDeserialise<UpdateProcesses>();
     if (!update.ok()) return HandlerResult::Benign(update.status());
     known_.insert(update->processes.begin(), update->processes.end());
-    std::cout << "Client learnt " << known_.size() << " processes: " << absl::StrJoin(known_, " ", absl::StreamFormatter())
-              << std::endl;
+    std::cout << "Client learnt " << known_.size()
+              << " processes: " << absl::StrJoin(known_, " ", absl::StreamFormatter()) << std::endl;
     progress_->Report(known_.size());
     return Handled::kOk;
   }
@@ -168,8 +169,10 @@ absl::StatusOr<kompact::KompactSystem> NetworkedSystem(std::string label, uint16
   kompact::net::NetworkConfig net;
   net.bind_address = "127.0.0.1";
   net.port = port;  // 0: the OS picks one, and it appears in system.SystemPath()
-  return kompact::KompactConfig().Label(std::move(label)).SetDispatcher(
-      kompact::net::NetworkDispatcher::Factory(net)).Build();
+  return kompact::KompactConfig()
+      .Label(std::move(label))
+      .SetDispatcher(kompact::net::NetworkDispatcher::Factory(net))
+      .Build();
 }
 
 bool WriteFileAtomically(const std::string& path, const std::string& text) {

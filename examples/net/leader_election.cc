@@ -156,8 +156,11 @@ absl::StatusOr<kompact::KompactSystem> NetworkedSystem(int index) {
   net.retry_interval = absl::Milliseconds(100);
   net.max_retry_attempts = 3;
   net.shutdown_timeout = absl::Seconds(1);
-  return kompact::KompactConfig().Label(absl::StrCat("system-", index)).Threads(1).SetDispatcher(
-      kompact::net::NetworkDispatcher::Factory(net)).Build();
+  return kompact::KompactConfig()
+      .Label(absl::StrCat("system-", index))
+      .Threads(1)
+      .SetDispatcher(kompact::net::NetworkDispatcher::Factory(net))
+      .Build();
 }
 // [end]
 

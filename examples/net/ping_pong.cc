@@ -170,8 +170,10 @@ absl::StatusOr<kompact::KompactSystem> NetworkedSystem(std::string label, uint16
   kompact::net::NetworkConfig net;
   net.bind_address = "127.0.0.1";
   net.port = port;
-  return kompact::KompactConfig().Label(std::move(label)).SetDispatcher(
-      kompact::net::NetworkDispatcher::Factory(net)).Build();
+  return kompact::KompactConfig()
+      .Label(std::move(label))
+      .SetDispatcher(kompact::net::NetworkDispatcher::Factory(net))
+      .Build();
 }
 // [end]
 
@@ -247,8 +249,9 @@ int RunPing(const std::string& pong, uint64_t count) {
     std::cerr << "timed out: " << received << " of " << count << " pongs arrived" << std::endl;
     return 1;
   }
-  std::cout << "Round trips: " << received << ", mean latency: "
-            << absl::ToDoubleMicroseconds(total / static_cast<int64_t>(received)) << " us" << std::endl;
+  std::cout << "Round trips: " << received
+            << ", mean latency: " << absl::ToDoubleMicroseconds(total / static_cast<int64_t>(received))
+            << " us" << std::endl;
   return 0;
 }
 

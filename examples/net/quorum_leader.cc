@@ -88,11 +88,12 @@ class QuorumLeader : public kompact::ComponentDefinition<QuorumLeader>, public k
       : followers_(std::move(followers)), board_(std::move(board)) {}
 
   HandlerResult OnStart() override {
-    absl::StatusOr<TimerId> timer = SchedulePeriodic(
-        absl::ZeroDuration(), absl::Milliseconds(50), [](QuorumLeader& self, TimerId) -> HandlerResult {
-          for (const ActorPath& f : self.followers_) f.Tell(Heartbeat{}, self.system());
-          return Handled::kOk;
-        });
+    absl::StatusOr<TimerId> timer = SchedulePeriodic(absl::ZeroDuration(), absl::Milliseconds(50),
+                                                     [](QuorumLeader& self, TimerId) -> HandlerResult {
+                                                       for (const ActorPath& f : self.followers_)
+                                                         f.Tell(Heartbeat{}, self.system());
+                                                       return Handled::kOk;
+                                                     });
     return timer.ok() ? HandlerResult(Handled::kOk) : HandlerResult(timer.status());
   }
 
@@ -130,11 +131,12 @@ class QuorumLeader : public kompact::ComponentDefinition<QuorumLeader>, public k
  private:
   HandlerResult Update(const SystemPath& system, bool up, std::string_view what) {
     const bool changed = up ? connected_.insert(system).second : connected_.erase(system) > 0;
-    if (!changed) return Handled::kOk;  // e.g. each failed dial cycle to a system that is gone
+    if (!changed) return Handled::kOk;               // e.g. each failed dial cycle to a system that is gone
     const size_t reachable = connected_.size() + 1;  // and this system
     const bool leading = 2 * reachable > followers_.size() + 1;
     std::cout << "Connection with " << system << " " << what << ": " << reachable << " of "
-              << followers_.size() + 1 << " reachable, " << (leading ? "leading" : "not leading") << std::endl;
+              << followers_.size() + 1 << " reachable, " << (leading ? "leading" : "not leading")
+              << std::endl;
     if (leading != leading_) {
       std::cout << (leading ? "Taking the lead" : "Stepping down: no majority") << std::endl;
       leading_ = leading;
@@ -156,8 +158,11 @@ absl::StatusOr<kompact::KompactSystem> NetworkedSystem(int index) {
   config.retry_interval = absl::Milliseconds(50);
   config.max_retry_attempts = 2;
   config.shutdown_timeout = absl::Seconds(1);
-  return kompact::KompactConfig().Label(absl::StrCat("system-", index)).Threads(1).SetDispatcher(
-      net::NetworkDispatcher::Factory(config)).Build();
+  return kompact::KompactConfig()
+      .Label(absl::StrCat("system-", index))
+      .Threads(1)
+      .SetDispatcher(net::NetworkDispatcher::Factory(config))
+      .Build();
 }
 
 int Run() {
@@ -169,12 +174,14 @@ int Run() {
   for (int i = 1; i < 3; ++i) {
     keep.push_back(systems[static_cast<size_t>(i)].Create<Follower>());
     systems[static_cast<size_t>(i)].Start(keep.back());
-    followers.push_back(systems[static_cast<size_t>(i)].RegisterByAlias(keep.back(), "follower").WaitFor(kTimeout).value());
+    followers.push_back(
+        systems[static_cast<size_t>(i)].RegisterByAlias(keep.back(), "follower").WaitFor(kTimeout).value());
   }
   auto board = std::make_shared<RoleBoard>();
   // [tutorial:connect]
   kompact::Component<QuorumLeader> leader = systems[0].Create<QuorumLeader>(followers, board);
-  absl::StatusOr<kompact::Channel<net::NetworkStatusPort>> channel = net::ConnectNetworkStatus(systems[0], leader);
+  absl::StatusOr<kompact::Channel<net::NetworkStatusPort>> channel =
+      net::ConnectNetworkStatus(systems[0], leader);
   if (!channel.ok()) {
     std::cerr << "cannot connect the status port: " << channel.status() << std::endl;
     return 1;

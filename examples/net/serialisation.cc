@@ -139,8 +139,10 @@ absl::StatusOr<kompact::KompactSystem> NetworkedSystem(std::string label) {
   kompact::net::NetworkConfig net;
   net.bind_address = "127.0.0.1";
   net.port = 0;
-  return kompact::KompactConfig().Label(std::move(label)).SetDispatcher(
-      kompact::net::NetworkDispatcher::Factory(net)).Build();
+  return kompact::KompactConfig()
+      .Label(std::move(label))
+      .SetDispatcher(kompact::net::NetworkDispatcher::Factory(net))
+      .Build();
 }
 
 int Run() {
@@ -169,8 +171,8 @@ int Run() {
   inbox_path.TellUsing<ReadingSerialiser>(Reading{.sensor = "kitchen", .celsius = 21.5}, sender);
 
   // 3. Eager with a value the serialiser refuses: the error is ours to handle, here.
-  absl::Status refused =
-      inbox_path.TellSerialised<Reading, ReadingSerialiser>(Reading{.sensor = "attic", .celsius = NAN}, sender);
+  absl::Status refused = inbox_path.TellSerialised<Reading, ReadingSerialiser>(
+      Reading{.sensor = "attic", .celsius = NAN}, sender);
   std::cout << "TellSerialised of a NaN reading: " << refused << std::endl;
   // The same value sent lazily fails later, on the network thread, where nobody can
   // be told: the network layer logs a warning and makes it a dead letter of the

@@ -40,17 +40,16 @@ absl::Status InvalidFutureError(std::string_view operation) {
 }
 
 absl::Status WaitTimeoutError(std::string_view operation, absl::Duration timeout) {
-  return absl::DeadlineExceededError(
-      absl::StrCat(AsAbsl(operation), ": the future was not completed within ",
-                   absl::FormatDuration(timeout), "; it stays valid and can be waited on again"));
+  return absl::DeadlineExceededError(absl::StrCat(AsAbsl(operation), ": the future was not completed within ",
+                                                  absl::FormatDuration(timeout),
+                                                  "; it stays valid and can be waited on again"));
 }
 
 absl::Status ExceptionToStatus(std::exception_ptr exception, std::string_view where) {
   try {
     std::rethrow_exception(exception);
   } catch (const std::exception& e) {
-    return absl::InternalError(
-        absl::StrCat("an exception escaped ", AsAbsl(where), ": ", e.what()));
+    return absl::InternalError(absl::StrCat("an exception escaped ", AsAbsl(where), ": ", e.what()));
   } catch (...) {
     return absl::InternalError(
         absl::StrCat("an exception escaped ", AsAbsl(where), ": unknown exception type"));
@@ -64,8 +63,7 @@ absl::Status OkPassedAsFailureError(std::string_view operation) {
 
 void ReportInvalidPromise(std::string_view operation) {
   if (kDebugBuild) {
-    KLOG(FutureLogger(), FATAL) << operation
-                                << " on a promise that was already completed or moved from";
+    KLOG(FutureLogger(), FATAL) << operation << " on a promise that was already completed or moved from";
   } else {
     KLOG(FutureLogger(), ERROR) << operation
                                 << " on a promise that was already completed or moved from; "

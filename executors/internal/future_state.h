@@ -111,8 +111,7 @@ class FutureState {
   // about to run on the completing thread and the caller must wait for it.
   [[nodiscard]] bool Detach() noexcept {
     uint32_t expected = kCallback;
-    return word_.compare_exchange_strong(expected, 0, std::memory_order_acq_rel,
-                                         std::memory_order_acquire);
+    return word_.compare_exchange_strong(expected, 0, std::memory_order_acq_rel, std::memory_order_acquire);
   }
 
   // The future side gives the state up without taking the result.

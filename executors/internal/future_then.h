@@ -94,8 +94,8 @@ class ThenOnState final : public FutureState<U>, public FutureCallback<T>, publi
       source_->Release();
       source_ = nullptr;
       fn_.reset();
-      this->Complete(absl::CancelledError(absl::StrCat(
-          "Future::Then: the executor refused the continuation: ", scheduled.message())));
+      this->Complete(absl::CancelledError(
+          absl::StrCat("Future::Then: the executor refused the continuation: ", scheduled.message())));
     }
   }
 

@@ -23,9 +23,7 @@ namespace kompact::executors_internal {
 // A statistics counter written only by its own thread and read by anyone.
 class OwnerCounter {
  public:
-  void Increment() {
-    value_.store(value_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  }
+  void Increment() { value_.store(value_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
   uint64_t Get() const { return value_.load(std::memory_order_relaxed); }
 
  private:
@@ -46,8 +44,8 @@ inline constexpr uint32_t kSpinRoundsBeforeYield = 256;
 // tasks can be queued for it (so that "nothing found and injector drained"
 // means the thread is done).
 template <typename Find, typename HasWork>
-Runnable* WaitForWork(const IdlePolicy& policy, ParkingLot& parking, size_t index,
-                      const Injector& injector, Find&& find, HasWork&& has_work) {
+Runnable* WaitForWork(const IdlePolicy& policy, ParkingLot& parking, size_t index, const Injector& injector,
+                      Find&& find, HasWork&& has_work) {
   const uint32_t spin_rounds = policy.park ? policy.spin_rounds : kSpinRoundsBeforeYield;
   for (;;) {
     for (uint32_t i = 0; i < spin_rounds; ++i) {

@@ -77,8 +77,6 @@ bool Injector::FinishPops(uint64_t popped) {
   return before == (kClosedBit | popped);
 }
 
-bool Injector::Close() {
-  return (word_.fetch_or(kClosedBit, std::memory_order_seq_cst) & kClosedBit) == 0;
-}
+bool Injector::Close() { return (word_.fetch_or(kClosedBit, std::memory_order_seq_cst) & kClosedBit) == 0; }
 
 }  // namespace kompact::executors_internal

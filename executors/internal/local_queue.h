@@ -52,8 +52,7 @@ class LocalQueue {
       Runnable* runnable = slots_[head & kMask].load(std::memory_order_relaxed);
       // On failure `head` is reloaded and the slot read again: a stale read is
       // never returned because the CAS only succeeds if nobody took `head` since.
-      if (head_.compare_exchange_weak(head, head + 1, std::memory_order_acq_rel,
-                                      std::memory_order_acquire)) {
+      if (head_.compare_exchange_weak(head, head + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
         return runnable;
       }
     }
@@ -71,8 +70,7 @@ class LocalQueue {
   // Free slots as seen by the owner (exact for the owner up to concurrent steals,
   // which only add space).
   uint32_t FreeSlots() const {
-    return kCapacity - (tail_.load(std::memory_order_relaxed) -
-                        head_.load(std::memory_order_acquire));
+    return kCapacity - (tail_.load(std::memory_order_relaxed) - head_.load(std::memory_order_acquire));
   }
 
  private:

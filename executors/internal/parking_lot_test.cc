@@ -83,8 +83,7 @@ TEST(ParkingLot, NeverLosesAWakeUpOverManyCycles) {
         }
         if (stop.load(std::memory_order_acquire)) return;
         lot.Park(w, [&] {
-          return available.load(std::memory_order_seq_cst) > 0 ||
-                 stop.load(std::memory_order_seq_cst);
+          return available.load(std::memory_order_seq_cst) > 0 || stop.load(std::memory_order_seq_cst);
         });
       }
     });

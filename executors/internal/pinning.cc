@@ -42,8 +42,8 @@ std::vector<int> CurrentThreadAffinity() {
 
 bool PinCurrentThread(int cpu, const Logger& logger, std::string_view thread_name) {
   if (cpu < 0 || cpu >= CPU_SETSIZE) {
-    KLOG(logger, WARNING) << "thread " << thread_name << ": processing unit " << cpu
-                          << " is outside 0.." << CPU_SETSIZE - 1 << "; running unpinned";
+    KLOG(logger, WARNING) << "thread " << thread_name << ": processing unit " << cpu << " is outside 0.."
+                          << CPU_SETSIZE - 1 << "; running unpinned";
     return false;
   }
   const std::vector<int> available = AvailableCpus();

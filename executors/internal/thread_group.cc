@@ -21,8 +21,7 @@ void* ThreadGroup::Trampoline(void* arg) {
   return nullptr;
 }
 
-absl::Status ThreadGroup::Start(size_t count, std::function<void(size_t)> body,
-                                const char* what) {
+absl::Status ThreadGroup::Start(size_t count, std::function<void(size_t)> body, const char* what) {
   CHECK(threads_.empty()) << "ThreadGroup::Start called twice";
   body_ = std::move(body);
   threads_.reserve(count);
@@ -31,9 +30,8 @@ absl::Status ThreadGroup::Start(size_t count, std::function<void(size_t)> body,
     pthread_t thread;
     const int error = pthread_create(&thread, nullptr, &Trampoline, launch.get());
     if (error != 0) {
-      return absl::ResourceExhaustedError(absl::StrCat(what, ": could not start thread ", i,
-                                                       " of ", count, ": ",
-                                                       std::strerror(error)));
+      return absl::ResourceExhaustedError(
+          absl::StrCat(what, ": could not start thread ", i, " of ", count, ": ", std::strerror(error)));
     }
     launch.release();  // the thread owns it
     threads_.push_back(thread);

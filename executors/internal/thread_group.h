@@ -33,8 +33,7 @@ class ThreadGroup {
   // Starts `count` threads, thread i running body(i). On failure returns
   // kResourceExhausted naming `what`; the threads started so far keep running
   // and must be stopped by the caller and joined with Join().
-  [[nodiscard]] absl::Status Start(size_t count, std::function<void(size_t)> body,
-                                   const char* what);
+  [[nodiscard]] absl::Status Start(size_t count, std::function<void(size_t)> body, const char* what);
 
   // Blocks until every started thread has exited. Idempotent.
   void Join();

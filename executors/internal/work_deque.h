@@ -59,8 +59,7 @@ class WorkDeque {
     Runnable* runnable = slots_[bottom & kMask].load(std::memory_order_relaxed);
     if (top == bottom) {
       // The last entry: race the thieves for it.
-      if (!top_.compare_exchange_strong(top, top + 1, std::memory_order_seq_cst,
-                                        std::memory_order_relaxed)) {
+      if (!top_.compare_exchange_strong(top, top + 1, std::memory_order_seq_cst, std::memory_order_relaxed)) {
         runnable = nullptr;
       }
       bottom_.store(bottom + 1, std::memory_order_relaxed);
@@ -76,8 +75,7 @@ class WorkDeque {
       const int64_t bottom = bottom_.load(std::memory_order_seq_cst);
       if (bottom - top < min_size) return nullptr;
       Runnable* runnable = slots_[top & kMask].load(std::memory_order_relaxed);
-      if (top_.compare_exchange_strong(top, top + 1, std::memory_order_seq_cst,
-                                       std::memory_order_relaxed)) {
+      if (top_.compare_exchange_strong(top, top + 1, std::memory_order_seq_cst, std::memory_order_relaxed)) {
         return runnable;
       }
     }
@@ -95,8 +93,7 @@ class WorkDeque {
       for (int64_t i = 0; i < n; ++i) {
         out[i] = slots_[(top + i) & kMask].load(std::memory_order_relaxed);
       }
-      if (top_.compare_exchange_strong(top, top + n, std::memory_order_seq_cst,
-                                       std::memory_order_relaxed)) {
+      if (top_.compare_exchange_strong(top, top + n, std::memory_order_seq_cst, std::memory_order_relaxed)) {
         return n;
       }
     }

@@ -79,8 +79,8 @@ class StatusMonitor : public ComponentDefinition<StatusMonitor>, public Actor<ne
   explicit StatusMonitor(std::shared_ptr<StatusLog> log) : log_(std::move(log)) {}
 
   template <typename E>
-    requires std::is_constructible_v<net::NetworkStatusIndication, E>
-  HandlerResult Handle(const E& indication) {
+  requires std::is_constructible_v<net::NetworkStatusIndication, E> HandlerResult
+  Handle(const E& indication) {
     log_->Add(indication);
     return Handled::kOk;
   }

@@ -27,7 +27,7 @@ struct Received {
   ActorPath receiver;
   SerId ser_id = 0;
   bool was_boxed = false;
-  std::string text;  // a std::string payload, boxed or deserialised
+  std::string text;                  // a std::string payload, boxed or deserialised
   std::optional<SessionId> session;  // the network session it arrived on
 };
 

@@ -38,7 +38,8 @@ bool ChildRegistry::Remove(ComponentCore& child) {
     } else {
       shard.head = child.supervision_next_;
     }
-    if (child.supervision_next_ != nullptr) child.supervision_next_->supervision_prev_ = child.supervision_prev_;
+    if (child.supervision_next_ != nullptr)
+      child.supervision_next_->supervision_prev_ = child.supervision_prev_;
     child.supervision_prev_ = child.supervision_next_ = nullptr;
   }
   count_.fetch_sub(1, std::memory_order_acq_rel);

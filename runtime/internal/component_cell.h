@@ -23,13 +23,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/absl_compat.h"
+#include "base/node_pool.h"
 #include "runtime/actor_path.h"
 #include "runtime/component_core.h"
 #include "runtime/component_definition.h"
 #include "runtime/internal/creation_context.h"
 #include "runtime/internal/message_node.h"
+#include "runtime/internal/owned_asks.h"
 #include "runtime/internal/path_message_delivery.h"
-#include "base/node_pool.h"
 #include "runtime/never.h"
 #include "runtime/port_fields.h"
 
@@ -39,11 +40,17 @@ namespace kompact {
 class Access {
  public:
   template <typename C, typename Tag, typename E>
-  static constexpr bool kHasTagged = requires(C& c, E&& e) { c.Handle(Tag{}, std::forward<E>(e)); };
+  static constexpr bool kHasTagged = requires(C& c, E&& e) {
+    c.Handle(Tag{}, std::forward<E>(e));
+  };
   template <typename C, typename E>
-  static constexpr bool kHasUntagged = requires(C& c, E&& e) { c.Handle(std::forward<E>(e)); };
+  static constexpr bool kHasUntagged = requires(C& c, E&& e) {
+    c.Handle(std::forward<E>(e));
+  };
   template <typename C, typename M>
-  static constexpr bool kHasReceiveLocal = requires(C& c, M&& m) { c.ReceiveLocal(std::forward<M>(m)); };
+  static constexpr bool kHasReceiveLocal = requires(C& c, M&& m) {
+    c.ReceiveLocal(std::forward<M>(m));
+  };
 
   template <typename C, typename Tag, typename E>
   static HandlerResult Handle(C& c, E&& e) {
@@ -60,13 +67,17 @@ class Access {
 
   // Path-addressed messages (runtime/network_actor.h).
   template <typename C>
-  static constexpr bool kHasReceiveNetwork = requires(C& c, NetMessage&& m) { c.ReceiveNetwork(std::move(m)); };
+  static constexpr bool kHasReceiveNetwork = requires(C& c, NetMessage&& m) {
+    c.ReceiveNetwork(std::move(m));
+  };
   template <typename C, typename M>
   static constexpr bool kHasReceive = requires(C& c, std::optional<ActorPath>&& s, M&& m) {
     c.Receive(std::move(s), std::forward<M>(m));
   };
   template <typename C>
-  static constexpr bool kHasOnError = requires(C& c, absl::Status&& e) { c.OnError(std::move(e)); };
+  static constexpr bool kHasOnError = requires(C& c, absl::Status&& e) {
+    c.OnError(std::move(e));
+  };
   template <typename C>
   static HandlerResult ReceiveNetwork(C& c, NetMessage&& m) {
     return c.ReceiveNetwork(std::move(m));
@@ -175,7 +186,9 @@ constexpr bool CheckAllPortHandlers(std::index_sequence<Is...>) {
 
 // C is a network actor (runtime/network_actor.h): it declares NetworkDeserialiser.
 template <typename C>
-concept IsNetworkActor = requires { typename C::NetworkDeserialiser; };
+concept IsNetworkActor = requires {
+  typename C::NetworkDeserialiser;
+};
 // C can be sent path-addressed messages (and so registered at a path).
 template <typename C>
 inline constexpr bool kReceivesNetwork = Access::kHasReceiveNetwork<C> || IsNetworkActor<C>;
@@ -195,9 +208,10 @@ class ComponentCell final : public ComponentCore {
   static_assert(!(kNetworkActor && Access::kHasReceiveNetwork<C>),
                 "a NetworkActor receives path messages through Receive(sender, M); it must not also "
                 "define ReceiveNetwork(NetMessage)");
-  static_assert(!kNetworkActor || Access::kHasReceive<C, Message>,
-                "a NetworkActor<M> needs `HandlerResult Receive(std::optional<kompact::ActorPath> sender, M)` "
-                "(public, or befriend kompact::Access)");
+  static_assert(
+      !kNetworkActor || Access::kHasReceive<C, Message>,
+      "a NetworkActor<M> needs `HandlerResult Receive(std::optional<kompact::ActorPath> sender, M)` "
+      "(public, or befriend kompact::Access)");
 
   // Allocates a cell and constructs C(args...) in it. The returned core carries one
   // strong reference, owned by the caller.
@@ -215,8 +229,8 @@ class ComponentCell final : public ComponentCore {
     }
     // An unlisted port would silently collect events nobody handles.
     CHECK_EQ(ports_constructed, static_cast<int>(kNumPorts))
-        << TypeName<C>() << " has " << ports_constructed << " port fields but its Ports() lists "
-        << kNumPorts << "; list every ProvidedPort/RequiredPort member in Ports()";
+        << TypeName<C>() << " has " << ports_constructed << " port fields but its Ports() lists " << kNumPorts
+        << "; list every ProvidedPort/RequiredPort member in Ports()";
     return cell;
   }
 
@@ -243,7 +257,8 @@ class ComponentCell final : public ComponentCore {
         void* found = nullptr;
         ((found = found != nullptr ? found : MatchPort<Is>(port_type, provided)), ...);
         return found;
-      }(std::make_index_sequence<kNumPorts>{});
+      }
+      (std::make_index_sequence<kNumPorts>{});
     }
   }
 
@@ -293,6 +308,8 @@ class ComponentCell final : public ComponentCore {
           base_internal::DeleteNode(network);
         } else if constexpr (!std::is_same_v<Message, Never>) {
           auto* local = static_cast<LocalMessageNode<Message>*>(node);
+          // Asks are relayed, so that killing this component fails the ones it keeps.
+          if constexpr (kHoldsAsk<Message>) RelayAsks(*this, local->message);
           try {
             if constexpr (Access::kHasReceiveLocal<C, Message>) {
               result = Access::ReceiveLocal(definition_, std::move(local->message));
@@ -337,11 +354,15 @@ class ComponentCell final : public ComponentCore {
   uint32_t DropQueuedEvents() override {
     uint32_t n = 0;
     if constexpr (!std::is_same_v<Message, Never> || kReceivesNetwork<C>) {
+      // Messages accepted but never handled are dead letters too, so that every
+      // message sent is either handled or counted.
       while (auto* node = static_cast<MessageNodeBase*>(message_queue().Pop())) {
         if (node->kind == MessageKind::kNetwork) {
           base_internal::DeleteNode(static_cast<PathMessageNode*>(node));
+          ReportDeadLetter(this, "path message dropped with the queue of a destroyed or faulty component");
         } else if constexpr (!std::is_same_v<Message, Never>) {
           base_internal::DeleteNode(static_cast<LocalMessageNode<Message>*>(node));
+          ReportDeadLetter(this, "actor message dropped with the queue of a destroyed or faulty component");
         }
         ++n;
       }
@@ -374,10 +395,10 @@ class ComponentCell final : public ComponentCore {
       using D = typename C::NetworkDeserialiser;
       absl::Status error;
       if (message.ser_id() != D::kSerId) {
-        error = absl::InvalidArgumentError(absl::StrCat(
-            "network actor ", AsAbsl(TypeName<C>()), " received a message with SerId ", message.ser_id(),
-            " from ", message.sender().ToString(), "; it reads SerId ", D::kSerId, " (",
-            AsAbsl(TypeName<Message>()), ")"));
+        error = absl::InvalidArgumentError(
+            absl::StrCat("network actor ", AsAbsl(TypeName<C>()), " received a message with SerId ",
+                         message.ser_id(), " from ", message.sender().ToString(), "; it reads SerId ",
+                         D::kSerId, " (", AsAbsl(TypeName<Message>()), ")"));
       } else {
         absl::StatusOr<Message> value = message.data().template TryDeserialiseUnchecked<Message, D>();
         if (value.ok()) return Access::Receive(definition_, message.TakeSender(), *std::move(value));
@@ -431,31 +452,31 @@ class ComponentCell final : public ComponentCore {
       (void)interrupt;
       return false;  // nothing can arrive on this port
     } else {
-    auto* node = port.incoming().Pop();
-    if (node == nullptr) return false;
-    if constexpr (Traits::kIgnored) {
-      base_internal::DeleteNode(node);
-      return true;
-    } else {
-      using Tag = std::conditional_t<Traits::kProvided, Provided<field>, Required<field>>;
-      HandlerResult result = Handled::kOk;
-      try {
-        if constexpr (TypeListIsVariant<typename Traits::IncomingTypes>()) {
-          result = std::visit(
-              [this](auto&& event) -> HandlerResult {
-                return Access::Handle<C, Tag>(definition_, std::move(event));
-              },
-              std::move(node->event));
-        } else {
-          result = Access::Handle<C, Tag>(definition_, std::move(node->event));
+      auto* node = port.incoming().Pop();
+      if (node == nullptr) return false;
+      if constexpr (Traits::kIgnored) {
+        base_internal::DeleteNode(node);
+        return true;
+      } else {
+        using Tag = std::conditional_t<Traits::kProvided, Provided<field>, Required<field>>;
+        HandlerResult result = Handled::kOk;
+        try {
+          if constexpr (TypeListIsVariant<typename Traits::IncomingTypes>()) {
+            result = std::visit(
+                [this](auto&& event) -> HandlerResult {
+                  return Access::Handle<C, Tag>(definition_, std::move(event));
+                },
+                std::move(node->event));
+          } else {
+            result = Access::Handle<C, Tag>(definition_, std::move(node->event));
+          }
+        } catch (...) {
+          result = CurrentExceptionResult();
         }
-      } catch (...) {
-        result = CurrentExceptionResult();
+        base_internal::DeleteNode(node);
+        if (!result.ok()) Continue(std::move(result), interrupt);
+        return true;
       }
-      base_internal::DeleteNode(node);
-      if (!result.ok()) Continue(std::move(result), interrupt);
-      return true;
-    }
     }
   }
 

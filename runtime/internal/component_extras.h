@@ -14,6 +14,7 @@
 #include "executors/future.h"
 #include "executors/task.h"
 #include "runtime/component_core.h"
+#include "runtime/internal/owned_asks.h"
 #include "timer/timer.h"
 
 namespace kompact::runtime_internal {
@@ -62,6 +63,10 @@ struct ComponentExtras {
   // Control events set aside while blocked, oldest first.
   QueueNode* deferred_head = nullptr;
   QueueNode* deferred_tail = nullptr;
+
+  // The Asks this component received (runtime/internal/owned_asks.h): failed when
+  // it is destroyed.
+  OwnedAsks owned_asks;
 };
 
 }  // namespace kompact::runtime_internal

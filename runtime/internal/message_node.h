@@ -22,7 +22,8 @@ struct MessageNodeBase : QueueNode {
 template <typename M>
 struct LocalMessageNode : MessageNodeBase {
   template <typename... Args>
-  explicit LocalMessageNode(Args&&... args) : MessageNodeBase(MessageKind::kLocal), message(std::forward<Args>(args)...) {}
+  explicit LocalMessageNode(Args&&... args)
+      : MessageNodeBase(MessageKind::kLocal), message(std::forward<Args>(args)...) {}
   M message;
 };
 

@@ -84,8 +84,7 @@ class MpscStack {
     QueueNode* head = head_.load(std::memory_order_relaxed);
     do {
       node->next.store(head, std::memory_order_relaxed);
-    } while (!head_.compare_exchange_weak(head, node, std::memory_order_release,
-                                          std::memory_order_relaxed));
+    } while (!head_.compare_exchange_weak(head, node, std::memory_order_release, std::memory_order_relaxed));
   }
 
   // Removes every node and returns them oldest first (linked through `next`).

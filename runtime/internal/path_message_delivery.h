@@ -8,16 +8,15 @@
 #include <utility>
 
 #include "absl/base/optimization.h"
+#include "base/node_pool.h"
 #include "runtime/component_core.h"
 #include "runtime/internal/message_node.h"
-#include "base/node_pool.h"
 #include "runtime/net_message.h"
 
 namespace kompact::runtime_internal {
 
 struct PathMessageNode : MessageNodeBase {
-  explicit PathMessageNode(NetMessage&& m)
-      : MessageNodeBase(MessageKind::kNetwork), message(std::move(m)) {}
+  explicit PathMessageNode(NetMessage&& m) : MessageNodeBase(MessageKind::kNetwork), message(std::move(m)) {}
   NetMessage message;
 };
 

@@ -6,21 +6,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/absl_compat.h"
+#include "base/node_pool.h"
 #include "base/status.h"
 #include "executors/dedicated_thread_executor.h"
 #include "runtime/component_core.h"
+#include "runtime/dispatcher.h"
 #include "runtime/internal/component_cell.h"
 #include "runtime/internal/component_extras.h"
 #include "runtime/internal/dead_letter_box.h"
 #include "runtime/internal/message_node.h"
-#include "base/node_pool.h"
 #include "runtime/internal/supervisor.h"
-#include "runtime/dispatcher.h"
 
 namespace kompact::runtime_internal {
 
-SystemCore::SystemCore(SystemSettings settings, Config config, Logger logger, std::unique_ptr<Executor> executor,
-                       std::unique_ptr<Timer> timer)
+SystemCore::SystemCore(SystemSettings settings, Config config, Logger logger,
+                       std::unique_ptr<Executor> executor, std::unique_ptr<Timer> timer)
     : settings_(std::move(settings)),
       max_messages_(std::max<uint32_t>(
           1, static_cast<uint32_t>(static_cast<double>(settings_.throughput) * settings_.message_priority))),
@@ -32,10 +32,10 @@ SystemCore::SystemCore(SystemSettings settings, Config config, Logger logger, st
 SystemCore::~SystemCore() = default;
 
 absl::Status SystemCore::StartSystemComponents() {
-  supervisor_ = StrongCoreRef::Adopt(
-      ComponentCell<Supervisor>::Create(this, executor_.get(), /*supervised=*/false));
-  dead_letters_box_ = StrongCoreRef::Adopt(
-      ComponentCell<DeadLetterBox>::Create(this, executor_.get(), /*supervised=*/false));
+  supervisor_ =
+      StrongCoreRef::Adopt(ComponentCell<Supervisor>::Create(this, executor_.get(), /*supervised=*/false));
+  dead_letters_box_ =
+      StrongCoreRef::Adopt(ComponentCell<DeadLetterBox>::Create(this, executor_.get(), /*supervised=*/false));
   // Not waited for: with a manual executor nothing runs until the test says so.
   // Messages sent to them before they run are queued and handled after Start.
   supervisor_->SendLifecycle(ControlEvent::kStart);
@@ -49,7 +49,8 @@ void SystemCore::SendToSupervisor(SupervisorMessage message) {
   ComponentCore* supervisor = supervisor_.get();
   if (supervisor == nullptr) return;
   auto* node = base_internal::NewNode<LocalMessageNode<SupervisorMessage>>(std::move(message));
-  if (!supervisor->EnqueueMessage(node)) base_internal::DeleteNode(node);  // supervisor gone: system is stopping
+  if (!supervisor->EnqueueMessage(node))
+    base_internal::DeleteNode(node);  // supervisor gone: system is stopping
 }
 
 void SystemCore::ComponentStarted(ComponentCore& component) {
@@ -66,8 +67,8 @@ void SystemCore::ComponentKilled(ComponentCore& component) {
 
 void SystemCore::ComponentFaulty(ComponentCore& component, FaultContext fault, bool supervised) {
   if (!supervised) {
-    Poison(absl::StrCat("unsupervised component ", AsAbsl(component.type_name()), " ", component.id().ToString(),
-                        " faulted: ", fault.fault().ToString()));
+    Poison(absl::StrCat("unsupervised component ", AsAbsl(component.type_name()), " ",
+                        component.id().ToString(), " faulted: ", fault.fault().ToString()));
     return;
   }
   std::optional<RecoveryFunction> recovery;
@@ -75,7 +76,8 @@ void SystemCore::ComponentFaulty(ComponentCore& component, FaultContext fault, b
     std::lock_guard<std::mutex> lock(extras->recovery_mu);
     recovery = std::exchange(extras->recovery, std::nullopt);
   }
-  RecoveryHandler handler = recovery ? std::move(*recovery)(std::move(fault)) : DefaultRecovery(std::move(fault));
+  RecoveryHandler handler =
+      recovery ? std::move(*recovery)(std::move(fault)) : DefaultRecovery(std::move(fault));
   StrongCoreRef keep(&component);  // for the supervisor's log line
   children_.Remove(component);
   SendToSupervisor({std::move(keep), std::move(handler)});
@@ -95,8 +97,9 @@ void SystemCore::DeadLetter(ComponentCore* target, std::string_view kind) {
   runtime_internal::DeadLetter letter;
   letter.what = absl::StrCat(AsAbsl(kind), " to component ", target->id().ToString(), " (",
                              AsAbsl(target->type_name()), ")");
-  letter.why = absl::StrCat("it is ", target->IsDestroyed() ? "destroyed" : "faulty",
-                            suppressed > 0 ? absl::StrCat("; ", suppressed, " more dead letters not shown") : "");
+  letter.why =
+      absl::StrCat("it is ", target->IsDestroyed() ? "destroyed" : "faulty",
+                   suppressed > 0 ? absl::StrCat("; ", suppressed, " more dead letters not shown") : "");
   auto* node = base_internal::NewNode<LocalMessageNode<runtime_internal::DeadLetter>>(std::move(letter));
   if (!box->EnqueueMessage(node)) base_internal::DeleteNode(node);
 }
@@ -125,7 +128,8 @@ absl::StatusOr<Executor*> SystemCore::CreateDedicatedExecutor(int cpu) {
   options.thread_name = "kompact-ded";
   options.core = cpu;
   options.logger = logger_;
-  absl::StatusOr<std::unique_ptr<DedicatedThreadExecutor>> executor = DedicatedThreadExecutor::Create(options);
+  absl::StatusOr<std::unique_ptr<DedicatedThreadExecutor>> executor =
+      DedicatedThreadExecutor::Create(options);
   if (!executor.ok()) return executor.status();
   Executor* raw = executor->get();
   std::lock_guard<std::mutex> lock(mu_);
@@ -174,7 +178,8 @@ absl::Status SystemCore::Shutdown(std::optional<Pump> pump) {
   for (ComponentCore* c : {dead_letters_box_.get(), supervisor_.get()}) {
     if (c == nullptr) continue;
     auto [p, f] = MakePromise<void>();
-    c->SendLifecycle(ControlEvent::kKill, [p = std::move(p)](absl::Status s) mutable { p.Complete(std::move(s)); });
+    c->SendLifecycle(ControlEvent::kKill,
+                     [p = std::move(p)](absl::Status s) mutable { p.Complete(std::move(s)); });
     absl::Status killed = AwaitStep(f, pump);
     if (!killed.ok()) KLOG(logger_, WARNING) << "killing a system component: " << killed;
   }

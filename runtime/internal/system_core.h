@@ -26,8 +26,8 @@
 #include "base/log.h"
 #include "executors/executor.h"
 #include "executors/future.h"
-#include "runtime/internal/child_registry.h"
 #include "runtime/actor_path.h"
+#include "runtime/internal/child_registry.h"
 #include "runtime/internal/core_refs.h"
 #include "timer/timer.h"
 
@@ -143,8 +143,8 @@ class SystemCore {
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<Timer> timer_;
 
-  ChildRegistry children_;      // started supervised components
-  StrongCoreRef supervisor_;    // set once by StartSystemComponents; runs recoveries
+  ChildRegistry children_;    // started supervised components
+  StrongCoreRef supervisor_;  // set once by StartSystemComponents; runs recoveries
   StrongCoreRef dead_letters_box_;
   std::atomic<bool> poisoned_{false};
   std::atomic<uint64_t> dead_letters_{0};

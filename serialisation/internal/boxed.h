@@ -61,14 +61,14 @@ class BoxedImpl final : public BoxedValue {
     if constexpr (alignof(BoxedImpl) <= 64) {
       return base_internal::AllocateNodeBlock<sizeof(BoxedImpl)>();
     } else {
-      return ::operator new(size, std::align_val_t{alignof(BoxedImpl)});
+      return ::operator new (size, std::align_val_t{alignof(BoxedImpl)});
     }
   }
   static void operator delete(void* block) {
     if constexpr (alignof(BoxedImpl) <= 64) {
       base_internal::FreeNodeBlock<sizeof(BoxedImpl)>(block);
     } else {
-      ::operator delete(block, std::align_val_t{alignof(BoxedImpl)});
+      ::operator delete (block, std::align_val_t{alignof(BoxedImpl)});
     }
   }
 

@@ -14,3 +14,8 @@ int Dispatch(kompact::NetData& data) {
                              kompact::OnDefault([] { return 4; }))
       .Match(data);
 }
+
+// The plain spelling is fine for an id that fits every width.
+struct PlainPing {
+  static constexpr kompact::SerId kSerId = 42;
+};

@@ -26,7 +26,7 @@ _SILENT_LOGGING = "//base:silent_logging"
 _SER_ID = "//serialisation:ser_id_bits"
 _ROUTES = "//routing:implicit_routes"
 
-def _fixed_config_impl(settings, attr):
+def _fixed_config_impl(_settings, attr):
     return {
         _MODE: attr.compilation_mode,
         _LOW_LATENCY: attr.low_latency,

@@ -144,9 +144,8 @@ int Main(int argc, char** argv) {
   config.set("scheduler.max-threads", threads);
   caf::actor_system system{config};
   LazyNetPeers net(threads);
-  int exit_code = RunSuite(args_count, args.data(), "caf", [&system, &net](const Options& o) {
-    return MakeWorkloads(system, net, o);
-  });
+  int exit_code = RunSuite(args_count, args.data(), "caf",
+                           [&system, &net](const Options& o) { return MakeWorkloads(system, net, o); });
   if (const absl::Status status = net.ShutDown(); !status.ok()) {
     std::fprintf(stderr, "shutting down the net rows' systems: %s\n", std::string(status.message()).c_str());
     if (exit_code == 0) exit_code = 1;

@@ -37,7 +37,9 @@ constexpr auto kSystemShutdownDeadline = std::chrono::minutes(1);
 // the result to the sender, here a proxy of A's pinger).
 caf::behavior NetPonger(caf::event_based_actor* /*self*/) {
   return {
-      [](ping_atom, uint64_t index) -> caf::result<pong_atom, uint64_t> { return {pong_atom::value, index}; },
+      [](ping_atom, uint64_t index) -> caf::result<pong_atom, uint64_t> {
+        return {pong_atom::value, index};
+      },
   };
 }
 
@@ -98,10 +100,11 @@ absl::Status ExitAndAwait(caf::actor_system& system, std::vector<caf::actor>& ac
     }
     for (size_t i = 0; i < actors.size() && status.ok(); ++i) {
       self->receive([](const caf::down_msg&) {},
-                    caf::after(kSetupDeadline) >> [&] {
-                      status = absl::DeadlineExceededError(
-                          absl::StrCat(what, ": ", i, " of ", actors.size(), " actors terminated in time"));
-                    });
+                    caf::after(kSetupDeadline) >>
+                        [&] {
+                          status = absl::DeadlineExceededError(absl::StrCat(
+                              what, ": ", i, " of ", actors.size(), " actors terminated in time"));
+                        });
     }
   }
   actors.clear();

@@ -8,6 +8,7 @@
 int Dispatch(kompact::NetData& data) {
   using kompact::serialisation_test::Ping;
   return kompact::MatchDeser(kompact::On<Ping>([](Ping) { return 1; }),
-                             kompact::OnError([] { return std::string("no"); }), kompact::OnDefault([] { return 4; }))
+                             kompact::OnError([] { return std::string("no"); }),
+                             kompact::OnDefault([] { return 4; }))
       .Match(data);
 }
