@@ -61,7 +61,9 @@ class ConnectionOwner {
   virtual void OnMessage(Connection& connection, NetMessage&& message) = 0;
   // Bracket the OnMessage calls of the frames decoded from one read (at most a
   // receive chunk's worth), so that the owner can set up per-batch state once
-  // (see BatchDelivery). Every Begin is followed by one End. Default: nothing.
+  // (e.g. a batch-wide registry read guard; but see bench/RESULTS.md round two: one
+  // held across a batch delayed epoch reclamation into leaks). Every Begin is
+  // followed by one End. Default: nothing.
   virtual void OnReceiveBatchBegin(Connection& /*connection*/) {}
   virtual void OnReceiveBatchEnd(Connection& /*connection*/) {}
   // The output buffer drained below its high watermark: more may be sent.

@@ -40,7 +40,6 @@ NetworkCore::NetworkCore(const DispatcherContext& context, const NetworkConfig& 
     : dispatcher_context_(context),
       config_(config),
       registry_(registry),
-      delivery_(registry),
       transport_(std::move(transport)),
       receive_pool_(std::move(receive_pool)),
       tick_(TickOf(config)) {
@@ -360,7 +359,7 @@ void NetworkCore::OnEstablished(Connection& c) {
 void NetworkCore::OnMessage(Connection& /*connection*/, NetMessage&& message) {
   stats_.messages_received.fetch_add(1, std::memory_order_relaxed);
   if (ABSL_PREDICT_TRUE(IsLocal(message.receiver().system()))) {
-    delivery_.Deliver(std::move(message));
+    registry_.DeliverLocally(std::move(message));
     return;
   }
   DeadLetter(message, absl::StrCat("arrived over the network at ", context_.local_system.ToString(),

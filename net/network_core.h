@@ -60,7 +60,6 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "base/uuid.h"
-#include "net/batch_delivery.h"
 #include "net/block_list.h"
 #include "net/connection.h"
 #include "net/network_config.h"
@@ -152,8 +151,6 @@ class NetworkCore final : public ConnectionOwner {
   absl::Status Admit(const Connection& connection) override;
   void OnEstablished(Connection& connection) override;
   void OnMessage(Connection& connection, NetMessage&& message) override;
-  void OnReceiveBatchBegin(Connection& /*connection*/) override { delivery_.Begin(); }
-  void OnReceiveBatchEnd(Connection& /*connection*/) override { delivery_.End(); }
   void OnWritable(Connection& connection) override;
   void OnClosed(Connection& connection, const absl::Status& why, bool graceful) override;
 
@@ -196,7 +193,6 @@ class NetworkCore final : public ConnectionOwner {
   const DispatcherContext dispatcher_context_;
   const NetworkConfig config_;
   const PathRegistry& registry_;
-  BatchDelivery delivery_;  // network thread: inbound messages into the registry
   std::unique_ptr<Transport> transport_;
   BufferPool receive_pool_;
   ConnectionContext context_;
