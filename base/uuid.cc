@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/internal/uuid_seed.h"
 
 namespace kompact {
 namespace {
@@ -11,12 +12,24 @@ namespace {
 // xoshiro256** (Blackman & Vigna): fast, 256-bit state, good statistical quality.
 class Xoshiro256 {
  public:
-  Xoshiro256() {
+  Xoshiro256() { SeedRandomly(); }
+  void SeedRandomly() {
     std::random_device rd;
     for (uint64_t& word : s_) {
       word = (static_cast<uint64_t>(rd()) << 32) ^ rd();
     }
     if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 1;  // the all-zero state is a fixed point
+  }
+  // splitmix64 expands the seed into the state (never all zero).
+  void Seed(uint64_t seed) {
+    for (uint64_t& word : s_) {
+      seed += 0x9E3779B97F4A7C15ULL;
+      uint64_t z = seed;
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+      word = z ^ (z >> 31);
+    }
+    if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 1;
   }
   uint64_t Next() {
     const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
@@ -42,10 +55,20 @@ int HexValue(char c) {
   return -1;
 }
 
+Xoshiro256& ThreadRng() {
+  thread_local Xoshiro256 rng;
+  return rng;
+}
+
 }  // namespace
 
+namespace base_internal {
+void SeedUuidsOnThisThread(uint64_t seed) { ThreadRng().Seed(seed); }
+void ReseedUuidsOnThisThreadRandomly() { ThreadRng().SeedRandomly(); }
+}  // namespace base_internal
+
 Uuid Uuid::Random() {
-  thread_local Xoshiro256 rng;
+  Xoshiro256& rng = ThreadRng();
   uint64_t high = rng.Next();
   uint64_t low = rng.Next();
   high = (high & ~0xF000ULL) | 0x4000ULL;            // version 4

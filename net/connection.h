@@ -150,6 +150,7 @@ class Connection final : public StreamHandler {
   uint32_t silent_ticks = 0;   // owner's bookkeeping: ticks without received frames
   uint32_t closing_ticks = 0;  // owner's bookkeeping: ticks since CloseGracefully
   uint64_t last_used = 0;      // owner's bookkeeping: its use clock when last active
+  uint64_t serial = 0;         // owner's bookkeeping: creation order (for deterministic iteration)
   uint64_t frames_seen = 0;    // owner's bookkeeping: frames_in + frames_out then
   bool announced = false;      // owner's bookkeeping: ConnectionEstablished was emitted
   // Tries to read again after the receive pool ran dry.

@@ -204,6 +204,7 @@ void NetworkCore::StartDial(Peer& peer) {
   c->Attach(*std::move(stream));
   peer.dialling = c.get();
   Connection* raw = c.get();
+  raw->serial = ++connection_serial_;
   connections_.emplace(raw, Entry{std::move(c), &peer});
   stats_.open_connections.fetch_add(1, std::memory_order_relaxed);
 }
@@ -288,6 +289,7 @@ void NetworkCore::OnAccept(std::unique_ptr<Stream> stream) {
   }
   std::unique_ptr<Connection> c = Connection::Accepted(context_, *this, std::move(stream));
   Connection* raw = c.get();
+  raw->serial = ++connection_serial_;
   connections_.emplace(raw, Entry{std::move(c), nullptr});
   stats_.open_connections.fetch_add(1, std::memory_order_relaxed);
 }
@@ -444,16 +446,23 @@ void NetworkCore::Reap() { graveyard_.clear(); }
 
 // ---- network thread: the tick --------------------------------------------------------------
 
+std::vector<Connection*> NetworkCore::ConnectionsInOrder() const {
+  std::vector<Connection*> all;
+  all.reserve(connections_.size());
+  for (const auto& [c, entry] : connections_) all.push_back(c);
+  std::sort(all.begin(), all.end(),
+            [](const Connection* a, const Connection* b) { return a->serial < b->serial; });
+  return all;
+}
+
 void NetworkCore::Tick() {
+  ++ticks_;
   Reap();
   const uint32_t handshake_ticks = TicksFor(config_.handshake_timeout, tick_);
   const uint32_t closing_ticks = TicksFor(config_.shutdown_timeout, tick_);
   const bool heartbeats = config_.heartbeat_interval > absl::ZeroDuration();
   const uint32_t silent_limit = TicksFor(config_.heartbeat_timeout, tick_);
-  std::vector<Connection*> all;
-  all.reserve(connections_.size());
-  for (auto& [c, entry] : connections_) all.push_back(c);
-  for (Connection* c : all) {
+  for (Connection* c : ConnectionsInOrder()) {
     if (!connections_.contains(c)) continue;
     ++c->ticks_alive;
     const bool heard = c->TakeReceivedSinceTick();
@@ -646,7 +655,8 @@ void NetworkCore::DropBlocked(Peer& peer, bool report) {
 
 void NetworkCore::ApplyBlockRules() {
   std::vector<Connection*> refused;
-  for (auto& [c, entry] : connections_) {
+  for (Connection* c : ConnectionsInOrder()) {
+    const Entry& entry = connections_.at(c);
     if (c->closed()) continue;
     const std::optional<Endpoint> socket = c->remote_endpoint();
     bool blocked;
@@ -683,7 +693,8 @@ void NetworkCore::ApplyBlockRules() {
 void NetworkCore::EnforceSoftLimit(const Connection& added) {
   size_t established = 0;
   Connection* lru = nullptr;
-  for (auto& [c, entry] : connections_) {
+  for (Connection* c : ConnectionsInOrder()) {
+    const Entry& entry = connections_.at(c);
     if (entry.peer == nullptr || entry.peer->active != c || !c->established()) continue;
     ++established;
     if (c == &added) continue;
@@ -707,7 +718,8 @@ void NetworkCore::EnforceSoftLimit(const Connection& added) {
 
 ConnectionsSnapshot NetworkCore::Snapshot() {
   ConnectionsSnapshot snapshot;
-  for (auto& [c, entry] : connections_) {
+  for (Connection* c : ConnectionsInOrder()) {
+    const Entry& entry = connections_.at(c);
     if (c->closed()) continue;
     ConnectionInfo info;
     info.system = entry.peer != nullptr ? entry.peer->key : c->remote_system();
@@ -810,12 +822,13 @@ void NetworkCore::Apply(NetworkStatusRequest& request) {
 
 void NetworkCore::OnTransportFault(std::string_view what, bool fatal) {
   if (failed_) return;
-  const absl::Time now = absl::Now();
-  std::erase_if(restarts_, [&](absl::Time t) { return now - t > kRestartWindow; });
+  // Time in ticks of the system's timer, not the clock: a simulated system's
+  // restarts count in virtual time.
+  const uint64_t window = TicksFor(kRestartWindow, tick_);
+  std::erase_if(restarts_, [&](uint64_t t) { return ticks_ - t > window; });
   if (!fatal && static_cast<int>(restarts_.size()) >= kMaxRestarts) fatal = true;
   // Every connection is suspect after a fault outside them: close them all.
-  std::vector<Connection*> all;
-  for (auto& [c, entry] : connections_) all.push_back(c);
+  const std::vector<Connection*> all = ConnectionsInOrder();
   const std::string reason = absl::StrCat("the network thread failed: ", AsAbsl(what));
   for (Connection* c : all) {
     if (connections_.contains(c) && !c->closed()) c->Close(absl::UnavailableError(reason));
@@ -833,7 +846,7 @@ void NetworkCore::OnTransportFault(std::string_view what, bool fatal) {
     }
     return;
   }
-  restarts_.push_back(now);
+  restarts_.push_back(ticks_);
   stats_.network_thread_restarts.fetch_add(1, std::memory_order_relaxed);
   KLOG(context_.logger, ERROR) << reason << "; restarted with fresh connections";
   // Senders whose batch was in flight: take their queues again.
@@ -851,8 +864,8 @@ void NetworkCore::BeginShutdown() {
   // Connections that are established close after what is queued for them; a dial
   // in progress may still finish and flush; anything else queued is dropped.
   std::vector<Connection*> inbound;
-  for (auto& [c, entry] : connections_) {
-    if (entry.peer == nullptr) inbound.push_back(c);
+  for (Connection* c : ConnectionsInOrder()) {
+    if (connections_.at(c).peer == nullptr) inbound.push_back(c);
   }
   for (Connection* c : inbound) c->Close(absl::CancelledError("the system is shutting down"));
   peers_.ForEach([&](Peer& peer) {
@@ -878,13 +891,21 @@ void NetworkCore::Shutdown() {
   if (shut_down_.exchange(true, std::memory_order_acq_rel)) return;
   if (tick_started_) dispatcher_context_.timer().Cancel(tick_timer_);
   transport_->Post([this] { BeginShutdown(); });
-  {
+  const auto all_closed = [&] {
+    std::lock_guard<std::mutex> lock(shutdown_mu_);
+    return all_closed_;
+  };
+  // A simulated transport runs the network thread's events here; a threaded one
+  // has its own thread, so this thread waits.
+  std::optional<bool> closed = transport_->DriveUntil(all_closed, config_.shutdown_timeout);
+  if (!closed.has_value()) {
     std::unique_lock<std::mutex> lock(shutdown_mu_);
-    if (!shutdown_cv_.wait_for(lock, absl::ToChronoNanoseconds(config_.shutdown_timeout),
-                               [&] { return all_closed_; })) {
-      KLOG(context_.logger, WARNING) << "shutdown: connections still open after " << config_.shutdown_timeout
-                                     << "; closing them";
-    }
+    closed = shutdown_cv_.wait_for(lock, absl::ToChronoNanoseconds(config_.shutdown_timeout),
+                                   [&] { return all_closed_; });
+  }
+  if (!*closed) {
+    KLOG(context_.logger, WARNING) << "shutdown: connections still open after " << config_.shutdown_timeout
+                                   << "; closing them";
   }
   transport_->Stop();
   // The network thread is gone: close what is left from here.

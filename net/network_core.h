@@ -174,6 +174,9 @@ class NetworkCore final : public ConnectionOwner {
   void AttemptFailed(Peer& peer, const absl::Status& why);
   void DropPending(Peer& peer, std::string_view why, std::atomic<uint64_t>& counter);
   void Tick();
+  // Every connection, oldest first: iteration that acts (closes, emits, counts)
+  // goes in this order, not the hash map's, so a simulated run is reproducible.
+  std::vector<Connection*> ConnectionsInOrder() const;
   void PumpUdp();
   void Reap();
   void BeginShutdown();
@@ -220,10 +223,12 @@ class NetworkCore final : public ConnectionOwner {
 
   // ---- network thread ----
   BlockList blocks_;
-  uint64_t use_clock_ = 0;            // orders connection activity (soft limit LRU)
-  std::vector<absl::Time> restarts_;  // network thread restarts within kRestartWindow
-  bool failed_ = false;               // gave up after a fatal fault
+  uint64_t use_clock_ = 0;          // orders connection activity (soft limit LRU)
+  uint64_t ticks_ = 0;              // ticks so far: the clock of the restart window
+  std::vector<uint64_t> restarts_;  // ticks_ at network thread restarts within kRestartWindow
+  bool failed_ = false;             // gave up after a fatal fault
   absl::flat_hash_map<Connection*, Entry> connections_;
+  uint64_t connection_serial_ = 0;
   std::vector<std::unique_ptr<Connection>> graveyard_;
   OutList udp_pending_;
   std::vector<std::vector<uint8_t>> udp_buffers_;

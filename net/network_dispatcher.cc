@@ -10,7 +10,7 @@
 namespace kompact::net {
 
 absl::StatusOr<std::unique_ptr<NetworkDispatcher>> NetworkDispatcher::Create(
-    const DispatcherContext& context, std::optional<NetworkConfig> given) {
+    const DispatcherContext& context, std::optional<NetworkConfig> given, TransportFactory make_transport) {
   NetworkConfig config;
   if (given.has_value()) {
     config = *std::move(given);
@@ -22,11 +22,16 @@ absl::StatusOr<std::unique_ptr<NetworkDispatcher>> NetworkDispatcher::Create(
   KOMPACT_ASSIGN_OR_RETURN(IpAddress advertised_ip, config.AdvertisedIp());
   KOMPACT_ASSIGN_OR_RETURN(BufferPool pool, BufferPool::Create(config.buffers));
 
-  TcpTransport::Options options;
-  options.tcp_nodelay = config.tcp_nodelay;
-  options.spin_before_block = config.spin_before_block;
-  options.logger = context.logger();
-  KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<TcpTransport> transport, TcpTransport::Create(options));
+  std::unique_ptr<Transport> transport;
+  if (make_transport) {
+    KOMPACT_ASSIGN_OR_RETURN(transport, make_transport(context, config));
+  } else {
+    TcpTransport::Options options;
+    options.tcp_nodelay = config.tcp_nodelay;
+    options.spin_before_block = config.spin_before_block;
+    options.logger = context.logger();
+    KOMPACT_ASSIGN_OR_RETURN(transport, TcpTransport::Create(options));
+  }
   absl::StatusOr<Endpoint> bound = transport->Bind(Endpoint{bind_ip, config.port}, /*udp=*/true);
   if (!bound.ok()) {
     return Annotate(bound.status(),
@@ -47,10 +52,12 @@ absl::StatusOr<std::unique_ptr<NetworkDispatcher>> NetworkDispatcher::Create(
   return d;
 }
 
-DispatcherFactory NetworkDispatcher::Factory(std::optional<NetworkConfig> config) {
-  return [config = std::move(config)](
+DispatcherFactory NetworkDispatcher::Factory(std::optional<NetworkConfig> config,
+                                             TransportFactory transport) {
+  return [config = std::move(config), transport = std::move(transport)](
              const DispatcherContext& context) mutable -> absl::StatusOr<std::unique_ptr<Dispatcher>> {
-    KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<NetworkDispatcher> d, Create(context, std::move(config)));
+    KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<NetworkDispatcher> d,
+                             Create(context, std::move(config), std::move(transport)));
     return std::unique_ptr<Dispatcher>(std::move(d));
   };
 }

@@ -31,11 +31,13 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "net/network_config.h"
 #include "net/network_core.h"
 #include "net/network_status.h"
+#include "net/transport.h"
 #include "routing/path_registry.h"
 #include "routing/registry_dispatcher.h"
 #include "runtime/component.h"
@@ -49,10 +51,18 @@ class NetworkDispatcher final : public RegistryDispatcher {
   // Binds and starts the network thread. `config`: the settings to use; without,
   // they are read from the system's kompact.net.* keys. Errors: invalid settings
   // (kInvalidArgument naming the key), an address that cannot be bound (kUnavailable).
+  // What moves the bytes (net/transport.h), made once per dispatcher and bound by
+  // Create. Null: a TcpTransport with the config's socket options. The simulator
+  // (testing/sim) passes its in-memory transport here.
+  using TransportFactory = absl::AnyInvocable<absl::StatusOr<std::unique_ptr<Transport>>(
+      const DispatcherContext& context, const NetworkConfig& config)>;
+
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<NetworkDispatcher>> Create(
-      const DispatcherContext& context, std::optional<NetworkConfig> config = std::nullopt);
+      const DispatcherContext& context, std::optional<NetworkConfig> config = std::nullopt,
+      TransportFactory transport = nullptr);
   // A DispatcherFactory for KompactConfig::SetDispatcher.
-  static DispatcherFactory Factory(std::optional<NetworkConfig> config = std::nullopt);
+  static DispatcherFactory Factory(std::optional<NetworkConfig> config = std::nullopt,
+                                   TransportFactory transport = nullptr);
 
   ~NetworkDispatcher() override;
 

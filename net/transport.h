@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -26,6 +27,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "net/endpoint.h"
 
 namespace kompact::net {
@@ -105,6 +107,16 @@ class Transport {
   // after the on_wake of any Wake() that happened before this call.
   virtual void Post(absl::AnyInvocable<void() &&> task) = 0;
   virtual bool IsNetworkThread() const = 0;
+  // For a transport without a thread of its own (the simulated one,
+  // testing/sim/sim_transport.h): runs the events its network thread would run, on
+  // the calling thread, until `done()` is true or `timeout` has passed on its clock;
+  // returns done(). Threaded transports return nullopt at once (their thread is
+  // running anyway; the caller waits by itself). Not from the network thread.
+  virtual std::optional<bool> DriveUntil(absl::FunctionRef<bool()> done, absl::Duration timeout) {
+    (void)done;
+    (void)timeout;
+    return std::nullopt;
+  }
 
   // ---- network thread only ------------------------------------------------------------
   // Starts connecting to `remote`; `handler` gets OnConnected when done.
