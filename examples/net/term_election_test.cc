@@ -1,0 +1,224 @@
+// TermElector over real loopback systems: one leader per term, re-election after
+// the leader's system dies, and durable state across a restart.
+#include "examples/net/term_election.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "kompact.h"
+#include "net/network_dispatcher.h"
+#include "testing/wait_until.h"
+
+namespace examples {
+namespace {
+
+using kompact::ActorPath;
+using kompact::testing::WaitUntil;
+
+constexpr absl::Duration kTimeout = absl::Seconds(10);
+
+// Every BecameLeader, by term; thread-safe.
+class Recorder final : public ElectionObserver {
+ public:
+  void BecameLeader(int process, uint64_t term) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    leaders_[term].insert(process);
+  }
+  std::map<uint64_t, std::set<int>> leaders() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return leaders_;
+  }
+  // The leader of the highest term above `above`, if any.
+  std::optional<std::pair<uint64_t, int>> Latest(uint64_t above = 0) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (leaders_.empty() || leaders_.rbegin()->first <= above) return std::nullopt;
+    return std::make_pair(leaders_.rbegin()->first, *leaders_.rbegin()->second.begin());
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<uint64_t, std::set<int>> leaders_;
+};
+
+kompact::KompactSystem NetworkedSystem(int index) {
+  kompact::net::NetworkConfig net;
+  net.bind_address = "127.0.0.1";
+  net.port = 0;
+  net.retry_interval = absl::Milliseconds(100);
+  net.max_retry_attempts = 3;
+  net.shutdown_timeout = absl::Seconds(1);
+  return kompact::KompactConfig()
+      .Label(absl::StrCat("system-", index))
+      .Threads(1)
+      .SetDispatcher(kompact::net::NetworkDispatcher::Factory(net))
+      .Build()
+      .value();
+}
+
+// At most one leader reported for every term.
+void ExpectOneLeaderPerTerm(const Recorder& recorder) {
+  for (const auto& [term, leaders] : recorder.leaders()) {
+    EXPECT_EQ(leaders.size(), 1u) << "term " << term;
+  }
+}
+
+class Cluster {
+ public:
+  explicit Cluster(int n, std::shared_ptr<Recorder> recorder) : recorder_(std::move(recorder)) {
+    auto members = std::make_shared<std::vector<ActorPath>>();
+    for (int i = 0; i < n; ++i) {
+      systems_.push_back(NetworkedSystem(i));
+      stores_.push_back(std::make_shared<MemoryTermStore>());
+      ElectionOptions options;
+      options.seed = 7;
+      electors_.push_back(
+          systems_.back().Create<TermElector>(i, members, stores_.back(), recorder_, options));
+      members->push_back(systems_.back().Register(electors_.back()).WaitFor(kTimeout).value());
+      alive_.push_back(true);
+    }
+    for (int i = 0; i < n; ++i) systems_[Idx(i)].Start(electors_[Idx(i)]);
+  }
+  ~Cluster() {
+    for (int i = 0; i < size(); ++i) {
+      if (alive_[Idx(i)]) {
+        EXPECT_TRUE(systems_[Idx(i)].Shutdown().ok());
+      }
+    }
+  }
+  int size() const { return static_cast<int>(systems_.size()); }
+  void Kill(int i) {
+    EXPECT_TRUE(systems_[Idx(i)].Shutdown().ok());
+    alive_[Idx(i)] = false;
+  }
+  const TermElector& elector(int i) const { return electors_[Idx(i)].definition(); }
+  MemoryTermStore& store(int i) const { return *stores_[Idx(i)]; }
+  // Every live elector follows (or is) `leader` in `term`.
+  bool AllFollow(int leader, uint64_t term) const {
+    for (int i = 0; i < size(); ++i) {
+      if (!alive_[Idx(i)]) continue;
+      if (elector(i).term() != term || elector(i).leader() != leader) return false;
+    }
+    return true;
+  }
+
+ private:
+  static size_t Idx(int i) { return static_cast<size_t>(i); }
+  std::shared_ptr<Recorder> recorder_;
+  std::vector<kompact::KompactSystem> systems_;
+  std::vector<std::shared_ptr<MemoryTermStore>> stores_;
+  std::vector<kompact::Component<TermElector>> electors_;
+  std::vector<bool> alive_;
+};
+
+TEST(ElectionMessageTest, RoundTrips) {
+  const ElectionMessage m{
+      .kind = ElectionMessage::Kind::kVote, .term = 12345678901ULL, .from = 3, .granted = true};
+  kompact::VectorBufMut out;
+  ASSERT_TRUE(m.Serialise(out).ok());
+  ASSERT_TRUE(out.status().ok());
+  const std::vector<uint8_t> bytes = out.Release();
+  EXPECT_EQ(bytes.size(), m.SizeHint());
+  kompact::Buf in(bytes);
+  absl::StatusOr<ElectionMessage> back = ElectionMessage::Deserialise(in);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, m);
+}
+
+TEST(ElectionMessageTest, RejectsUnknownKind) {
+  const std::vector<uint8_t> bytes = {9, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0};
+  kompact::Buf in(bytes);
+  EXPECT_FALSE(ElectionMessage::Deserialise(in).ok());
+}
+
+TEST(TermElectorTest, ThreeSystemsElectOneLeaderPerTerm) {
+  auto recorder = std::make_shared<Recorder>();
+  Cluster cluster(3, recorder);
+  std::optional<std::pair<uint64_t, int>> leader;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        leader = recorder->Latest();
+        return leader && cluster.AllFollow(leader->second, leader->first);
+      },
+      kTimeout));
+  EXPECT_EQ(cluster.elector(leader->second).role(), TermElector::Role::kLeader);
+  for (int i = 0; i < 3; ++i) {
+    if (i != leader->second) {
+      EXPECT_EQ(cluster.elector(i).role(), TermElector::Role::kFollower);
+    }
+  }
+  // The leader's heartbeats keep it in office: no new term for a while.
+  absl::SleepFor(absl::Milliseconds(600));
+  EXPECT_TRUE(cluster.AllFollow(leader->second, leader->first));
+  // Term and vote were saved: the leader voted for itself in its term.
+  const TermStore::State state = cluster.store(leader->second).Load();
+  EXPECT_EQ(state.term, leader->first);
+  EXPECT_EQ(state.voted_for, leader->second);
+  ExpectOneLeaderPerTerm(*recorder);
+}
+
+TEST(TermElectorTest, KillingTheLeaderElectsAnotherInAHigherTerm) {
+  auto recorder = std::make_shared<Recorder>();
+  Cluster cluster(3, recorder);
+  std::optional<std::pair<uint64_t, int>> first;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        first = recorder->Latest();
+        return first && cluster.AllFollow(first->second, first->first);
+      },
+      kTimeout));
+  cluster.Kill(first->second);
+  std::optional<std::pair<uint64_t, int>> second;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        second = recorder->Latest(first->first);
+        return second && cluster.AllFollow(second->second, second->first);
+      },
+      kTimeout));
+  EXPECT_GT(second->first, first->first);
+  EXPECT_NE(second->second, first->second);
+  ExpectOneLeaderPerTerm(*recorder);
+}
+
+// A group of one: it elects itself on its first timeout, in the term after the
+// stored one.
+uint64_t RunSingleMember(std::shared_ptr<TermStore> store, bool persist_vote) {
+  auto recorder = std::make_shared<Recorder>();
+  kompact::KompactSystem system = NetworkedSystem(0);
+  auto members = std::make_shared<std::vector<ActorPath>>();
+  ElectionOptions options;
+  options.persist_vote = persist_vote;
+  auto elector = system.Create<TermElector>(0, members, store, recorder, options);
+  members->push_back(system.Register(elector).WaitFor(kTimeout).value());
+  system.Start(elector);
+  EXPECT_TRUE(WaitUntil([&] { return recorder->Latest().has_value(); }, kTimeout));
+  EXPECT_TRUE(system.Shutdown().ok());
+  return recorder->Latest().value_or(std::make_pair(uint64_t{0}, -1)).first;
+}
+
+TEST(TermElectorTest, TermStoreSurvivesARestart) {
+  auto store = std::make_shared<MemoryTermStore>(TermStore::State{.term = 7, .voted_for = 2});
+  EXPECT_EQ(RunSingleMember(store, /*persist_vote=*/true), 8u);
+  EXPECT_EQ(store->Load(), (TermStore::State{.term = 8, .voted_for = 0}));
+  // The "restarted" process: a new component on a new system, handed the same store.
+  EXPECT_EQ(RunSingleMember(store, /*persist_vote=*/true), 9u);
+  EXPECT_EQ(store->Load().term, 9u);
+}
+
+TEST(TermElectorTest, PlantedBugForgetsTheTermOnRestart) {
+  auto store = std::make_shared<MemoryTermStore>(TermStore::State{.term = 7, .voted_for = 2});
+  // persist_vote = false: the store is ignored, the restarted member starts at 0.
+  EXPECT_EQ(RunSingleMember(store, /*persist_vote=*/false), 1u);
+  EXPECT_EQ(store->saves(), 0u);
+}
+
+}  // namespace
+}  // namespace examples
