@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "kompact.h"
 #include "net/network_dispatcher.h"
+#include "testing/deterministic_system.h"
 #include "testing/wait_until.h"
 
 namespace examples {
@@ -218,6 +220,108 @@ TEST(TermElectorTest, PlantedBugForgetsTheTermOnRestart) {
   // persist_vote = false: the store is ignored, the restarted member starts at 0.
   EXPECT_EQ(RunSingleMember(store, /*persist_vote=*/false), 1u);
   EXPECT_EQ(store->saves(), 0u);
+}
+
+// ---- on a deterministic system (a ManualExecutor and a ManualTimer, no sockets) ----
+// The same component on a system whose time moves only when the test says so, as a
+// simulator runs it.
+
+// Every BecameLeader in order, as "term:process"; thread-safe.
+class Log final : public ElectionObserver {
+ public:
+  void BecameLeader(int process, uint64_t term) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    events_.push_back(absl::StrCat(term, ":", process));
+  }
+  std::vector<std::string> events() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return events_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> events_;
+};
+
+struct ManualGroup {
+  explicit ManualGroup(int n, uint64_t seed) : seed(seed) {
+    sim = kompact::testing::DeterministicSystem::Create().value();
+    auto paths = std::make_shared<std::vector<ActorPath>>();
+    members = paths;
+    for (int i = 0; i < n; ++i) {
+      stores.push_back(std::make_shared<MemoryTermStore>());
+      electors.push_back(Make(i));
+      paths->push_back(
+          sim->system().RegisterByAlias(electors.back(), absl::StrCat("elector-", i)).Wait().value());
+    }
+    for (auto& e : electors) sim->system().Start(e);
+    sim->RunUntilIdle();
+  }
+  kompact::Component<TermElector> Make(int i) {
+    ElectionOptions options;
+    options.seed = seed;
+    return sim->system().Create<TermElector>(i, members, stores[static_cast<size_t>(i)], log, options);
+  }
+  // `d` of simulated time in 1 ms steps.
+  void Run(absl::Duration d) {
+    for (absl::Duration t; t < d; t += absl::Milliseconds(1))
+      ASSERT_TRUE(sim->AdvanceAndRun(absl::Milliseconds(1)).ok());
+  }
+  ~ManualGroup() { EXPECT_TRUE(sim->Shutdown().ok()); }
+
+  const uint64_t seed;
+  std::unique_ptr<kompact::testing::DeterministicSystem> sim;
+  std::shared_ptr<const std::vector<ActorPath>> members;
+  std::vector<std::shared_ptr<MemoryTermStore>> stores;
+  std::vector<kompact::Component<TermElector>> electors;
+  std::shared_ptr<Log> log = std::make_shared<Log>();
+};
+
+TEST(TermElectorManualTest, SameSeedSameElections) {
+  std::vector<std::string> first;
+  for (int run = 0; run < 2; ++run) {
+    ManualGroup group(5, /*seed=*/99);
+    group.Run(absl::Seconds(1));
+    // Kill the leader: the others elect a new one.
+    ASSERT_FALSE(group.log->events().empty());
+    const std::string last = group.log->events().back();
+    const int leader = std::stoi(last.substr(last.find(':') + 1));
+    group.sim->system().Kill(group.electors[static_cast<size_t>(leader)]);
+    group.Run(absl::Seconds(1));
+    std::vector<std::string> events = group.log->events();
+    ASSERT_GE(events.size(), 2u);
+    // One leader per term: the terms of successive BecameLeader reports only grow.
+    for (size_t i = 1; i < events.size(); ++i) {
+      EXPECT_LT(std::stoull(events[i - 1]), std::stoull(events[i])) << events[i - 1] << " " << events[i];
+    }
+    if (run == 0) {
+      first = events;
+    } else {
+      EXPECT_EQ(events, first);
+    }
+  }
+}
+
+TEST(TermElectorManualTest, RestartedMemberContinuesFromItsStore) {
+  ManualGroup group(3, /*seed=*/5);
+  group.Run(absl::Seconds(1));
+  ASSERT_FALSE(group.log->events().empty());
+  const uint64_t term = group.electors[0].definition().term();
+  ASSERT_GT(term, 0u);
+  // Member 0 crashes; a new component is handed its store (its path is re-registered).
+  group.sim->system().Kill(group.electors[0]);
+  group.sim->RunUntilIdle();
+  group.electors[0] = group.Make(0);
+  ASSERT_TRUE(group.sim->system().UpdateAliasRegistration(group.electors[0], "elector-0").Wait().ok());
+  group.sim->system().Start(group.electors[0]);
+  group.sim->RunUntilIdle();
+  EXPECT_GE(group.electors[0].definition().term(), term);
+  group.Run(absl::Seconds(1));
+  for (int i = 0; i < 3; ++i) {
+    const TermElector& e = group.electors[static_cast<size_t>(i)].definition();
+    EXPECT_EQ(e.leader(), group.electors[0].definition().leader()) << i;
+    EXPECT_EQ(e.term(), group.electors[0].definition().term()) << i;
+  }
 }
 
 }  // namespace
