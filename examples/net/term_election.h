@@ -36,7 +36,10 @@
 // restarted as a new component then starts from term 0 and may vote a second time
 // in a term it had already voted in, so two candidates can both win a majority:
 // two leaders in one term. It exists on purpose, for a simulator's seed search to
-// find; never use it otherwise.
+// find; never use it otherwise. A shortest run that exposes it (3 members; see
+// term_election_test.cc, PlantedBugElectsTwoLeadersInOneTerm): C is down while A
+// wins term 1 with B's vote; A and B crash; B and C restart and elect one of them
+// in term 1 again.
 //
 // Thread-safety: the component's state is touched by its handlers only (its own
 // thread). term(), role() and leader() read atomic copies and may be called from
