@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/absl_compat.h"
 #include "base/status.h"
+#include "base/uuid.h"
 #include "serialisation/buf.h"
 #include "serialisation/net_data.h"
 
@@ -18,10 +19,14 @@ namespace {
 // Below this many free bytes the receive chunk is replaced before the next read.
 constexpr size_t kMinReadSpace = 4096;
 
+// From the network thread's Uuid generator: random, and fixed by the seed in a
+// simulation (base/internal/uuid_seed.h).
 SessionId NewSessionId() {
-  thread_local std::mt19937_64 gen(std::random_device{}());
   SessionId id = 0;
-  while (id == 0) id = gen();
+  while (id == 0) {
+    const Uuid u = Uuid::Random();
+    id = u.high() ^ u.low();
+  }
   return id;
 }
 

@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include "base/uuid.h"
+
 namespace kompact {
 namespace {
 constexpr uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
@@ -9,8 +11,7 @@ constexpr uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
 
 RandomRouting::RandomRouting(uint64_t seed) : state_(seed) {}
 
-RandomRouting::RandomRouting()
-    : state_((static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}()) {}
+RandomRouting::RandomRouting() : state_(Uuid::Random().low()) {}
 
 size_t RandomRouting::Select(const NetMessage&, size_t members) const {
   // splitmix64: each call takes the next state with one atomic add.

@@ -194,12 +194,13 @@ void SystemCore::ShutdownAsync() {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return;
   }
-  Ref();  // the thread keeps the system alive
-  std::thread([this] {
+  Ref();                // the thread keeps the system alive
+  std::thread([this] {  // sim-clock-ok: a poisoned system shuts down off its executor (docs/simulation.md)
     absl::Status status = Shutdown();
     if (!status.ok()) KLOG(logger_, ERROR) << "asynchronous shutdown: " << status;
     Unref();
-  }).detach();
+  })
+      .detach();
 }
 
 absl::Status SystemCore::Kill() {
