@@ -21,8 +21,8 @@ absl::Status RunElectionScenario(Simulation& sim, const ElectionScenarioOptions&
   // addresses are known before any system exists.
   auto members = std::make_shared<std::vector<ActorPath>>();
   for (int i = 0; i < n; ++i) {
-    kompact::SystemPath system(kompact::Transport::kTcp, kompact::IpAddress::V4(127, 77, 0, static_cast<uint8_t>(i + 1)),
-                               7000);
+    kompact::SystemPath system(kompact::Transport::kTcp,
+                               kompact::IpAddress::V4(127, 77, 0, static_cast<uint8_t>(i + 1)), 7000);
     KOMPACT_ASSIGN_OR_RETURN(ActorPath path, ActorPath::Named(system, {"elector"}));
     members->push_back(path);
   }
@@ -115,9 +115,9 @@ absl::Status RunElectionScenario(Simulation& sim, const ElectionScenarioOptions&
   absl::Status live = sim.RunUntil(agreed, options.liveness_bound);
   if (!live.ok() && live.code() != absl::StatusCode::kDeadlineExceeded) return live;  // e.g. the invariant
   if (!live.ok()) {
-    return absl::DeadlineExceededError(absl::StrCat("no leader followed by all ", n, " systems within ",
-                                                    absl::FormatDuration(options.liveness_bound),
-                                                    " of virtual time after the last heal: ", live.message()));
+    return absl::DeadlineExceededError(absl::StrCat(
+        "no leader followed by all ", n, " systems within ", absl::FormatDuration(options.liveness_bound),
+        " of virtual time after the last heal: ", live.message()));
   }
   // [end]
   return log->Check();

@@ -30,9 +30,9 @@ namespace examples {
 
 struct ElectionScenarioOptions {
   int systems = 5;
-  absl::Duration faults_for = absl::Seconds(20);  // random faults during this time
+  absl::Duration faults_for = absl::Seconds(20);      // random faults during this time
   absl::Duration liveness_bound = absl::Seconds(10);  // a leader within this after the last heal
-  bool planted_bug = false;  // ElectionOptions::persist_vote = false
+  bool planted_bug = false;                           // ElectionOptions::persist_vote = false
 };
 
 // [tutorial:sim-observer]
@@ -45,7 +45,8 @@ class LeaderLog final : public ElectionObserver {
     sim_.Record(process, term);  // into the trace and its digest
     auto [it, inserted] = leaders_.emplace(term, process);
     if (!inserted && it->second != process && violation_.empty()) {
-      violation_ = absl::StrCat("two leaders in term ", term, ": system ", it->second, " and system ", process);
+      violation_ =
+          absl::StrCat("two leaders in term ", term, ": system ", it->second, " and system ", process);
     }
   }
   absl::Status Check() const {

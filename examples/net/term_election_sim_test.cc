@@ -50,8 +50,9 @@ TEST(TermElectionSimTest, AThousandSeedsKeepOneLeaderPerTermAndElectOneAfterTheL
     return RunElectionScenario(sim, ElectionScenarioOptions{});
   });
   EXPECT_TRUE(result.ok()) << result.report;
-  std::cout << result.runs << " seeds, " << result.steps << " steps, " << absl::FormatDuration(result.virtual_time)
-            << " of virtual time in " << absl::FormatDuration(result.wall) << " wall clock" << std::endl;
+  std::cout << result.runs << " seeds, " << result.steps << " steps, "
+            << absl::FormatDuration(result.virtual_time) << " of virtual time in "
+            << absl::FormatDuration(result.wall) << " wall clock" << std::endl;
 }
 
 TEST(TermElectionSimTest, TheSearchFindsThePlantedBugAndItsSeedReplaysExactly) {
@@ -82,8 +83,8 @@ TEST(TermElectionSimTest, RunsAreDeterministicPerSeedAndDifferAcrossSeeds) {
   for (uint64_t seed : {21, 22, 21}) {
     SeedSearch s;
     s.flags.seed = seed;
-    const SeedSearchResult r =
-        RunSeeds(s, [](kompact::sim::Simulation& sim) { return RunElectionScenario(sim, ElectionScenarioOptions{}); });
+    const SeedSearchResult r = RunSeeds(
+        s, [](kompact::sim::Simulation& sim) { return RunElectionScenario(sim, ElectionScenarioOptions{}); });
     ASSERT_TRUE(r.ok()) << r.report;
     first.push_back(r.digests.back());
   }

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <exception>
+#include <fstream>
+#include <memory>
 #include <string_view>
 #include <utility>
 
@@ -13,7 +15,8 @@ namespace kompact::sim {
 namespace {
 
 // The value of --name=V in args, else of the environment variable, else nullopt.
-std::optional<std::string> FlagValue(std::span<const std::string> args, std::string_view name, const char* env) {
+std::optional<std::string> FlagValue(std::span<const std::string> args, std::string_view name,
+                                     const char* env) {
   const std::string prefix = absl::StrCat("--", AsAbsl(name), "=");
   for (const std::string& arg : args) {
     if (arg.rfind(prefix, 0) == 0) return arg.substr(prefix.size());
@@ -56,6 +59,12 @@ SeedSearchResult RunSeeds(const SeedSearch& search, absl::FunctionRef<absl::Stat
     first = *search.flags.seed;
     count = 1;
   }
+  // KOMPACT_SIM_DIGESTS=FILE: one "seed digest steps" line per run, to compare
+  // two builds or two machines run for run.
+  std::unique_ptr<std::ofstream> digests;
+  if (const char* path = std::getenv("KOMPACT_SIM_DIGESTS"); path != nullptr && *path != '\0') {
+    digests = std::make_unique<std::ofstream>(path, std::ios::app);
+  }
   for (int i = 0; i < count; ++i) {
     const uint64_t seed = first + static_cast<uint64_t>(i);
     SimOptions options = search.options;
@@ -77,16 +86,18 @@ SeedSearchResult RunSeeds(const SeedSearch& search, absl::FunctionRef<absl::Stat
         result.virtual_time += (*sim)->Now();
         result.steps += (*sim)->steps();
         result.digests.push_back((*sim)->DigestHex());
+        if (digests != nullptr)
+          *digests << seed << " " << (*sim)->DigestHex() << " " << (*sim)->steps() << "\n";
         if (!status.ok()) tail = (*sim)->TraceTail();
       }
     }
     if (!status.ok()) {
       result.failing_seed = seed;
       result.failure = status;
-      result.report = absl::StrCat("seed ", seed, " failed (run ", i + 1, " of ", count, "): ", status.ToString(),
-                                   "\nreplay: ", search.replay_command, search.flag_prefix, "--sim_seed=", seed,
-                                   "\n(the whole trace: add ", search.flag_prefix, "--sim_trace=FILE)\nlast steps:\n",
-                                   tail);
+      result.report = absl::StrCat("seed ", seed, " failed (run ", i + 1, " of ", count,
+                                   "): ", status.ToString(), "\nreplay: ", search.replay_command,
+                                   search.flag_prefix, "--sim_seed=", seed, "\n(the whole trace: add ",
+                                   search.flag_prefix, "--sim_trace=FILE)\nlast steps:\n", tail);
       break;
     }
   }

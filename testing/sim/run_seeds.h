@@ -46,18 +46,18 @@ struct SimFlags {
 struct SeedSearch {
   uint64_t first_seed = 1;
   int seeds = 100;
-  SimOptions options;          // the seed is set per run
-  std::string replay_command;  // printed with flag_prefix + "--sim_seed=<seed>" appended
+  SimOptions options;             // the seed is set per run
+  std::string replay_command;     // printed with flag_prefix + "--sim_seed=<seed>" appended
   std::string flag_prefix = " ";  // e.g. " --test_arg=" for a bazel test command
-  SimFlags flags;              // override seeds / seed / trace file
+  SimFlags flags;                 // override seeds / seed / trace file
 };
 
 struct SeedSearchResult {
   int runs = 0;
   std::optional<uint64_t> failing_seed;
-  absl::Status failure;  // the failing seed's error
-  std::string report;    // the failure, the replay command and the trace tail (empty if none failed)
-  absl::Duration wall;   // wall-clock time of the search
+  absl::Status failure;         // the failing seed's error
+  std::string report;           // the failure, the replay command and the trace tail (empty if none failed)
+  absl::Duration wall;          // wall-clock time of the search
   absl::Duration virtual_time;  // summed over runs
   uint64_t steps = 0;           // summed over runs
   std::vector<std::string> digests;  // per run, in seed order
