@@ -91,7 +91,8 @@ struct PingPongSim {
   std::shared_ptr<Tally> tally = std::make_shared<Tally>();
 };
 
-absl::StatusOr<PingPongSim> MakePingPong(SimOptions options) {
+absl::StatusOr<PingPongSim> MakePingPong(SimOptions options,
+                                         kompact::Transport transport = kompact::Transport::kTcp) {
   PingPongSim p;
   KOMPACT_ASSIGN_OR_RETURN(p.sim, Simulation::Create(std::move(options)));
   SystemSpec ponger;
@@ -107,7 +108,8 @@ absl::StatusOr<PingPongSim> MakePingPong(SimOptions options) {
   SystemSpec pinger;
   pinger.name = "pinger";
   pinger.network = FastNetwork();
-  KOMPACT_ASSIGN_OR_RETURN(const ActorPath target, ActorPath::Named(p.sim->path(p.ponger), {"ponger"}));
+  KOMPACT_ASSIGN_OR_RETURN(const ActorPath target,
+                           ActorPath::Named(p.sim->path(p.ponger).WithTransport(transport), {"ponger"}));
   pinger.setup = [target, tally = p.tally](KompactSystem& system, const SystemInfo& info) -> absl::Status {
     Component<Pinger> c = system.Create<Pinger>(target, tally, absl::Milliseconds(10));
     Future<ActorPath> registered = system.Register(c);
@@ -258,6 +260,59 @@ TEST(SimulationTest, LossyLinksResetConnectionsAndEveryLossIsCounted) {
   EXPECT_GT(net->stats().connections_lost.load(), 0u);
   // Still mostly answered: the network layer reconnects.
   EXPECT_GT(p.tally->received, p.tally->sent / 2);
+}
+
+TEST(SimulationTest, DatagramsAreLostAndDuplicatedAsTheLinkSays) {
+  SimOptions lossy = Seed(9);
+  lossy.link.datagram_loss = 0.3;
+  ASSERT_OK_AND_ASSIGN(PingPongSim p, MakePingPong(lossy, kompact::Transport::kUdp));
+  ASSERT_OK(p.sim->RunFor(absl::Seconds(5)));
+  // Pings go by UDP (30 % lost), pongs back by TCP (none lost).
+  const SimNetworkStats& stats = p.sim->network().stats();
+  EXPECT_GT(stats.datagrams_lost, 0u);
+  EXPECT_NEAR(p.tally->received, 0.7 * p.tally->sent, 0.1 * p.tally->sent);
+  EXPECT_EQ(static_cast<uint64_t>(p.tally->received), stats.datagrams);
+
+  SimOptions doubled = Seed(9);
+  doubled.link.datagram_duplication = 1.0;
+  doubled.link.jitter = absl::Milliseconds(30);  // and reordered (pings are 10 ms apart)
+  ASSERT_OK_AND_ASSIGN(PingPongSim q, MakePingPong(doubled, kompact::Transport::kUdp));
+  ASSERT_OK(q.sim->RunFor(absl::Seconds(2)));
+  EXPECT_GT(q.sim->network().stats().datagrams_duplicated, 0u);
+  EXPECT_GE(q.tally->received, 2 * q.tally->sent - 10);  // less what is in flight (30 ms of jitter)
+  bool reordered = false;
+  for (size_t i = 1; i < q.tally->replies.size(); ++i) {
+    if (q.tally->replies[i] < q.tally->replies[i - 1] &&
+        q.tally->replies[i].size() == q.tally->replies[i - 1].size()) {
+      reordered = true;
+    }
+  }
+  EXPECT_TRUE(reordered);
+}
+
+TEST(SimulationTest, ARefusingLinkFailsEveryConnectionAttemptUntilItAccepts) {
+  LinkConfig refuse;
+  refuse.refuse_connections = true;
+  SimOptions options = Seed(10);
+  ASSERT_OK_AND_ASSIGN(PingPongSim p, MakePingPong(options));
+  ASSERT_OK(p.sim->SetLink(p.pinger, p.ponger, refuse));
+  ASSERT_OK(p.sim->RunFor(absl::Seconds(1)));
+  EXPECT_EQ(p.tally->received, 0);
+  net::NetworkDispatcher* net = net::NetworkDispatcher::Of(p.sim->system(p.pinger));
+  EXPECT_GT(net->stats().connect_failures.load(), 2u);
+  EXPECT_GT(p.sim->network().stats().refused, 2u);
+  ASSERT_OK(p.sim->SetLink(p.pinger, p.ponger, LinkConfig{}));
+  ASSERT_OK(p.sim->RunFor(absl::Seconds(1)));
+  EXPECT_GT(p.tally->received, 50);
+}
+
+TEST(SimulationTest, BandwidthLimitsWhatALinkCarries) {
+  SimOptions slow = Seed(11);
+  slow.link.bandwidth_bytes_per_second = 2000;  // pings (~70 B every 10 ms) need ~7 kB/s
+  ASSERT_OK_AND_ASSIGN(PingPongSim p, MakePingPong(slow));
+  ASSERT_OK(p.sim->RunFor(absl::Seconds(3)));
+  EXPECT_LT(p.tally->received, p.tally->sent / 2);
+  EXPECT_GT(p.tally->received, 10);
 }
 
 TEST(SimulationTest, MisuseIsAClearError) {
