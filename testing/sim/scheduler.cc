@@ -17,8 +17,6 @@ uint64_t SplitMix(uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 // Folds one value into an FNV-1a style 64-bit digest (8 bytes at a time).
 void Fold(uint64_t& digest, uint64_t value) {
   for (int i = 0; i < 8; ++i) {
@@ -28,23 +26,6 @@ void Fold(uint64_t& digest, uint64_t value) {
 }
 
 }  // namespace
-
-Rng::Rng(uint64_t seed) {
-  for (uint64_t& word : s_) word = SplitMix(seed);
-  if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 1;
-}
-
-uint64_t Rng::Next() {
-  const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
-  const uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = Rotl(s_[3], 45);
-  return result;
-}
 
 uint64_t Rng::Uniform(uint64_t n) {
   // Lemire's multiply-shift; the bias (< n / 2^64) does not matter here.

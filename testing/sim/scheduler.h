@@ -38,6 +38,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "absl/time/time.h"
+#include "base/internal/xoshiro256.h"
 #include "executors/executor.h"
 
 namespace kompact::sim {
@@ -54,8 +55,8 @@ inline constexpr SystemId kNoSystem = -1;
 // A seeded generator (xoshiro256**): the simulation's only randomness.
 class Rng {
  public:
-  explicit Rng(uint64_t seed);
-  uint64_t Next();
+  explicit Rng(uint64_t seed) : gen_(seed) {}
+  uint64_t Next() { return gen_.Next(); }
   // Uniform in [0, n) (n > 0).
   uint64_t Uniform(uint64_t n);
   // Uniform in [0, 1).
@@ -64,7 +65,7 @@ class Rng {
   bool Chance(double p) { return p > 0 && UnitDouble() < p; }
 
  private:
-  uint64_t s_[4];
+  base_internal::Xoshiro256 gen_;
 };
 
 enum class EventKind : uint8_t {
