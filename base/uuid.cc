@@ -5,15 +5,48 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/internal/uuid_seed.h"
-#include "base/internal/xoshiro256.h"
 
 namespace kompact {
 namespace {
 
-uint64_t RandomSeed() {
-  std::random_device rd;
-  return (static_cast<uint64_t>(rd()) << 32) ^ rd();
-}
+// xoshiro256** (Blackman & Vigna): fast, 256-bit state, good statistical quality.
+class Xoshiro256 {
+ public:
+  Xoshiro256() { SeedRandomly(); }
+  void SeedRandomly() {
+    std::random_device rd;
+    for (uint64_t& word : s_) {
+      word = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+    }
+    if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 1;  // the all-zero state is a fixed point
+  }
+  // splitmix64 expands the seed into the state (never all zero).
+  void Seed(uint64_t seed) {
+    for (uint64_t& word : s_) {
+      seed += 0x9E3779B97F4A7C15ULL;
+      uint64_t z = seed;
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+      word = z ^ (z >> 31);
+    }
+    if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 1;
+  }
+  uint64_t Next() {
+    const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = Rotl(s_[3], 45);
+    return result;
+  }
+
+ private:
+  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  uint64_t s_[4];
+};
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -22,8 +55,8 @@ int HexValue(char c) {
   return -1;
 }
 
-base_internal::Xoshiro256& ThreadRng() {
-  thread_local base_internal::Xoshiro256 rng(RandomSeed());
+Xoshiro256& ThreadRng() {
+  thread_local Xoshiro256 rng;
   return rng;
 }
 
@@ -31,11 +64,11 @@ base_internal::Xoshiro256& ThreadRng() {
 
 namespace base_internal {
 void SeedUuidsOnThisThread(uint64_t seed) { ThreadRng().Seed(seed); }
-void ReseedUuidsOnThisThreadRandomly() { ThreadRng().Seed(RandomSeed()); }
+void ReseedUuidsOnThisThreadRandomly() { ThreadRng().SeedRandomly(); }
 }  // namespace base_internal
 
 Uuid Uuid::Random() {
-  base_internal::Xoshiro256& rng = ThreadRng();
+  Xoshiro256& rng = ThreadRng();
   uint64_t high = rng.Next();
   uint64_t low = rng.Next();
   high = (high & ~0xF000ULL) | 0x4000ULL;            // version 4

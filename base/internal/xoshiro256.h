@@ -1,6 +1,7 @@
 // xoshiro256** (Blackman & Vigna): a fast generator with 256 bits of state and
-// good statistical quality, seeded through splitmix64. Behind Uuid::Random
-// (base/uuid.cc) and the simulator's seeded generators (testing/sim/scheduler.h).
+// good statistical quality, seeded through splitmix64: the simulator's seeded
+// generators (testing/sim/scheduler.h). base/uuid.cc has the same generator (its
+// own copy, see //base:xoshiro256), so seeded Uuid sequences match this one.
 //
 // Thread-safety: none (one owner; Uuid keeps one per thread). Not cryptographic.
 #ifndef KOMPACT_BASE_INTERNAL_XOSHIRO256_H_
