@@ -11,6 +11,8 @@ constexpr uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
 
 RandomRouting::RandomRouting(uint64_t seed) : state_(seed) {}
 
+// Seeded from the thread's Uuid generator: random, and fixed by the seed in a
+// simulation (base/internal/uuid_seed.h).
 RandomRouting::RandomRouting() : state_(Uuid::Random().low()) {}
 
 size_t RandomRouting::Select(const NetMessage&, size_t members) const {

@@ -81,7 +81,7 @@ class RandomRouting final : public SelectRouting {
  public:
   // A fixed seed gives a reproducible sequence (from one sending thread).
   explicit RandomRouting(uint64_t seed);
-  // Seeded from the thread's Uuid generator (random; fixed by the seed in a simulation).
+  // Seeded from std::random_device.
   RandomRouting();
   RandomRouting(const RandomRouting& other) : state_(other.state_.load(std::memory_order_relaxed)) {}
   size_t Select(const NetMessage&, size_t members) const override;
