@@ -22,6 +22,7 @@ PKGS=(
   libcaf-dev                             # C++ Actor Framework: the peer in bench/peers/caf
   python3                                # tools/ci/*.py
   iproute2                               # ip netns / veth for //net:multi_host_test
+  doxygen                                # the API reference (tools/docs/api_reference.sh)
 )
 
 quiet=0
