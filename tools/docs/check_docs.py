@@ -11,8 +11,10 @@ Checks, for the markdown files given:
     follows it. Without `:name` the block is the whole file.
   * Every ```cpp block names a source (no uncompiled C++ in the docs).
   * Every region in the --sources files is quoted somewhere.
-  * The text between `<!-- BEGIN GENERATED: config-keys -->` and
-    `<!-- END GENERATED -->` is what the --config-table binary prints.
+  * The text between `<!-- BEGIN GENERATED: NAME -->` and `<!-- END GENERATED -->`
+    is what generates NAME: `--generated-by NAME=BINARY` (what BINARY prints),
+    `--generated NAME=FILE` (what FILE holds), or, for NAME `build-configs`, the table of
+    the `build:NAME` configs of the --bazelrc files with the comment above each.
   * Relative links to other files point at files that exist.
 
 Paths are relative to the working directory (the workspace root; under
@@ -31,7 +33,7 @@ MARKER_BEGIN = re.compile(r"^\s*// \[tutorial:([A-Za-z0-9_-]+)\]\s*$")
 MARKER_END = re.compile(r"^\s*// \[end\]\s*$")
 FENCE = re.compile(r"^(`{3,})(.*)$")
 REFERENCE = re.compile(r"^(\S+)\s+(\S+?)(?::([A-Za-z0-9_-]+))?\s*$")
-GENERATED_BEGIN = "<!-- BEGIN GENERATED: config-keys -->"
+GENERATED_BEGIN = re.compile(r"^<!-- BEGIN GENERATED: ([a-z0-9-]+) -->$")
 GENERATED_END = "<!-- END GENERATED -->"
 LINK = re.compile(r"\]\(([^)#\s]+)(#[^)]*)?\)")
 
@@ -84,6 +86,7 @@ class Docs:
         self.errors = []
         self.quoted = set()  # (path, region)
         self.cache = {}
+        self.generated_used = set()
 
     def snippet(self, path, region):
         if region is None:
@@ -96,21 +99,25 @@ class Docs:
         self.quoted.add((path, region))
         return regions[region]
 
-    def check_file(self, md, config_table):
+    def check_file(self, md, generated):
         lines = read(md).splitlines(keepends=True)
         out = []
         i = 0
         while i < len(lines):
             line = lines[i]
             fence = FENCE.match(line.rstrip("\n"))
-            if line.strip() == GENERATED_BEGIN:
+            begin = GENERATED_BEGIN.match(line.strip())
+            if begin:
+                name = begin.group(1)
                 end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == GENERATED_END), None)
                 if end is None:
-                    raise Failure(f"{md}:{i + 1}: {GENERATED_BEGIN} without {GENERATED_END}")
-                if config_table is None:
-                    raise Failure(f"{md}:{i + 1}: generated section, but no --config-table given")
-                self.compare(f"{md}:{i + 1} (config keys)", "".join(lines[i + 1:end]), config_table)
-                out += [line, config_table, lines[end]]
+                    raise Failure(f"{md}:{i + 1}: generated section '{name}' without {GENERATED_END}")
+                if name not in generated:
+                    raise Failure(f"{md}:{i + 1}: generated section '{name}', but nothing generates it "
+                                  f"(known: {', '.join(sorted(generated)) or 'none'})")
+                self.compare(f"{md}:{i + 1} (generated {name})", "".join(lines[i + 1:end]), generated[name])
+                self.generated_used.add(name)
+                out += [line, generated[name], lines[end]]
                 i = end + 1
                 continue
             if not fence:
@@ -166,31 +173,89 @@ class Docs:
                 self.errors.append(f"{md}:{number}: broken link to {target}")
 
 
+def bazelrc_configs_table(paths):
+    """The markdown table of the `build:NAME` configs in the bazelrc files `paths`.
+
+    A config's meaning is the comment block right above its first line (a
+    `# ----` section rule is not part of it); its options are all of its
+    `build:NAME` lines, in order.
+    """
+    configs = {}  # name -> [meaning, options]
+    for path in paths:
+        comment = []
+        for line in read(path).splitlines():
+            stripped = line.strip()
+            if stripped.startswith("#"):
+                text = stripped.lstrip("#").strip()
+                if text.startswith("----"):
+                    comment = []
+                else:
+                    comment.append(text)
+                continue
+            match = re.match(r"^build:([A-Za-z0-9_-]+)\s+(.*)$", stripped)
+            if match:
+                name, options = match.groups()
+                if name not in configs:
+                    meaning = " ".join(t for t in comment if t)
+                    if not meaning:
+                        raise Failure(f"{path}: config '{name}' has no comment saying what it does")
+                    configs[name] = [meaning, []]
+                configs[name][1].append(options)
+            comment = []
+    rows = ["| Config | Meaning | Sets |", "|---|---|---|"]
+    for name, (meaning, options) in configs.items():
+        sets = " ".join(f"`{o}`" for line in options for o in line.split())
+        rows.append(f"| `--config={name}` | {meaning.replace('|', chr(92) + '|')} | {sets.replace('|', chr(92) + '|')} |")
+    return "\n".join(rows) + "\n"
+
+
+def generated_text(spec, run):
+    """NAME=PATH: the text the binary PATH prints (run) or the file PATH holds."""
+    name, sep, path = spec.partition("=")
+    if not sep:
+        raise Failure(f"{spec}: expected NAME=PATH")
+    if run:
+        return name, subprocess.run([path], check=True, capture_output=True, text=True).stdout
+    return name, read(path)
+
+
+def all_generated(args):
+    """Maps each generated section's name to its text, from --generated(-by)."""
+    generated = dict(generated_text(spec, False) for spec in args.generated)
+    generated.update(generated_text(spec, True) for spec in args.generated_by)
+    return generated
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("markdown", nargs="+", help="markdown files to check")
     parser.add_argument("--sources", nargs="*", default=[], help="source files whose regions must all be quoted")
-    parser.add_argument("--config-table", help="binary printing the configuration key table")
+    parser.add_argument("--generated", action="append", default=[],
+                        help="NAME=FILE: the generated section NAME is what FILE holds")
+    parser.add_argument("--generated-by", action="append", default=[],
+                        help="NAME=BINARY: the generated section NAME is what BINARY prints")
+    parser.add_argument("--bazelrc", nargs="*", default=[], help="bazelrc files for the build-configs section")
     parser.add_argument("--update", action="store_true", help="rewrite the docs instead of checking them")
     args = parser.parse_args()
     if args.update and "BUILD_WORKSPACE_DIRECTORY" in os.environ:
-        # `bazel run`: resolve the binary in the runfiles, then edit the real tree.
-        if args.config_table:
-            args.config_table = os.path.abspath(args.config_table)
+        # `bazel run`: resolve the generators in the runfiles, then edit the real tree.
+        generated = all_generated(args)
         os.chdir(os.environ["BUILD_WORKSPACE_DIRECTORY"])
-
-    config_table = None
-    if args.config_table:
-        config_table = subprocess.run([args.config_table], check=True, capture_output=True, text=True).stdout
+    else:
+        generated = all_generated(args)
+    if args.bazelrc:
+        generated["build-configs"] = bazelrc_configs_table(args.bazelrc)
 
     docs = Docs(args.update)
     try:
         for md in args.markdown:
-            docs.check_file(md, config_table)
+            docs.check_file(md, generated)
         for source in args.sources:
             for region in sorted(regions_of(source)):
                 if (source, region) not in docs.quoted:
                     docs.errors.append(f"{source}: region '{region}' is not quoted in the docs")
+        for name in sorted(set(generated) - docs.generated_used):
+            docs.errors.append(f"generated section '{name}' appears in no markdown file")
     except Failure as e:
         docs.errors.append(str(e))
 
