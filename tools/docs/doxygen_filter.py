@@ -9,6 +9,13 @@ as they are, so every warning points at the real line):
   * the comment block before the include guard   -> `/// \\file <path> ...`
   * a whole-line `//` comment outside function bodies -> `///`
   * `decl;  // text` and `kValue,  // text`     -> `///<` (a member's trailing doc)
+  * a comment directly above a run of declarations (no blank line, no comment
+    between them) documents each of them when they are overloads of one name,
+    or constructors and assignments (`// Copyable.` above a copy constructor and
+    its assignment), or when the comment ends with a colon (`// Fixed-width
+    integers, big-endian:` above GetU8 ... GetI64): the run becomes a Doxygen
+    member group (`/**@{*/` ... `/**@}*/`, with DISTRIBUTE_GROUP_DOC). Any other
+    declaration below a commented one stays undocumented, as the reader sees it.
 
 Comments inside function bodies, `// namespace ...` closers, `#endif  // GUARD`,
 `// NOLINT` and the tutorial markers `// [tutorial:...]` / `// [end]` stay plain.
@@ -44,8 +51,21 @@ _FUNCTION_HEAD = re.compile(
 _INIT_LIST_ITEM = re.compile(r"^\s*(:|,)\s*[\w:<>]+\s*[({].*[)}]\s*,?\s*$")
 
 
-def rewrite(path, lines):
-    """Yields the filtered lines of the file at `path`."""
+class _Line:
+    """One filtered line and what the grouping pass needs to know about it."""
+
+    def __init__(self, text, kind, depth_before, depth_after, in_body_after, code):
+        self.text = text
+        self.kind = kind  # "doc", "blank", "code" or "other" (kept comments, #lines)
+        self.depth_before = depth_before
+        self.depth_after = depth_after
+        self.in_body_after = in_body_after
+        self.code = code
+
+
+def _scan(path, lines):
+    """The filtered lines, each with its brace depths (see _Line)."""
+    out = []
     seen_code = False
     file_comment_open = False
     depth = 0
@@ -61,13 +81,16 @@ def rewrite(path, lines):
                 text = "/// \\file %s%s" % (path, body)
             else:
                 text = "///" + body
-            yield text + "\n"
+            out.append(_Line(text, "other", depth, depth, False, ""))
             continue
         if text.strip() and not whole:
             seen_code = True
         in_body = bool(body_depths)
+        depth_before = depth
+        kind = "other"
         if whole and not in_body and not _KEEP_PLAIN.match(text):
             text = whole.group(1) + "///" + whole.group(2)
+            kind = "doc"
         elif not whole and not in_body and not text.lstrip().startswith("#"):
             trailing = _TRAILING.match(text)
             if trailing:
@@ -88,7 +111,96 @@ def rewrite(path, lines):
                     body_depths.pop()
         if code.strip():
             previous_code = code.rstrip()
-        yield text + "\n"
+            if kind != "doc" and not text.lstrip().startswith("#"):
+                kind = "code"
+        elif not text.strip():
+            kind = "blank"
+        out.append(_Line(text, kind, depth_before, depth, bool(body_depths), code))
+    return out
+
+
+_ACCESS = re.compile(r"^\s*(public|protected|private)\s*:")
+_NESTED_SCOPE = re.compile(r"^\s*(template\s*<.*>\s*)?(class|struct|union|enum|namespace)\b")
+
+
+_CONSTRUCTOR = re.compile(r"^\s*((explicit|constexpr|inline)(\([^)]*\))?\s+)*~?\w+\s*\(")
+_NAME = re.compile(r"(operator\s*[^\s(]+|~?\w+)\s*\(")
+
+
+def _family(code):
+    """What a declaration's name says of it: "special" for constructors,
+    destructors and assignments, else the function's name (None if none)."""
+    if _CONSTRUCTOR.match(code) or re.search(r"\boperator\s*=\s*\(", code):
+        return "special"
+    name = _NAME.search(code)
+    return name.group(1) if name else None
+
+
+def _comment_index(text):
+    """Where the line's `//` comment starts (len(text) if none), outside literals."""
+    quote = None
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif text.startswith("//", index):
+            return index
+        index += 1
+    return len(text)
+
+
+def _group_runs(out):
+    """Wraps each comment that is directly followed by two or more declarations
+    in a member group (see the module comment)."""
+    i = 0
+    while i < len(out):
+        if out[i].kind != "doc" or out[i].depth_before == 0:
+            i += 1
+            continue
+        first_doc = i
+        while i < len(out) and out[i].kind == "doc":
+            i += 1
+        depth = out[first_doc].depth_before
+        ends = []
+        j = i
+        while j < len(out) and out[j].kind == "code":
+            line = out[j]
+            if _ACCESS.match(line.code) or _NESTED_SCOPE.match(line.code):
+                break
+            if line.depth_before == depth and line.code.strip().startswith("}"):
+                break  # the enclosing scope closes
+            if not line.in_body_after and line.depth_after > depth:
+                ends = []  # an aggregate or a nested scope: no group
+                break
+            if not line.in_body_after and line.depth_after == depth:
+                if line.code.rstrip().endswith((";", "}")):
+                    ends.append(j)
+            j += 1
+        heads = [i] + [e + 1 for e in ends[:-1]]
+        families = {_family(out[h].code) for h in heads}
+        colon = out[i - 1].text.rstrip().endswith(":")
+        if len(ends) >= 2 and (colon or (len(families) == 1 and None not in families)):
+            out[first_doc].text = re.sub(r"^(\s*)", r"\1/**@{*/ ", out[first_doc].text, count=1)
+            last = out[ends[-1]]
+            code_len = _comment_index(last.text)
+            while code_len > 0 and last.text[code_len - 1] == " ":
+                code_len -= 1
+            last.text = last.text[:code_len] + " /**@}*/" + last.text[code_len:]
+        i = max(j, i)
+
+
+def rewrite(path, lines):
+    """Yields the filtered lines of the file at `path`."""
+    out = _scan(path, lines)
+    _group_runs(out)
+    for line in out:
+        yield line.text + "\n"
 
 
 def main():
