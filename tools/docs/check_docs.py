@@ -173,6 +173,29 @@ class Docs:
                 self.errors.append(f"{md}:{number}: broken link to {target}")
 
 
+def unreachable_chapters(markdown, index="docs/README.md"):
+    """The chapters under docs/ among `markdown` that no chain of relative links
+    from `index` reaches (a chapter nobody can find)."""
+    if index not in markdown:
+        return []
+    links = {}
+    for md in markdown:
+        targets = set()
+        for match in LINK.finditer(read(md)):
+            target = match.group(1).split("#")[0]
+            if target and "://" not in target and target.endswith(".md"):
+                targets.add(os.path.normpath(os.path.join(os.path.dirname(md), target)))
+        links[os.path.normpath(md)] = targets
+    seen, todo = set(), [os.path.normpath(index)]
+    while todo:
+        md = todo.pop()
+        if md in seen:
+            continue
+        seen.add(md)
+        todo.extend(links.get(md, ()))
+    return sorted(md for md in links if md.startswith("docs" + os.sep) and md not in seen)
+
+
 def bazelrc_configs_table(paths):
     """The markdown table of the `build:NAME` configs in the bazelrc files `paths`.
 
@@ -254,6 +277,8 @@ def main():
             for region in sorted(regions_of(source)):
                 if (source, region) not in docs.quoted:
                     docs.errors.append(f"{source}: region '{region}' is not quoted in the docs")
+        for md in unreachable_chapters(args.markdown):
+            docs.errors.append(f"{md}: no link from docs/README.md reaches this chapter")
         for name in sorted(set(generated) - docs.generated_used):
             docs.errors.append(f"generated section '{name}' appears in no markdown file")
     except Failure as e:
