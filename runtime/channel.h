@@ -40,6 +40,7 @@ absl::Status NotConnectable(ComponentCore& core, std::string_view side);
 template <PortType P>
 class Channel {
  public:
+  // The connection's identifier, unique in the process (starting at 1).
   uint64_t id() const { return id_; }
 
   // Removes the connection on both sides. Idempotent. Errors only if a side no

@@ -40,13 +40,20 @@
 
 namespace kompact {
 
+// A handle to a component of any type (Kompact's `Arc<dyn AbstractComponent>`); see the file
+// comment. A default-constructed or Reset() handle is empty: on it, use only operator bool, core(),
+// comparison and assignment.
 class AnyComponent {
  public:
+  // An empty handle, or the handle owning `ref` (KompactSystem::Create makes them).
   AnyComponent() = default;
   explicit AnyComponent(runtime_internal::StrongCoreRef ref) : ref_(std::move(ref)) {}
 
+  // False for an empty handle.
   explicit operator bool() const { return static_cast<bool>(ref_); }
+  // The component's core (nullptr for an empty handle).
   ComponentCore* core() const { return ref_.get(); }
+  // The component's identity and state, as in ComponentCore (the handle must not be empty):
   const Uuid& id() const { return ref_->id(); }
   std::string_view type_name() const { return ref_->type_name(); }
   LifecycleState lifecycle() const { return ref_->lifecycle(); }
@@ -58,8 +65,8 @@ class AnyComponent {
   // Drops this handle's reference.
   void Reset() { ref_.Reset(); }
 
-  // FEATURES.md C10: the component's provided/required port of type P, or
-  // NotFound if it has none.
+  // FEATURES.md C10: the component's provided / required port of type P (the first one
+  // listed in Ports()), or NotFound if it has none:
   template <PortType P>
   absl::StatusOr<ProvidedPortRef<P>> GetProvidedPort() const {
     auto* port = static_cast<ProvidedPort<P>*>(ref_->FindPort(typeid(P), /*provided=*/true));
@@ -74,7 +81,7 @@ class AnyComponent {
   }
 
   // The actor reference of a type-erased component, if its message type is M
-  // (Kompact's AbstractComponent<Message = M>::actor_ref); kInvalidArgument otherwise.
+  // (Kompact's `AbstractComponent<Message = M>::actor_ref`); kInvalidArgument otherwise.
   template <typename M>
   absl::StatusOr<ActorRef<M>> actor_ref() const {
     if (ref_->message_type() != typeid(M)) {
@@ -85,10 +92,11 @@ class AnyComponent {
     return ActorRef<M>(ref_.get());
   }
 
+  // True if both handles refer to the same component, or both are empty.
   friend bool operator==(const AnyComponent& a, const AnyComponent& b) { return a.ref_ == b.ref_; }
 
  protected:
-  runtime_internal::StrongCoreRef ref_;
+  runtime_internal::StrongCoreRef ref_;  // null for an empty handle
 
  private:
   absl::Status NotFound(std::string_view direction, const char* port) const {
@@ -99,8 +107,11 @@ class AnyComponent {
 };
 
 template <typename C>
+// A handle to a component whose definition is a C: an AnyComponent with typed access to the
+// definition and actor reference. Converts implicitly to AnyComponent.
 class Component : public AnyComponent {
  public:
+  // An empty handle, or the handle owning `ref` (KompactSystem::Create makes them).
   Component() = default;
   explicit Component(runtime_internal::StrongCoreRef ref) : AnyComponent(std::move(ref)) {}
 

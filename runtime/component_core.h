@@ -134,6 +134,7 @@ struct RunInterrupt {
 // runtime/supervision.h). Called at most once per fault.
 using RecoveryFunction = absl::AnyInvocable<RecoveryHandler(FaultContext) &&>;
 
+// The type-independent half of a component (see the file comment); the executor runs it.
 class ComponentCore : public Runnable {
  public:
   ComponentCore(const ComponentCore&) = delete;
@@ -143,15 +144,19 @@ class ComponentCore : public Runnable {
   const Uuid& id() const { return id_; }
   // The definition's type name, demangled (e.g. "examples::Counter").
   virtual std::string_view type_name() const = 0;
+  // The current lifecycle state.
   LifecycleState lifecycle() const {
     return runtime_internal::LifecycleOf(state_.load(std::memory_order_acquire));
   }
+  // True if lifecycle() is kActive.
   bool IsActive() const { return lifecycle() == LifecycleState::kActive; }
+  // True if lifecycle() is kDestroyed, or the definition is destroyed or being destroyed.
   bool IsDestroyed() const {
     const uint64_t s = state_.load(std::memory_order_acquire);
     return runtime_internal::LifecycleOf(s) == LifecycleState::kDestroyed ||
            (s & runtime_internal::kDeadFlag) != 0;
   }
+  // True if lifecycle() is kFaulty.
   bool IsFaulty() const { return lifecycle() == LifecycleState::kFaulty; }
   // Events (including control events) queued and not yet handled, not counting
   // parked ones (approximate; for tests and introspection).
@@ -160,26 +165,34 @@ class ComponentCore : public Runnable {
     return runtime_internal::WorkOf(s) + runtime_internal::ControlOf(s);
   }
 
+  // The internals of the system this component belongs to.
   runtime_internal::SystemCore& system_core() const { return *system_; }
+  // The executor the component runs on (a thread of its own for CreateDedicated).
   Executor& executor() const { return *executor_; }
 
   // ---- references (any thread) -------------------------------------------------------
+  // Takes a strong reference (aborts if the count would overflow).
   void AddStrongRef() {
     const uint64_t old = state_.fetch_add(runtime_internal::kRefUnit, std::memory_order_relaxed);
     if (ABSL_PREDICT_FALSE((old & runtime_internal::kRefMask) == runtime_internal::kRefMask)) {
       runtime_internal::CounterOverflow("strong references");
     }
   }
+  // Drops a strong reference; dropping the last one destroys the definition once no work or
+  // control event is left.
   void ReleaseStrongRef();
   // Upgrades a weak reference: fails once the component is destroyed (killed),
   // even while handles keep its definition alive.
   bool TryAddStrongRef();
+  // Take / drop a weak reference, which keeps the allocation (the state word readable) but not
+  // the definition alive; dropping the last one frees the allocation:
   void AddWeakRef() { weak_.fetch_add(1, std::memory_order_relaxed); }
   void ReleaseWeakRef();
 
   // ---- enqueueing (any thread) -------------------------------------------------------
   // Each returns false if the component no longer accepts events (dead,
-  // destroyed or faulty); the node then still belongs to the caller.
+  // destroyed or faulty); the node then still belongs to the caller. An actor message, a
+  // timer expiry:
   bool EnqueueMessage(runtime_internal::QueueNode* node) {
     return Enqueue([&] { messages_.Push(node); });
   }
@@ -212,6 +225,7 @@ class ComponentCore : public Runnable {
 
   // The component running on this thread right now, or nullptr.
   static ComponentCore* Current();
+  // True if this component is running on the calling thread.
   bool IsCurrent() const { return Current() == this; }
 
   // ---- own thread ---------------------------------------------------------------------
@@ -224,15 +238,21 @@ class ComponentCore : public Runnable {
 
   // Timers (own thread): the callback runs on this component's thread.
   using TimerCallback = absl::AnyInvocable<HandlerResult(ComponentCore&, TimerId)>;
+  // Run `callback` after `delay` (once), or after `delay` and then every `period`; cancelled when
+  // the component dies. Errors as for Timer::ScheduleOnce / SchedulePeriodic (kInvalidArgument
+  // for a bad duration, kFailedPrecondition once the timer is shut down):
   [[nodiscard]] absl::StatusOr<TimerId> ScheduleOnce(absl::Duration delay, TimerCallback callback);
   [[nodiscard]] absl::StatusOr<TimerId> SchedulePeriodic(absl::Duration delay, absl::Duration period,
                                                          TimerCallback callback);
+  // Cancels a timer of this component; unknown, fired or cancelled ids are ignored.
   void CancelTimer(TimerId id);
 
   // Runnable: the executor calls this. Never call it directly.
   void Run() final;
 
  protected:
+  // A passive component of `system` on `executor` (supervised or not), holding one strong
+  // reference for its creator to adopt. Only `ComponentCell<C>` derives from it.
   ComponentCore(runtime_internal::SystemCore* system, Executor* executor, bool supervised);
   virtual ~ComponentCore();
 
@@ -246,7 +266,9 @@ class ComponentCore : public Runnable {
                                  runtime_internal::RunInterrupt& interrupt) = 0;
   // Destroy every queued message and port event without handling; return the count.
   virtual uint32_t DropQueuedEvents() = 0;
+  // Destroys the definition (when the state word reaches zero).
   virtual void DestroyDefinition() = 0;
+  // Frees the whole allocation, this core included (when the weak count reaches zero).
   virtual void FreeCell() = 0;
 
  public:
@@ -264,6 +286,8 @@ class ComponentCore : public Runnable {
   virtual bool ReceivesNetworkMessages() const = 0;
 
  protected:
+  // For the ProcessEvents of `ComponentCell<C>` (own thread): the actor mailbox, and the round-robin
+  // position among the ports:
   runtime_internal::MpscQueue& message_queue() { return messages_; }
   uint16_t& port_cursor() { return port_cursor_; }
 

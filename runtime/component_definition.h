@@ -67,8 +67,9 @@ struct Required {};
 // Marks a port in Ports() whose incoming events are dropped.
 template <typename Field>
 struct IgnoredPort {
-  Field field;
+  Field field;  // the pointer to the port member
 };
+// `Ignore(&C::port_)`: the Ports() entry that ignores `port_`.
 template <typename Field>
 constexpr IgnoredPort<Field> Ignore(Field field) {
   return IgnoredPort<Field>{field};
@@ -77,11 +78,12 @@ constexpr IgnoredPort<Field> Ignore(Field field) {
 // The ports of a component, as pointers to its port members (and Ignore(...)).
 template <typename... Entries>
 struct PortList {
-  static constexpr size_t kSize = sizeof...(Entries);
+  static constexpr size_t kSize = sizeof...(Entries);  // the number of entries
   // With no entries this is the default constructor.
   constexpr explicit PortList(Entries... port_entries) : entries(port_entries...) {}
-  std::tuple<Entries...> entries;
+  std::tuple<Entries...> entries;  // the entries, in order
 };
+// `PortList(&C::a_, &C::b_)` deduces its entry types.
 template <typename... Entries>
 PortList(Entries...) -> PortList<Entries...>;
 
@@ -147,6 +149,8 @@ struct MessageTypeOf<C> {
 };
 }  // namespace runtime_internal
 
+// The base class of the definition `Self` of a component (see the file comment): lifecycle
+// hooks, context, ports and timers.
 template <typename Self>
 class ComponentDefinition : public runtime_internal::DefinitionBase {
  public:
@@ -189,6 +193,7 @@ class ComponentDefinition : public runtime_internal::DefinitionBase {
 template <typename Self>
 class InfoLifecycle : public ComponentDefinition<Self> {
  public:
+  // Log "Starting...", "Stopping..." and "Killing..." and return Handled::kOk:
   HandlerResult OnStart() override {
     KLOG(this->log(), INFO) << "Starting...";
     return Handled::kOk;

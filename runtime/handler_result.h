@@ -30,10 +30,13 @@
 
 namespace kompact {
 
+// A successful outcome: kOk or kShutdown (see the file comment).
 enum class Handled : uint8_t { kOk, kShutdown };
 
+// How bad a handler's error is (see the file comment).
 enum class FaultSeverity : uint8_t { kBenign, kRecoverable, kUnrecoverable };
 
+// Writes "benign", "recoverable" or "unrecoverable".
 std::ostream& operator<<(std::ostream& os, FaultSeverity severity);
 
 class ComponentCore;
@@ -53,10 +56,13 @@ class BlockingTask {
 };
 }  // namespace runtime_internal
 
+// The outcome of a handler (see the file comment). Cheap to return when OK.
 class [[nodiscard]] HandlerResult {
  public:
+  // Which outcome this is: Handled::kOk, Handled::kShutdown, BlockOn or an error.
   enum class Kind : uint8_t { kOk, kShutdown, kBlockOn, kError };
 
+  // Handled::kOk or Handled::kShutdown.
   HandlerResult(Handled handled)  // NOLINT: implicit, so `return Handled::kOk;` works
       : kind_(handled == Handled::kOk ? Kind::kOk : Kind::kShutdown) {}
   // A non-OK status is a recoverable fault; an OK status is Handled::kOk.
@@ -66,6 +72,7 @@ class [[nodiscard]] HandlerResult {
       rare_ = std::make_unique<Rare>(Rare{FaultSeverity::kRecoverable, std::move(status), nullptr});
   }
 
+  // An error of the named severity (an OK `status` becomes kUnknown, so it is still an error):
   static HandlerResult Benign(absl::Status status) {
     return Error(std::move(status), FaultSeverity::kBenign);
   }
@@ -83,11 +90,15 @@ class [[nodiscard]] HandlerResult {
     return r;
   }
 
+  // The kind of outcome.
   Kind kind() const { return kind_; }
+  // True iff kind() is kOk.
   bool ok() const { return kind_ == Kind::kOk; }
+  // The error's severity (meaningful only if kind() is kError).
   FaultSeverity severity() const { return rare_ ? rare_->severity : FaultSeverity::kRecoverable; }
   // The error (OK unless kind() is kError).
   const absl::Status& status() const { return rare_ ? rare_->status : OkStatusRef(); }
+  // Moves out the task of a kBlockOn result (nullptr otherwise, or once taken); used by the runtime.
   std::unique_ptr<runtime_internal::BlockingTask> TakeBlockingTask() {
     return rare_ ? std::move(rare_->task) : nullptr;
   }

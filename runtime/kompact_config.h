@@ -41,23 +41,28 @@ namespace kompact {
 
 // The configuration keys of the runtime.
 namespace config_keys {
+// The system label (KompactConfig::Label); see KompactSystem::label().
 inline constexpr ConfigEntry<std::string> kLabel{
     .key = "kompact.runtime.label",
     .default_value = "",
     .doc = "The system label, shown on every log line. Empty: kompact-runtime-<n>, unique in the process.",
 };
+// Worker threads of the executor (KompactConfig::Threads; a custom ExecutorFactory gets them too).
 inline constexpr ConfigEntry<int64_t> kThreads{
     .key = "kompact.runtime.threads",
     .default_value = 0,
     .doc = "Worker threads of the default executor. 0: one per processing unit.",
     .check = ConfigCheck<int64_t>::Range(0, 1024),
 };
+// Events per component run (KompactConfig::Throughput); see KompactSystem::throughput().
 inline constexpr ConfigEntry<int64_t> kThroughput{
     .key = "kompact.runtime.throughput",
     .default_value = 50,
     .doc = "Events a component handles per scheduling before it yields (fairness vs throughput).",
     .check = ConfigCheck<int64_t>::Range(1, 1'000'000),
 };
+// The messages' share of a run (KompactConfig::MessagePriority); see
+// KompactSystem::max_messages().
 inline constexpr ConfigEntry<double> kMessagePriority{
     .key = "kompact.runtime.message-priority",
     .default_value = 0.5,
@@ -65,14 +70,19 @@ inline constexpr ConfigEntry<double> kMessagePriority{
     .check = ConfigCheck<double>::Satisfies([](const double& r) { return r > 0.0 && r < 1.0; },
                                             "must be > 0 and < 1"),
 };
+// The values kExecutor accepts.
 inline constexpr std::string_view kExecutorKinds[] = {"work-stealing", "shared-queue"};
+// The kind of the default executor (KompactConfig::UseSharedQueuePool); ignored with
+// KompactConfig::SetExecutor.
 inline constexpr ConfigEntry<std::string> kExecutor{
     .key = "kompact.runtime.executor",
     .default_value = "work-stealing",
     .doc = "The default executor: work-stealing (per-worker queues, stealing) or shared-queue (one queue).",
     .check = ConfigCheck<std::string>::OneOf(kExecutorKinds),
 };
+// The values kLogLevel accepts.
 inline constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warning", "error"};
+// The level of KompactSystem::logger() and the components' loggers.
 inline constexpr ConfigEntry<std::string> kLogLevel{
     .key = "kompact.runtime.log-level",
     .default_value = "info",
@@ -84,27 +94,40 @@ inline constexpr ConfigEntry<std::string> kLogLevel{
 // Every runtime configuration key (for validation and documentation).
 std::span<const ConfigEntryRef> KompactConfigEntries();
 
+// The builder of a KompactSystem (see the file comment). Each setter returns `*this`.
 class KompactConfig {
  public:
+  // Makes the executor; receives the configured thread count (>= 1). An error or a null
+  // executor fails Build().
   using ExecutorFactory = absl::AnyInvocable<absl::StatusOr<std::unique_ptr<Executor>>(size_t threads) &&>;
+  // Makes the timer. An error or a null timer fails Build().
   using TimerFactory = absl::AnyInvocable<absl::StatusOr<std::unique_ptr<Timer>>() &&>;
 
+  // A builder with no sources (every key at its default). Movable, not copyable.
   KompactConfig();
   KompactConfig(KompactConfig&&) noexcept;
   KompactConfig& operator=(KompactConfig&&) noexcept;
   ~KompactConfig();
 
   // ---- configuration sources, applied in call order --------------------------------------
+  // A TOML file, read by Build(): an unreadable file or bad TOML fails it (errors name `path`).
   KompactConfig& LoadConfigFile(std::string path);
+  // TOML text, read by Build() (errors name `source_name`).
   KompactConfig& LoadConfigString(std::string toml, std::string source_name = "<config string>");
+  // Sets `entry` to `value`: any key, the runtime's or the application's (which handlers
+  // read back with config()).
   template <ConfigValueType T>
   KompactConfig& SetConfigValue(const ConfigEntry<T>& entry, const std::type_identity_t<T>& value) {
     builder_.Set(entry, value, "<KompactConfig>");
     return *this;
   }
+  // Sets config_keys::kLabel.
   KompactConfig& Label(std::string label) { return SetConfigValue(config_keys::kLabel, std::move(label)); }
+  // Sets config_keys::kThreads (0: one per processing unit).
   KompactConfig& Threads(int64_t threads) { return SetConfigValue(config_keys::kThreads, threads); }
+  // Sets config_keys::kThroughput.
   KompactConfig& Throughput(int64_t events) { return SetConfigValue(config_keys::kThroughput, events); }
+  // Sets config_keys::kMessagePriority (0 < `ratio` < 1).
   KompactConfig& MessagePriority(double ratio) {
     return SetConfigValue(config_keys::kMessagePriority, ratio);
   }

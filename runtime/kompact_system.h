@@ -55,6 +55,7 @@ namespace kompact {
 // messages (runtime/network_actor.h); AnyComponent is checked at registration.
 class RegistrationTarget {
  public:
+  // From a typed handle, from a definition (`*this` in a handler), or from a type-erased handle:
   template <typename C>
   RegistrationTarget(const Component<C>& component) : core_(component.core()) {  // NOLINT
     static_assert(runtime_internal::kReceivesNetwork<C>,
@@ -68,12 +69,14 @@ class RegistrationTarget {
                   "`HandlerResult ReceiveNetwork(kompact::NetMessage)` or derive kompact::NetworkActor<M>");
   }
   RegistrationTarget(const AnyComponent& component) : core_(component.core()) {}  // NOLINT
+  // The component to register.
   ComponentCore* core() const { return core_; }
 
  private:
   ComponentCore* core_;
 };
 
+// A handle to a running system (see the file comment); KompactConfig::Build creates one.
 class KompactSystem {
  public:
   // A new handle to `core` (used by KompactConfig::Build and components).
@@ -119,7 +122,7 @@ class KompactSystem {
   // ---- lifecycle (FEATURES.md C6) ----------------------------------------------------------
   // Each sends a control event and returns at once; the …Notify variants return a
   // future completed (OK) once the transition happened, or failed if it cannot
-  // happen (e.g. the component is destroyed or became faulty).
+  // happen (e.g. the component is destroyed or became faulty). Start, Stop and Kill:
   void Start(const AnyComponent& component) const;
   [[nodiscard]] Future<void> StartNotify(const AnyComponent& component) const;
   void Stop(const AnyComponent& component) const;
@@ -130,7 +133,7 @@ class KompactSystem {
   // ---- triggering from outside (FEATURES.md C11) --------------------------------------------
   // Delivers a request into a provided port / an indication into a required port,
   // as if a connected peer had triggered it. kFailedPrecondition if the component
-  // no longer accepts events.
+  // no longer accepts events, kInvalidArgument for an empty port reference:
   template <PortType P, typename E>
   absl::Status TriggerRequest(const ProvidedPortRef<P>& port, E&& request) const {
     static_assert(runtime_internal::IsEventOf<E, typename P::RequestTypes>::value,
@@ -168,6 +171,7 @@ class KompactSystem {
   [[nodiscard]] bool AwaitTerminationFor(absl::Duration timeout) const;
   // A future completed when the system has terminated.
   [[nodiscard]] Future<void> Terminated() const;
+  // True once the system has terminated (Terminated() is complete).
   bool IsTerminated() const;
   // True after a fault that the system could not recover from (V4).
   bool IsPoisoned() const { return core_->poisoned(); }
@@ -179,9 +183,9 @@ class KompactSystem {
   // kFailedPrecondition (kNoDispatcherError); a component of another system, or
   // one without a network handler, is kInvalidArgument.
 
-  // Registers the component's unique path <system>#<id> (again: no-op).
+  // Registers the component's unique path `<system>#<id>` (again: no-op).
   [[nodiscard]] Future<ActorPath> Register(RegistrationTarget component) const;
-  // Registers the named path <system>/<alias> ("a/b"). kAlreadyExists if the path
+  // Registers the named path `<system>/<alias>` ("a/b"). kAlreadyExists if the path
   // is taken (by a component or a routing policy); kInvalidArgument for a bad alias.
   [[nodiscard]] Future<ActorPath> RegisterByAlias(RegistrationTarget component, std::string_view alias) const;
   // The same, replacing what is registered there.
@@ -190,11 +194,12 @@ class KompactSystem {
   // Removes what is registered at exactly `path` (a component, or a routing policy;
   // the subtree below stays). kNotFound if nothing is.
   [[nodiscard]] Future<void> Deregister(const ActorPath& path) const;
-  // Routes messages sent to <system>/<path> (and to …/* or …/? if the policy
+  // Routes messages sent to `<system>/<path>` (and to `…/*` or `…/?` if the policy
   // broadcasts or selects) over every component registered below it.
   // kAlreadyExists if the path is taken, unless `update`.
   [[nodiscard]] Future<ActorPath> SetRoutingPolicy(std::shared_ptr<const RoutingPolicy> policy,
                                                    std::string_view path, bool update = false) const;
+  // The same, taking the policy by value.
   template <std::derived_from<RoutingPolicy> P>
   [[nodiscard]] Future<ActorPath> SetRoutingPolicy(P policy, std::string_view path,
                                                    bool update = false) const {
@@ -210,12 +215,20 @@ class KompactSystem {
   ActorPath DeadletterPath() const;
 
   // ---- introspection ---------------------------------------------------------------------
+  // The system label (kompact.runtime.label, or the generated default), on every log line.
   const std::string& label() const { return core_->label(); }
+  // The configuration the system was built from (every source; user keys included).
   const Config& config() const { return core_->config(); }
+  // The system's logger (its lines carry the label; level kompact.runtime.log-level).
   const Logger& logger() const { return core_->logger(); }
+  // Events a component handles per run before it yields (kompact.runtime.throughput).
   uint32_t throughput() const { return core_->throughput(); }
+  // Of those, the actor messages handled before the port events get their turn:
+  // throughput() x kompact.runtime.message-priority, at least 1.
   uint32_t max_messages() const { return core_->max_messages(); }
+  // The executor that runs the components (not those created with CreateDedicated).
   Executor& executor() const { return core_->executor(); }
+  // The system's timer (the one components' ScheduleOnce / SchedulePeriodic use).
   Timer& timer() const { return core_->timer(); }
   // Messages that could not be delivered (R4).
   uint64_t dead_letters() const { return core_->dead_letters(); }
@@ -224,6 +237,7 @@ class KompactSystem {
   // Valid while the system lives.
   Dispatcher* dispatcher() const;
 
+  // The shared internals (for the runtime itself).
   runtime_internal::SystemCore* core() const { return core_; }
 
  private:

@@ -6,6 +6,8 @@
 
 namespace kompact {
 
+// The empty type: `Requests<Never>`, `Indications<Never>` or `Actor<Never>` declare a
+// direction or mailbox that carries nothing (see the file comment).
 struct Never {
   Never() = delete;
   Never(const Never&) = default;  // only so that containers of "nothing" type-check

@@ -89,6 +89,7 @@ inline constexpr bool kAllDistinct<T, Ts...> = (!std::is_same_v<T, Ts> && ...) &
 // The request types of a port.
 template <typename... Ts>
 struct Requests {
+  // The listed types without Never, as a type list.
   using Events = typename runtime_internal::WithoutNever<runtime_internal::TypeList<>, Ts...>::type;
   static_assert(((std::is_same_v<Ts, Never> || PortEventType<Ts>)&&...),
                 "port events must be copyable value types that own their data (no pointers, references "
@@ -99,6 +100,7 @@ struct Requests {
 // The indication types of a port.
 template <typename... Ts>
 struct Indications {
+  // The listed types without Never, as a type list.
   using Events = typename runtime_internal::WithoutNever<runtime_internal::TypeList<>, Ts...>::type;
   static_assert(((std::is_same_v<Ts, Never> || PortEventType<Ts>)&&...),
                 "port events must be copyable value types that own their data (no pointers, references "
@@ -109,8 +111,11 @@ struct Indications {
 // Base of every port type.
 template <typename RequestList, typename IndicationList>
 struct Port {
+  // The request / indication event types (Never removed), as type lists:
   using RequestTypes = typename RequestList::Events;
   using IndicationTypes = typename IndicationList::Events;
+  // What one queued request / indication is stored as: the event type itself if the direction
+  // has one, a `std::variant` of them if several, Never if none:
   using RequestStorage = typename runtime_internal::EventStorage<RequestTypes>::type;
   using IndicationStorage = typename runtime_internal::EventStorage<IndicationTypes>::type;
 };

@@ -147,13 +147,17 @@ uint64_t NextChannelId();
 template <PortType P>
 class ProvidedPortRef {
  public:
+  // An empty reference, or one to `port` of `component` and its request `queue` (Share()
+  // makes these).
   ProvidedPortRef() = default;
   ProvidedPortRef(ComponentCore* component, ProvidedPort<P>* port, runtime_internal::MpscQueue* queue)
       : core_(component), port_(port), queue_(queue) {}
+  // The component's core (its state stays readable after it died); nullptr if empty.
   ComponentCore* component() const { return core_.get(); }
+  // False for an empty reference (true even once the component died).
   bool valid() const { return static_cast<bool>(core_); }
-  // The port and its request queue: the runtime dereferences them only on the
-  // port's own thread or after the component accepted an event (so it is alive).
+  // The port and its request queue (the runtime dereferences them only on the
+  // port's own thread or after the component accepted an event, so it is alive):
   ProvidedPort<P>* port() const { return port_; }
   runtime_internal::MpscQueue* queue() const { return queue_; }
 
@@ -167,11 +171,16 @@ class ProvidedPortRef {
 template <PortType P>
 class RequiredPortRef {
  public:
+  // An empty reference, or one to `port` of `component` and its indication `queue` (Share()
+  // makes these).
   RequiredPortRef() = default;
   RequiredPortRef(ComponentCore* component, RequiredPort<P>* port, runtime_internal::MpscQueue* queue)
       : core_(component), port_(port), queue_(queue) {}
+  // The component's core (its state stays readable after it died); nullptr if empty.
   ComponentCore* component() const { return core_.get(); }
+  // False for an empty reference (true even once the component died).
   bool valid() const { return static_cast<bool>(core_); }
+  // The port and its indication queue (dereferenced as for ProvidedPortRef):
   RequiredPort<P>* port() const { return port_; }
   runtime_internal::MpscQueue* queue() const { return queue_; }
 
@@ -181,12 +190,15 @@ class RequiredPortRef {
   runtime_internal::MpscQueue* queue_ = nullptr;
 };
 
+// A port of type P that the component provides (see the file comment): a member of the
+// definition, listed in its Ports(), that can only be constructed while KompactSystem::Create
+// constructs the component (elsewhere it aborts).
 template <PortType P>
 class ProvidedPort {
  public:
-  using PortT = P;
-  using Incoming = typename P::RequestStorage;
-  using Outgoing = typename P::IndicationStorage;
+  using PortT = P;                                 // the port type
+  using Incoming = typename P::RequestStorage;     // what a received request is stored as
+  using Outgoing = typename P::IndicationStorage;  // what a triggered indication is stored as
 
   ProvidedPort() : incoming_(runtime_internal::CoreUnderConstruction("ProvidedPort")) {
     runtime_internal::NotePortConstructed();
@@ -205,11 +217,13 @@ class ProvidedPort {
 
   // Number of connected required ports (own thread).
   size_t connections() const { return links_.size(); }
+  // The component this port belongs to.
   ComponentCore& owner() const { return incoming_.owner(); }
   // A reference usable from any thread.
   ProvidedPortRef<P> Share() { return ProvidedPortRef<P>(&owner(), this, incoming_.queue()); }
 
   // ---- used by the runtime (own thread) ----
+  // The queue of received events, and the links to the connected peers:
   runtime_internal::PortEndpoint<Incoming>& incoming() { return incoming_; }
   runtime_internal::PortLinks<Outgoing>& links() { return links_; }
 
@@ -218,12 +232,14 @@ class ProvidedPort {
   runtime_internal::PortLinks<Outgoing> links_;
 };
 
+// A port of type P that the component requires (see the file comment); constructed like a
+// ProvidedPort.
 template <PortType P>
 class RequiredPort {
  public:
-  using PortT = P;
-  using Incoming = typename P::IndicationStorage;
-  using Outgoing = typename P::RequestStorage;
+  using PortT = P;                                 // the port type
+  using Incoming = typename P::IndicationStorage;  // what a received indication is stored as
+  using Outgoing = typename P::RequestStorage;     // what a triggered request is stored as
 
   RequiredPort() : incoming_(runtime_internal::CoreUnderConstruction("RequiredPort")) {
     runtime_internal::NotePortConstructed();
@@ -240,10 +256,14 @@ class RequiredPort {
     links_.Broadcast(std::forward<E>(request));
   }
 
+  // Number of connected provided ports (own thread).
   size_t connections() const { return links_.size(); }
+  // The component this port belongs to.
   ComponentCore& owner() const { return incoming_.owner(); }
+  // A reference usable from any thread.
   RequiredPortRef<P> Share() { return RequiredPortRef<P>(&owner(), this, incoming_.queue()); }
 
+  // Used by the runtime (own thread): the queue of received events, and the links to peers:
   runtime_internal::PortEndpoint<Incoming>& incoming() { return incoming_; }
   runtime_internal::PortLinks<Outgoing>& links() { return links_; }
 

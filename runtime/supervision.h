@@ -40,14 +40,20 @@ class RecoveryHandler;
 // What went wrong, and with which component.
 class FaultContext {
  public:
+  // The fault `fault` of component `component_id`, of type `component_type` (the runtime
+  // creates these when a component becomes Faulty).
   FaultContext(Uuid component_id, std::string component_type, absl::Status fault)
       : component_id_(component_id), component_type_(std::move(component_type)), fault_(std::move(fault)) {}
 
+  // The faulty component's id.
   const Uuid& component_id() const { return component_id_; }
+  // Its definition's type name (ComponentCore::type_name()).
   const std::string& component_type() const { return component_type_; }
   // The handler's error status, or kInternal "handler threw: <what()>".
   const absl::Status& fault() const { return fault_; }
 
+  // A recovery action: runs once, on the supervisor, with this context, the system and the
+  // supervisor's logger.
   using Action = absl::AnyInvocable<void(FaultContext, KompactSystem&, const Logger&) &&>;
   // Recover by running `action` on the supervisor.
   RecoveryHandler RecoverWith(Action action) &&;
@@ -60,11 +66,15 @@ class FaultContext {
   absl::Status fault_;
 };
 
+// What to do about a fault: the product of a recovery function (FaultContext::RecoverWith or
+// Ignore), executed once by the supervisor.
 class RecoveryHandler {
  public:
+  // Recovery by `action`, which Recover() calls with `context` (usually made by RecoverWith).
   RecoveryHandler(FaultContext context, FaultContext::Action action)
       : context_(std::move(context)), action_(std::move(action)) {}
 
+  // The fault this handler is for.
   const FaultContext& context() const { return context_; }
   // Runs the action (the supervisor calls this).
   void Recover(KompactSystem& system, const Logger& log) && {
