@@ -17,7 +17,9 @@
 
 namespace kompact {
 
+// The same characters as an absl::string_view (no copy).
 inline absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+// The same characters as a std::string_view (no copy).
 inline std::string_view AsStd(absl::string_view s) { return std::string_view(s.data(), s.size()); }
 
 }  // namespace kompact

@@ -19,13 +19,19 @@
 
 namespace kompact {
 
+// The sanitizer the build runs under (`--config=asan|tsan|ubsan`), or kNone.
 enum class Sanitizer { kNone = 0, kAddress = 1, kThread = 2, kUndefined = 3 };
 
+// `--config=low_latency`: pool workers never park.
 inline constexpr bool kLowLatency = KOMPACT_LOW_LATENCY != 0;
+// `--config=thread_pinning`: pool threads are pinned to processing units.
 inline constexpr bool kThreadPinning = KOMPACT_THREAD_PINNING != 0;
+// `--config=silent_logging`: the compile-time log floor of base/log.h is on.
 inline constexpr bool kSilentLogging = KOMPACT_SILENT_LOGGING != 0;
+// The sanitizer of this build; tests may scale their load down under one.
 inline constexpr Sanitizer kSanitizer = static_cast<Sanitizer>(KOMPACT_SANITIZER);
 
+// True unless NDEBUG is defined (as in `-c opt` builds).
 #ifdef NDEBUG
 inline constexpr bool kDebugBuild = false;
 #else

@@ -24,14 +24,16 @@
 
 namespace kompact {
 
+// Keeps a copy of every record it receives (see the file comment).
 class CaptureLogSink final : public LogSink {
  public:
+  // One received record, copied (its time is not kept).
   struct Entry {
-    LogLevel level;
-    std::string file;
-    int line;
-    std::string context;
-    std::string message;
+    LogLevel level;       // The record's level.
+    std::string file;     // Its source file.
+    int line;             // Its source line.
+    std::string context;  // "[k=v k=v]" or empty.
+    std::string message;  // The logged text.
     // "context message" as one line would show it.
     std::string Line() const { return context.empty() ? message : context + " " + message; }
   };
@@ -40,14 +42,18 @@ class CaptureLogSink final : public LogSink {
   explicit CaptureLogSink(std::shared_ptr<LogSink> forward_to = nullptr)
       : forward_to_(std::move(forward_to)) {}
 
+  // Keeps a copy of `record`, wakes WaitFor() and forwards `record` if asked to.
   void Send(const LogRecord& record) override;
 
+  // A copy of the entries kept so far, oldest first.
   std::vector<Entry> Entries() const;
   // Number of entries whose Line() contains `needle`.
   size_t Count(std::string_view needle) const;
+  // Whether some entry's Line() contains `needle`.
   bool Contains(std::string_view needle) const { return Count(needle) > 0; }
   // Blocks until an entry containing `needle` arrives or `timeout` passes.
   bool WaitFor(std::string_view needle, absl::Duration timeout) const;
+  // Drops every entry kept so far.
   void Clear();
 
  private:

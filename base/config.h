@@ -98,6 +98,7 @@ class ConfigBuilder {
   // Errors (bad key, unsigned value above the TOML integer range) surface at Build().
   template <ConfigValueType T>
   ConfigBuilder& Set(std::string_view key, const T& value, std::string_view source_name = "<set>");
+  // The same for text: `value` is stored as a TOML string.
   ConfigBuilder& Set(std::string_view key, std::string_view value, std::string_view source_name = "<set>");
   // A value for `entry`, typed by it: Set(kThroughput, 100).
   template <ConfigValueType T>
@@ -128,11 +129,14 @@ class ConfigBuilder {
 // must outlive the reference (entries are normally static).
 class ConfigEntryRef {
  public:
+  // Refers to `entry` (implicit, so a list of entries converts as it is).
   template <ConfigValueType T>
   ConfigEntryRef(const ConfigEntry<T>& entry)  // NOLINT(google-explicit-constructor)
       : entry_(&entry), ops_(&kOps<T>) {}
 
+  // The entry's dotted key.
   std::string_view key() const { return ops_->key(entry_); }
+  // The entry's documentation text.
   std::string_view doc() const { return ops_->doc(entry_); }
   // "integer", "array of strings", ...
   std::string type_name() const { return ops_->type_name(); }

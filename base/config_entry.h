@@ -49,10 +49,12 @@ concept ConfigValueType = base_internal::kIsConfigValueType<T>;
 template <ConfigValueType T>
 class ConfigCheck {
  public:
+  // What the range and OneOf test: `E` for `std::vector<E>` entries, else T.
   using Element = typename base_internal::ConfigVectorTraits<T>::Element;
   // Integers, floats and durations have ranges.
   static constexpr bool kOrdered = base_internal::kIsConfigInteger<Element> ||
                                    std::is_same_v<Element, double> || std::is_same_v<Element, absl::Duration>;
+  // A test of the whole value (a plain function pointer, so the check stays a literal type).
   using Predicate = bool (*)(const T&);
 
   // Accepts every value of the type.
@@ -65,11 +67,13 @@ class ConfigCheck {
     check.max_ = max;
     return check;
   }
+  // min <= value.
   static constexpr ConfigCheck AtLeast(Element min) requires kOrdered {
     ConfigCheck check;
     check.min_ = min;
     return check;
   }
+  // value <= max.
   static constexpr ConfigCheck AtMost(Element max) requires kOrdered {
     ConfigCheck check;
     check.max_ = max;
@@ -189,10 +193,10 @@ struct ConfigEntry {
   // std::string entries keep their default as a view so that they can be constexpr.
   using Default = std::conditional_t<std::is_same_v<T, std::string>, std::string_view, T>;
 
-  std::string_view key;
-  Default default_value;
-  std::string_view doc;
-  ConfigCheck<T> check = {};
+  std::string_view key;       // Dotted TOML key, like "kompact.runtime.throughput".
+  Default default_value;      // Returned (after the check) when the key is absent.
+  std::string_view doc;       // One or more sentences for DescribeEntries().
+  ConfigCheck<T> check = {};  // What values are accepted beyond the type (default: all).
 };
 
 namespace base_internal {

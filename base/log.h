@@ -36,6 +36,7 @@
 
 namespace kompact {
 
+// The severity of a statement, lowest first (the levels named in the file comment).
 enum class LogLevel : int { kTrace = 0, kDebug = 1, kInfo = 2, kWarning = 3, kError = 4, kFatal = 5 };
 
 // "TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "FATAL".
@@ -50,18 +51,19 @@ inline constexpr LogLevel kCompiledLogFloor =
 // One log statement, as a sink receives it. The string views are valid only
 // during LogSink::Send.
 struct LogRecord {
-  LogLevel level;
-  const char* file;
-  int line;
-  absl::Time time;
+  LogLevel level;            // The statement's level.
+  const char* file;          // Its source file (`__FILE__`).
+  int line;                  // Its source line.
+  absl::Time time;           // When the statement completed.
   std::string_view context;  // "[k=v k=v]" or empty
-  std::string_view message;
+  std::string_view message;  // The streamed text (without the context).
 };
 
 // Receives every enabled record. Implementations must be thread-safe.
 class LogSink {
  public:
   virtual ~LogSink() = default;
+  // Handles one record, on the thread that logged it.
   virtual void Send(const LogRecord& record) = 0;
 };
 
@@ -73,10 +75,13 @@ std::shared_ptr<LogSink> GlogSink();
 // false, then to glog's files). Safe to call more than once.
 void InitLogging(const char* argv0, bool to_stderr = true);
 
+// Where log statements go: a context prefix, a runtime minimum level and a sink (see
+// the file comment). Use it through KLOG.
 class Logger {
  public:
   // Writes to GlogSink() at level INFO and above, with no context.
   Logger();
+  // Writes to `sink` (GlogSink() if null) at `min_level` and above, with no context.
   explicit Logger(std::shared_ptr<LogSink> sink, LogLevel min_level = LogLevel::kInfo);
 
   // A logger whose lines also carry `key=value`.
@@ -86,10 +91,13 @@ class Logger {
   // The same context and level, writing to another sink.
   [[nodiscard]] Logger WithSink(std::shared_ptr<LogSink> sink) const;
 
+  // Whether statements at `level` are built (kCompiledLogFloor) and pass min_level().
   bool IsEnabled(LogLevel level) const { return level >= kCompiledLogFloor && level >= min_level_; }
+  // The runtime minimum level.
   LogLevel min_level() const { return min_level_; }
   // "[k=v k=v]", or empty when no context was added.
   const std::string& context() const { return state_->context; }
+  // Where records go; never null.
   const std::shared_ptr<LogSink>& sink() const { return state_->sink; }
 
  private:
@@ -109,6 +117,7 @@ class Logger {
 // Thread-safe, lock-free.
 class LogRateLimiter {
  public:
+  // Allows `per_second` events in each one-second window.
   explicit LogRateLimiter(int per_second) : per_second_(per_second) {}
   // True if this event may be logged. `suppressed` receives the number of events
   // dropped since the last allowed one (so the line can mention them).
@@ -159,6 +168,7 @@ inline constexpr LogLevel kLevel_FATAL = LogLevel::kFatal;
 // level is enabled (compile-time floor and the logger's runtime level).
 #define KLOG(logger, severity) KOMPACT_LOG_AT_(logger, ::kompact::log_internal::kLevel_##severity)
 
+// KLOG with a LogLevel value instead of a severity name.
 #define KOMPACT_LOG_AT_(logger, level)                                      \
   (!((level) >= ::kompact::kCompiledLogFloor && (logger).IsEnabled(level))) \
       ? (void)0                                                             \

@@ -26,6 +26,7 @@
 
 namespace kompact {
 
+// The pools' memory at one moment, in bytes (GetNodePoolMemoryStats).
 struct NodePoolMemoryStats {
   // Blocks handed out: messages in flight, live components, timers, boxed values...
   size_t in_use_bytes = 0;
@@ -44,7 +45,7 @@ NodePoolMemoryStats GetNodePoolMemoryStats();
 // threads' own caches (at most 511 per size class and thread) are not counted and
 // never returned while their thread runs.
 void SetNodePoolRetainedBytes(size_t bytes);
-size_t NodePoolRetainedBytes();
+size_t NodePoolRetainedBytes();  // The current budget.
 
 // Returns now every whole free slab in the depot beyond the retained budget
 // (e.g. after a mass termination, before measuring RSS); returns the bytes given

@@ -11,8 +11,9 @@
 
 namespace kompact {
 
-// Of bytes, and a mixer for integers.
+// The stable hash of a byte string.
 uint64_t StableHashBytes(std::string_view bytes);
+// Mixes the bits of an integer into a stable hash of it (a bijection on 64 bits).
 inline uint64_t StableHashMix(uint64_t x) {  // murmur3's fmix64
   x ^= x >> 33;
   x *= 0xff51afd7ed558ccdULL;

@@ -35,7 +35,9 @@ const absl::Status& AsStatus(const absl::StatusOr<T>& s) {
 
 }  // namespace kompact
 
+// Pastes `a` and `b` into one token (for KOMPACT_STATUS_CONCAT_).
 #define KOMPACT_STATUS_CONCAT_INNER_(a, b) a##b
+// Pastes `a` and `b` after expanding them (so `__LINE__` gives unique temporary names).
 #define KOMPACT_STATUS_CONCAT_(a, b) KOMPACT_STATUS_CONCAT_INNER_(a, b)
 
 // Evaluates `expr` (an absl::Status or absl::StatusOr) and returns its status from
@@ -53,6 +55,7 @@ const absl::Status& AsStatus(const absl::StatusOr<T>& s) {
 #define KOMPACT_ASSIGN_OR_RETURN(lhs, rexpr) \
   KOMPACT_ASSIGN_OR_RETURN_IMPL_(KOMPACT_STATUS_CONCAT_(kompact_statusor_, __LINE__), lhs, rexpr)
 
+// The body of KOMPACT_ASSIGN_OR_RETURN; `statusor` names its temporary.
 #define KOMPACT_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
   auto statusor = (rexpr);                                   \
   if (ABSL_PREDICT_FALSE(!statusor.ok())) {                  \

@@ -25,10 +25,12 @@
 
 namespace kompact {
 
+// A 128-bit UUID; a value type (see the file comment).
 class Uuid {
  public:
   // The nil UUID (all zeros).
   constexpr Uuid() = default;
+  // From its two halves: `high` is bytes 0-7 of the big-endian form, `low` bytes 8-15.
   constexpr Uuid(uint64_t high, uint64_t low) : high_(high), low_(low) {}
 
   // A random version-4 (variant 1) UUID.
@@ -41,20 +43,28 @@ class Uuid {
 
   // Lower-case canonical form.
   std::string ToString() const;
+  // The 16 big-endian bytes (FromBytes reads them back).
   std::array<uint8_t, 16> ToBytes() const;
 
+  // Bytes 0-7 of the big-endian form.
   uint64_t high() const { return high_; }
+  // Bytes 8-15 of the big-endian form.
   uint64_t low() const { return low_; }
+  // Whether this is the nil UUID (all zeros).
   bool IsNil() const { return high_ == 0 && low_ == 0; }
+  // The version field (4 for Random() ids; 0 for the nil UUID).
   int version() const { return static_cast<int>((high_ >> 12) & 0xF); }
 
+  // By value; ordered as the 16 big-endian bytes are:
   friend constexpr bool operator==(const Uuid&, const Uuid&) = default;
   friend constexpr std::strong_ordering operator<=>(const Uuid&, const Uuid&) = default;
 
+  // For absl::Hash (absl containers); not stable across processes (see base/stable_hash.h).
   template <typename H>
   friend H AbslHashValue(H h, const Uuid& id) {
     return H::combine(std::move(h), id.high_, id.low_);
   }
+  // Writes ToString().
   friend std::ostream& operator<<(std::ostream& os, const Uuid& id) { return os << id.ToString(); }
 
  private:
@@ -64,6 +74,7 @@ class Uuid {
 
 // std::hash support, so Uuid works as a key of std containers too.
 struct UuidHash {
+  // Mixes both halves into one size_t.
   size_t operator()(const Uuid& id) const noexcept {
     return static_cast<size_t>(id.high() * 0x9E3779B97F4A7C15ULL ^ id.low());
   }

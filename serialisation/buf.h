@@ -76,6 +76,7 @@ inline constexpr size_t kMaxVarintBytes = 10;
 // ChunkRef spanning pool chunks) read as one sequence.
 class Buf {
  public:
+  // One contiguous run of bytes (see OverSegments).
   using Segment = std::span<const uint8_t>;
 
   // An empty reader.
@@ -97,6 +98,7 @@ class Buf {
   size_t remaining() const { return static_cast<size_t>(end_ - cur_) + rest_; }
   // Bytes read so far; after a failure, the offset where the first failure happened.
   size_t position() const { return consumed_ + static_cast<size_t>(cur_ - seg_begin_); }
+  // Whether no read has failed.
   bool ok() const { return status_.ok(); }
   // OK, or the first error.
   const absl::Status& status() const { return status_; }
@@ -104,6 +106,7 @@ class Buf {
   // the data spans segments; empty only at the end or after a failure).
   std::span<const uint8_t> Chunk();
 
+  // Fixed-width integers, big-endian (two's complement for signed); 0 after a failure:
   uint8_t GetU8() {
     if (ABSL_PREDICT_TRUE(cur_ != end_)) return *cur_++;
     return GetFixedSlow<uint8_t>("u8");
@@ -117,6 +120,7 @@ class Buf {
   int64_t GetI64() { return static_cast<int64_t>(GetFixed<uint64_t>("i64")); }
   // One byte that must be 0 or 1.
   bool GetBool();
+  // A SerId: kSerIdBytes bytes, big-endian.
   SerId GetSerId() { return GetFixed<SerId>("SerId"); }
   // A canonical unsigned LEB128 varint.
   uint64_t GetVarU64();
@@ -178,6 +182,7 @@ class BufMut {
   BufMut& operator=(const BufMut&) = delete;
   virtual ~BufMut() = default;
 
+  // Fixed-width integers, big-endian (two's complement for signed), and bool as one byte:
   void PutU8(uint8_t v) {
     if (ABSL_PREDICT_TRUE(cur_ != end_)) {
       *cur_++ = v;
@@ -193,8 +198,11 @@ class BufMut {
   void PutI32(int32_t v) { PutFixed(static_cast<uint32_t>(v)); }
   void PutI64(int64_t v) { PutFixed(static_cast<uint64_t>(v)); }
   void PutBool(bool v) { PutU8(v ? 1 : 0); }
+  // A SerId: kSerIdBytes bytes, big-endian.
   void PutSerId(SerId id) { PutFixed(id); }
+  // A canonical unsigned LEB128 varint (1 to 10 bytes).
   void PutVarU64(uint64_t v);
+  // The bytes as they are (no length prefix).
   void PutBytes(std::span<const uint8_t> bytes) {
     if (ABSL_PREDICT_TRUE(static_cast<size_t>(end_ - cur_) >= bytes.size())) {
       if (!bytes.empty()) std::memcpy(cur_, bytes.data(), bytes.size());
@@ -220,6 +228,7 @@ class BufMut {
 
   // Bytes written so far.
   size_t written() const { return flushed_ + static_cast<size_t>(cur_ - window_begin_); }
+  // Whether no write has failed.
   bool ok() const { return status_.ok(); }
   // OK, or the first error; once failed, writes are dropped.
   const absl::Status& status() const { return status_; }
@@ -241,8 +250,11 @@ class BufMut {
     window_begin_ = cur_ = end_ = nullptr;
     flushed_ = 0;
   }
+  // Where the current window begins.
   uint8_t* window_begin() const { return window_begin_; }
+  // Where the next byte goes.
   uint8_t* cursor() const { return cur_; }
+  // Bytes still free in the current window.
   size_t window_free() const { return static_cast<size_t>(end_ - cur_); }
 
   // Called, only while ok(), when the window has fewer than `min_bytes` free. The sink
@@ -275,6 +287,7 @@ class BufMut {
 // Writes into a growable byte vector it owns.
 class VectorBufMut final : public BufMut {
  public:
+  // Starts with room for `initial_capacity` bytes; grows as needed.
   explicit VectorBufMut(size_t initial_capacity = 0);
 
   // The bytes written so far (valid until the next write).
@@ -291,6 +304,7 @@ class VectorBufMut final : public BufMut {
 // Writes into a fixed span it does not own; writing past its end is kOutOfRange.
 class SpanBufMut final : public BufMut {
  public:
+  // Writes into `out`, which must outlive the writer.
   explicit SpanBufMut(std::span<uint8_t> out);
 
   // The bytes written so far.

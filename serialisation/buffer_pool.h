@@ -26,6 +26,7 @@
 
 namespace kompact {
 
+// The size of a BufferPool's chunks and how many it may own (Kompact's BufferConfig).
 struct BufferConfig {
   // Bytes per chunk (>= 128). Kompact's default: 128 KB.
   size_t chunk_size = 128 * 1000;
@@ -41,11 +42,13 @@ struct BufferConfig {
   [[nodiscard]] absl::Status Validate() const;
 };
 
+// A pool of fixed-size chunks that messages are serialised into (see the file comment).
 class BufferPool {
  public:
   // A pool for a valid `config` (see BufferConfig::Validate), with its initial chunks.
   [[nodiscard]] static absl::StatusOr<BufferPool> Create(const BufferConfig& config);
 
+  // Movable (the moved-from pool owns no chunks), not copyable.
   BufferPool(BufferPool&& other) noexcept;
   BufferPool& operator=(BufferPool&& other) noexcept;
   BufferPool(const BufferPool&) = delete;
@@ -57,7 +60,9 @@ class BufferPool {
   // kResourceExhausted.
   [[nodiscard]] absl::StatusOr<ChunkLease> Acquire();
 
+  // The configuration the pool was created with.
   const BufferConfig& config() const { return config_; }
+  // Bytes per chunk (config().chunk_size).
   size_t chunk_size() const { return config_.chunk_size; }
   // Chunks this pool owns (allocated and not yet freed).
   size_t allocated_chunks() const { return chunks_.size(); }

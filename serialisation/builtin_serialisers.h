@@ -98,16 +98,20 @@ struct DefaultSerialiser<int64_t> : serialisation_internal::FixedWidthSerialiser
 template <>
 struct DefaultSerialiser<bool> : serialisation_internal::FixedWidthSerialiser<bool, ser_ids::kBool> {};
 
+// std::string: a varint length, then the bytes.
 template <>
 struct DefaultSerialiser<std::string> {
-  static constexpr SerId kSerId = ser_ids::kString;
+  static constexpr SerId kSerId = ser_ids::kString;  // Reserved (ser_ids.h).
+  // Exact: the length's varint plus the bytes.
   static size_t SizeHint(const std::string& s) {
     return serialisation_internal::VarintSize(s.size()) + s.size();
   }
+  // OK (an error of the sink is in buf.status()).
   static absl::Status Serialise(const std::string& s, BufMut& buf) {
     buf.PutString(s);
     return absl::OkStatus();
   }
+  // DataLoss if the length is malformed or more than the bytes that remain.
   static absl::StatusOr<std::string> Deserialise(Buf& buf) {
     std::string s = buf.GetString();
     if (!buf.ok()) return buf.status();
@@ -115,23 +119,29 @@ struct DefaultSerialiser<std::string> {
   }
 };
 
+// std::monostate, the unit value: no bytes at all.
 template <>
 struct DefaultSerialiser<std::monostate> {
-  static constexpr SerId kSerId = ser_ids::kUnit;
+  static constexpr SerId kSerId = ser_ids::kUnit;  // Reserved (ser_ids.h).
+  // Size 0; nothing is written or read, and neither fails:
   static size_t SizeHint(const std::monostate&) { return 0; }
   static absl::Status Serialise(const std::monostate&, BufMut&) { return absl::OkStatus(); }
   static absl::StatusOr<std::monostate> Deserialise(Buf&) { return std::monostate{}; }
 };
 
+// kompact::Uuid: high() then low(), each 8 bytes big-endian (ToBytes() order).
 template <>
 struct DefaultSerialiser<Uuid> {
-  static constexpr SerId kSerId = ser_ids::kUuid;
+  static constexpr SerId kSerId = ser_ids::kUuid;  // Reserved (ser_ids.h).
+  // Always 16.
   static size_t SizeHint(const Uuid&) { return 16; }
+  // OK (an error of the sink is in buf.status()).
   static absl::Status Serialise(const Uuid& id, BufMut& buf) {
     buf.PutU64(id.high());
     buf.PutU64(id.low());
     return absl::OkStatus();
   }
+  // DataLoss if fewer than 16 bytes remain.
   static absl::StatusOr<Uuid> Deserialise(Buf& buf) {
     const uint64_t high = buf.GetU64();
     const uint64_t low = buf.GetU64();

@@ -104,17 +104,23 @@ class ChunkRef;
 class BufferPool;
 class EncodeBuffer;
 
+// Exclusive, writable view of serialised bytes in one or more chunks (see the file
+// comment).
 class ChunkLease {
  public:
   // An empty lease (no bytes).
   ChunkLease() = default;
+  // Movable (the moved-from lease is empty), not copyable.
   ChunkLease(ChunkLease&&) noexcept = default;
   ChunkLease& operator=(ChunkLease&&) noexcept = default;
   ChunkLease(const ChunkLease&) = delete;
   ChunkLease& operator=(const ChunkLease&) = delete;
 
+  // Bytes in total, over all segments.
   size_t size() const { return segs_.size(); }
+  // Whether there are no bytes.
   bool empty() const { return segs_.size() == 0; }
+  // Number of segments (contiguous runs, each inside one chunk); 0 when empty.
   size_t segment_count() const { return segs_.count(); }
   // Segment i (i < segment_count()), writable: the lease is the only view of these bytes.
   std::span<uint8_t> segment(size_t i) {
@@ -152,10 +158,13 @@ class ChunkLease {
   serialisation_internal::ChunkSegments segs_;
 };
 
+// Immutable, shared view of serialised bytes in one or more chunks (see the file
+// comment).
 class ChunkRef {
  public:
   // An empty ref (no bytes).
   ChunkRef() = default;
+  // Copyable (copies share the bytes; one atomic increment per segment) and movable.
   ChunkRef(const ChunkRef&) = default;
   ChunkRef& operator=(const ChunkRef&) = default;
   ChunkRef(ChunkRef&&) noexcept = default;
@@ -164,8 +173,11 @@ class ChunkRef {
   // A ref over a fresh heap chunk holding a copy of `bytes` (not from any pool).
   static ChunkRef CopyOf(std::span<const uint8_t> bytes);
 
+  // Bytes in total, over all segments.
   size_t size() const { return segs_.size(); }
+  // Whether there are no bytes.
   bool empty() const { return segs_.size() == 0; }
+  // Number of segments (contiguous runs, each inside one chunk); 0 when empty.
   size_t segment_count() const { return segs_.count(); }
   // Segment i; requires i < segment_count().
   std::span<const uint8_t> segment(size_t i) const { return segs_.span(i); }

@@ -38,18 +38,21 @@
 
 namespace kompact {
 
+// Deserialisers by SerId (see the file comment).
 class DeserialiserRegistry {
  public:
   // Reads one value from all of the Buf (trailing bytes are kDataLoss) and boxes it.
   using DecodeFn = absl::StatusOr<NetData> (*)(Buf&);
 
+  // One registered deserialiser.
   struct Entry {
-    SerId ser_id;
+    SerId ser_id;                 // The id it is registered under.
     std::string type_name;        // e.g. "Ping"
     std::string serialiser_name;  // e.g. "kompact::DefaultSerialiser<Ping>"
-    DecodeFn decode;
+    DecodeFn decode;              // Reads and boxes one value.
   };
 
+  // Empty. Movable, not copyable.
   DeserialiserRegistry() = default;
   DeserialiserRegistry(DeserialiserRegistry&&) = default;
   DeserialiserRegistry& operator=(DeserialiserRegistry&&) = default;
@@ -72,6 +75,7 @@ class DeserialiserRegistry {
 
   // The entry for `ser_id`, or nullptr. The pointer is valid until the next Register.
   const Entry* Find(SerId ser_id) const;
+  // Number of registered SerIds.
   size_t size() const { return entries_.size(); }
 
   // Decodes serialised `data` with the deserialiser registered for its SerId into a

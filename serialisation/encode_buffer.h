@@ -28,6 +28,7 @@
 
 namespace kompact {
 
+// Serialises messages back to back into pooled chunks (see the file comment).
 class EncodeBuffer {
  public:
   class Encoder;
@@ -35,12 +36,14 @@ class EncodeBuffer {
   // A buffer over a new pool for `config`; takes the first chunk at once.
   [[nodiscard]] static absl::StatusOr<EncodeBuffer> Create(const BufferConfig& config);
 
+  // Movable (not while an Encoder is open), not copyable.
   EncodeBuffer(EncodeBuffer&&) noexcept = default;
   EncodeBuffer& operator=(EncodeBuffer&&) noexcept = default;
 
   // Starts one message. `size_hint` is the expected size in bytes (0: unknown).
   Encoder Begin(size_t size_hint = 0);
 
+  // The pool the chunks come from.
   const BufferPool& pool() const { return pool_; }
   // Free bytes left in the active chunk.
   size_t active_free() const { return active_.size(); }

@@ -169,6 +169,8 @@ auto OnDefault(F&& fn) {
   return match_deser_internal::DefaultArm<std::decay_t<F>>{std::forward<F>(fn)};
 }
 
+// The matcher MatchDeser builds from its arms (see the file comment); may be kept and
+// reused.
 template <typename... Arms>
 class DeserMatcher {
   using Internal = std::tuple<Arms...>;
@@ -178,6 +180,7 @@ class DeserMatcher {
       match_deser_internal::IndexOfKind<match_deser_internal::ArmKind::kDefault, 0, Arms...>();
 
  public:
+  // What every arm returns, and so Match (possibly void).
   using Result = match_deser_internal::ResultOf<Arms...>;
 
   static_assert(match_deser_internal::CountKind<Arms...>(match_deser_internal::ArmKind::kOn) >= 1,
@@ -190,6 +193,7 @@ class DeserMatcher {
                 "MatchDeser: every arm's handler must return the same type");
   static_assert((match_deser_internal::CheckArm<Arms, Arms...>() && ...));
 
+  // Takes the arms; the rules of the file comment are checked at compile time.
   explicit DeserMatcher(Arms... arms) : arms_(std::move(arms)...) {}
 
   // Runs the arm for `data` (see the file comment) and returns its result.

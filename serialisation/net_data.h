@@ -51,8 +51,11 @@ namespace kompact {
 
 class DeserialiserRegistry;
 
+// A message payload: a SerId plus serialised bytes or a boxed local value (see the
+// file comment). Move-only.
 class NetData {
  public:
+  // What a NetData holds (kind()).
   enum class Kind {
     kEmpty,     // default-constructed, or the boxed value was taken
     kBoxed,     // a local value, not serialised
@@ -62,6 +65,7 @@ class NetData {
 
   // Empty data (SerId ser_ids::kUnknown).
   NetData() = default;
+  // Movable, not copyable.
   NetData(NetData&&) noexcept = default;
   NetData& operator=(NetData&&) noexcept = default;
   NetData(const NetData&) = delete;  // copies: TryClone()
@@ -91,7 +95,8 @@ class NetData {
     KOMPACT_ASSIGN_OR_RETURN(ChunkLease lease, (EncodeInto<T, S>(value, buffer)));
     return FromChunkRef(S::kSerId, std::move(lease).Freeze());
   }
-  // Already serialised bytes (e.g. received from the network).
+  // Already serialised bytes under `ser_id` (received from the network, say): owned
+  // (kBytes), or in chunks (kChunkRef; a lease is frozen first):
   static NetData FromBytes(SerId ser_id, std::vector<uint8_t> bytes) {
     return NetData(ser_id, std::move(bytes));
   }
@@ -100,7 +105,9 @@ class NetData {
     return NetData(ser_id, std::move(bytes).Freeze());
   }
 
+  // The SerId; it stays when the payload is taken or Reset().
   SerId ser_id() const { return ser_id_; }
+  // What the payload is (see Kind):
   Kind kind() const { return static_cast<Kind>(data_.index()); }
   bool empty() const { return kind() == Kind::kEmpty; }
   bool is_boxed() const { return kind() == Kind::kBoxed; }
@@ -117,6 +124,7 @@ class NetData {
   T* BoxedAs() {
     return is_boxed() ? box()->template As<T>() : nullptr;
   }
+  // Whether this holds a boxed T exactly.
   template <typename T>
   bool Holds() const {
     return is_boxed() && box()->template As<T>() != nullptr;
@@ -169,8 +177,8 @@ class NetData {
   [[nodiscard]] absl::Status SerialiseTo(BufMut& out) const;
   // A reader over the serialised bytes; kFailedPrecondition if boxed or empty.
   [[nodiscard]] absl::StatusOr<Buf> Reader() const;
-  // The serialised bytes as segments (0 segments if boxed or empty); segment(i)
-  // requires i < segment_count() (CHECKed).
+  // The serialised bytes as segments: how many (0 if boxed or empty), and segment i
+  // (i < segment_count(), CHECKed):
   size_t segment_count() const;
   std::span<const uint8_t> segment(size_t i) const;
   // Serialised size in bytes (0 if boxed or empty).

@@ -38,13 +38,18 @@
 
 namespace kompact {
 
+// The serialiser of protobuf message type `M` under the user's id `kId` (see the file
+// comment).
 template <typename M, auto kId>
 requires std::derived_from<M, google::protobuf::MessageLite>
 struct ProtobufSerialiser {
-  static constexpr SerId kSerId = MakeSerId<kId>();
+  static constexpr SerId kSerId = MakeSerId<kId>();  // Checked like any MakeSerId.
 
+  // Exact: the message's encoded size (ByteSizeLong()).
   static size_t SizeHint(const M& message) { return message.ByteSizeLong(); }
 
+  // Writes the standard encoding (no length prefix). InvalidArgument for a message over
+  // 2 GiB, Internal if protobuf fails to encode it, else buf.status().
   static absl::Status Serialise(const M& message, BufMut& buf) {
     const size_t size = message.ByteSizeLong();
     if (size > static_cast<size_t>(INT_MAX)) {
@@ -66,6 +71,8 @@ struct ProtobufSerialiser {
     return buf.status();
   }
 
+  // Parses every remaining byte as one message. DataLoss (also recorded in `buf`) if
+  // they exceed 2 GiB or do not parse.
   static absl::StatusOr<M> Deserialise(Buf& buf) {
     const size_t at = buf.position();
     const size_t size = buf.remaining();

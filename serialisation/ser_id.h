@@ -61,13 +61,15 @@ using SerId = uint64_t;
 #pragma GCC diagnostic error "-Woverflow"
 #endif
 
-// Width of SerId in bits and bytes (its size on the wire, big-endian).
+// Width of SerId in bits and bytes (its size on the wire, big-endian):
 inline constexpr int kSerIdBits = KOMPACT_SER_ID_BITS;
 inline constexpr size_t kSerIdBytes = sizeof(SerId);
+// The largest SerId of the configured width.
 inline constexpr SerId kMaxSerId = std::numeric_limits<SerId>::max();
 
 // Ids 0..kMaxReservedSerId belong to Kompact's built-in serialisers (ser_ids.h).
 inline constexpr SerId kMaxReservedSerId = 20;
+// The smallest id MakeSerId accepts.
 inline constexpr SerId kFirstUserSerId = kMaxReservedSerId + 1;
 
 namespace ser_id_internal {

@@ -41,7 +41,7 @@ inline constexpr SerId kActorPath = ReservedSerId<6>();
 inline constexpr SerId kU64 = ReservedSerId<7>();
 // Unit (std::monostate): no bytes. Kompact: `()`.
 inline constexpr SerId kUnit = ReservedSerId<8>();
-// The other fixed-width integers (big-endian two's complement).
+// The other fixed-width integers (big-endian two's complement):
 inline constexpr SerId kU8 = ReservedSerId<9>();
 inline constexpr SerId kU16 = ReservedSerId<10>();
 inline constexpr SerId kU32 = ReservedSerId<11>();
@@ -64,6 +64,7 @@ inline constexpr std::array kAllAssigned = {
 // clang-format on
 
 namespace internal {
+// Whether no two of `ids` are equal (for the static_assert below).
 template <size_t N>
 consteval bool AllDistinct(const std::array<SerId, N>& ids) {
   for (size_t i = 0; i < N; ++i) {

@@ -12,7 +12,8 @@
 // Each takes the serialiser as an optional second template argument (default
 // DefaultSerialiser<T>), e.g. SerialiseToBytes<Point, PointSerialiser>(p). A failed
 // read or write recorded in the Buf/BufMut is returned even if the (de)serialiser
-// itself returned OK.
+// itself returned OK. Each helper checks its (de)serialiser first, so a missing piece
+// is reported by one readable static_assert, without follow-on errors.
 //
 // Thread-safety: stateless functions.
 #ifndef KOMPACT_SERIALISATION_SERIALISABLE_H_
@@ -37,9 +38,7 @@
 
 namespace kompact {
 
-// (Each helper checks its (de)serialiser first, so a missing piece is reported by one
-// readable static_assert, without follow-on errors.)
-
+// Writes `value` into `buf` with S: the serialiser's error, else buf.status().
 template <typename T, typename S = DefaultSerialiser<T>>
 [[nodiscard]] absl::Status SerialiseInto(const T& value, BufMut& buf) {
   if constexpr (serialisation_internal::CheckSerialiser<S, T>()) {
@@ -51,6 +50,7 @@ template <typename T, typename S = DefaultSerialiser<T>>
   }
 }
 
+// `value` serialised with S into a fresh byte vector (S::SizeHint(value) reserved).
 template <typename T, typename S = DefaultSerialiser<T>>
 [[nodiscard]] absl::StatusOr<std::vector<uint8_t>> SerialiseToBytes(const T& value) {
   if constexpr (serialisation_internal::CheckSerialiser<S, T>()) {
@@ -74,6 +74,8 @@ template <typename T, typename S = DefaultSerialiser<T>>
   }
 }
 
+// Reads one T with D, leaving the bytes after it in `buf`: the deserialiser's error,
+// else a failure recorded in `buf`.
 template <typename T, typename D = DefaultSerialiser<T>>
 [[nodiscard]] absl::StatusOr<T> DeserialiseFrom(Buf& buf) {
   if constexpr (serialisation_internal::CheckDeserialiser<D, T>()) {
@@ -85,6 +87,7 @@ template <typename T, typename D = DefaultSerialiser<T>>
   }
 }
 
+// DeserialiseFrom, and kDataLoss (also recorded in `buf`) if any bytes remain after the T.
 template <typename T, typename D = DefaultSerialiser<T>>
 [[nodiscard]] absl::StatusOr<T> DeserialiseAll(Buf& buf) {
   absl::StatusOr<T> result = DeserialiseFrom<T, D>(buf);
@@ -97,6 +100,7 @@ template <typename T, typename D = DefaultSerialiser<T>>
   return result;
 }
 
+// DeserialiseAll over `bytes`.
 template <typename T, typename D = DefaultSerialiser<T>>
 [[nodiscard]] absl::StatusOr<T> DeserialiseBytes(std::span<const uint8_t> bytes) {
   Buf buf(bytes);

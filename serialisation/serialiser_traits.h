@@ -82,10 +82,12 @@ concept InClassSerialisable = requires(const T& value, BufMut& out, Buf& in) {
   { T::Deserialise(in) } -> std::same_as<absl::StatusOr<T>>;
 };
 
+// The default serialiser of an in-class serialisable type: forwards to its members.
 template <typename T>
 requires InClassSerialisable<T>
 struct DefaultSerialiser<T> {
-  static constexpr SerId kSerId = T::kSerId;
+  static constexpr SerId kSerId = T::kSerId;  // The type's own id.
+  // value.SizeHint(), value.Serialise(buf) and T::Deserialise(buf):
   static size_t SizeHint(const T& value) { return static_cast<size_t>(value.SizeHint()); }
   static absl::Status Serialise(const T& value, BufMut& buf) { return value.Serialise(buf); }
   static absl::StatusOr<T> Deserialise(Buf& buf) { return T::Deserialise(buf); }
