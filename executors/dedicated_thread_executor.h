@@ -1,17 +1,5 @@
-// An executor with exactly one OS thread (FEATURES.md X1, R3 CreateDedicated):
-// the runtime gives a component its own thread by scheduling it here. Idle, the
-// thread spins briefly and then parks; under --config=low_latency it never parks.
-//
-// Scheduling from the executor's own thread (a runnable rescheduling itself or
-// waking a neighbour) appends to a private FIFO without any atomic operation;
-// from any other thread it goes through a lock-free intrusive queue and wakes the
-// thread if it sleeps. Both are allocation-free. Every 61st pick looks at the
-// shared queue first, so neither queue starves the other.
-//
-// Shutdown semantics are those of the pools (executor.h, work_stealing_pool.h).
-//
-// Thread-safety: as Executor. Lifetime: destroying the executor shuts it down
-// and joins its thread.
+// DedicatedThreadExecutor: an executor with exactly one OS thread (FEATURES.md X1,
+// R3 CreateDedicated), and its options.
 #ifndef KOMPACT_EXECUTORS_DEDICATED_THREAD_EXECUTOR_H_
 #define KOMPACT_EXECUTORS_DEDICATED_THREAD_EXECUTOR_H_
 
@@ -32,6 +20,7 @@ namespace kompact {
 struct DedicatedThreadOptions {
   // Idle thread parks after spinning (default: not under --config=low_latency).
   bool park = !kLowLatency;
+  // Idle search rounds before parking (ignored when park is false).
   uint32_t spin_rounds = PoolOptions::kDefaultSpinRounds;
   // OS thread name (cut to 15 characters).
   std::string thread_name = "kompact-ded";
@@ -42,13 +31,29 @@ struct DedicatedThreadOptions {
   Logger logger;
 };
 
+// An executor with exactly one OS thread: the runtime gives a component its own
+// thread by scheduling it here. Idle, the thread spins briefly and then parks;
+// under --config=low_latency it never parks.
+//
+// Scheduling from the executor's own thread (a runnable rescheduling itself or
+// waking a neighbour) appends to a private FIFO without any atomic operation;
+// from any other thread it goes through a lock-free intrusive queue and wakes the
+// thread if it sleeps. Both are allocation-free. Every 61st pick looks at the
+// shared queue first, so neither queue starves the other.
+//
+// Shutdown semantics are those of the pools (executor.h, work_stealing_pool.h).
+//
+// Thread-safety: as Executor. Lifetime: destroying the executor shuts it down
+// and joins its thread.
 class DedicatedThreadExecutor : public Executor {
  public:
+  // The options Create takes.
   using Options = DedicatedThreadOptions;
 
+  // Counters since Create (written by the thread; a read is a snapshot).
   struct Stats {
-    uint64_t tasks_run = 0;
-    uint64_t parks = 0;
+    uint64_t tasks_run = 0;  // runnables run
+    uint64_t parks = 0;      // times the thread went to sleep
   };
 
   // Starts the thread. kInvalidArgument for a bad core id, kResourceExhausted if
@@ -60,6 +65,7 @@ class DedicatedThreadExecutor : public Executor {
 
   ~DedicatedThreadExecutor() override = default;
 
+  // The counters now; callable from any thread.
   virtual Stats stats() const = 0;
 
  protected:

@@ -60,6 +60,9 @@ enum class ScheduleHint : uint8_t {
   kYield,
 };
 
+// The executor interface: what runs components and tasks (submission, thread-safety
+// and lifetime as in the file comment). Implementations: WorkStealingPool (the
+// default), SharedQueuePool, DedicatedThreadExecutor, ManualExecutor.
 class Executor {
  public:
   virtual ~Executor() = default;

@@ -58,10 +58,11 @@ struct FutureAccess;
 struct NoValue {};
 }  // namespace executors_internal
 
+// What MakePromise returns: the two ends of one pair (`auto [promise, future] = ...`).
 template <typename T>
 struct PromiseAndFuture {
-  Promise<T> promise;
-  Future<T> future;
+  Promise<T> promise;  // the producer's end
+  Future<T> future;    // the consumer's end
 };
 
 // A connected pair. One allocation.
@@ -72,11 +73,14 @@ template <typename T>
 template <typename T>
 [[nodiscard]] Future<T> MakeReadyFuture(FutureResult<T> result);
 
+// The consumer's end of a pair: a result of type `FutureResult<T>` that arrives once,
+// taken by waiting (Wait, WaitFor, TryTake), by a continuation (Then) or by
+// `co_await` in a Task. Move-only; see the file comment for errors and threads.
 template <typename T>
 class [[nodiscard]] Future {
  public:
-  using value_type = T;
-  using Result = FutureResult<T>;
+  using value_type = T;            // the value type T (void for `Future<void>`)
+  using Result = FutureResult<T>;  // what the future yields
 
   // An invalid future (every operation fails with kFailedPrecondition).
   Future() = default;
@@ -203,10 +207,13 @@ class [[nodiscard]] Future {
   State* state_ = nullptr;
 };
 
+// The producer's end of a pair: completes its future once (Fulfil, Fail or
+// Complete); destroyed first, it fails the future with kCancelled. Move-only.
 template <typename T>
 class Promise {
  public:
-  using Result = FutureResult<T>;
+  using Result = FutureResult<T>;  // what the future yields
+  // The parameter type of Fulfil (T; a placeholder for `Promise<void>`).
   using ValueArg = std::conditional_t<std::is_void_v<T>, executors_internal::NoValue, T>;
 
   // An invalid promise (use MakePromise).
@@ -237,6 +244,7 @@ class Promise {
   void Fail(absl::Status status) {
     Complete(status.ok() ? executors_internal::OkPassedAsFailureError("Promise::Fail") : std::move(status));
   }
+  // Completes the future with `result` as it is (a value, OK for void, or an error).
   void Complete(Result result) {
     if (state_ == nullptr) {
       executors_internal::ReportInvalidPromise("Promise::Complete");

@@ -1,6 +1,20 @@
-// A deterministic executor for tests (FEATURES.md R6, Q1): Schedule/Execute only
-// queue; nothing runs until the test calls RunOne() or RunUntilIdle(), and then
-// on the calling thread, in submission order.
+// ManualExecutor: a deterministic executor for tests (FEATURES.md R6, Q1).
+#ifndef KOMPACT_EXECUTORS_MANUAL_EXECUTOR_H_
+#define KOMPACT_EXECUTORS_MANUAL_EXECUTOR_H_
+
+#include <cstddef>
+#include <limits>
+#include <mutex>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "executors/executor.h"
+
+namespace kompact {
+
+// A deterministic executor for tests: Schedule/Execute only queue; nothing runs
+// until the test calls RunOne() or RunUntilIdle(), and then on the calling thread,
+// in submission order.
 //
 //   ManualExecutor executor;
 //   ASSERT_OK(executor.Execute([&] { ran = true; }));
@@ -19,19 +33,6 @@
 // Thread-safety: Schedule/Execute/pending from any thread; RunOne/RunUntilIdle
 // from any thread (tasks then run concurrently if called concurrently).
 // Lifetime: queued Runnables must outlive their run (as for every executor).
-#ifndef KOMPACT_EXECUTORS_MANUAL_EXECUTOR_H_
-#define KOMPACT_EXECUTORS_MANUAL_EXECUTOR_H_
-
-#include <cstddef>
-#include <limits>
-#include <mutex>
-
-#include "absl/base/thread_annotations.h"
-#include "absl/status/status.h"
-#include "executors/executor.h"
-
-namespace kompact {
-
 class ManualExecutor final : public Executor {
  public:
   ManualExecutor() = default;
@@ -57,6 +58,7 @@ class ManualExecutor final : public Executor {
   size_t RunUntilIdle(size_t max_steps = std::numeric_limits<size_t>::max());
   // Number of queued tasks.
   size_t pending() const;
+  // True once Shutdown or ShutdownAsync was called.
   bool is_shut_down() const;
 
  private:

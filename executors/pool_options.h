@@ -1,12 +1,5 @@
-// Options shared by the thread pools (WorkStealingPool, SharedQueuePool):
-// thread count, parking, spinning, thread names and pinning (FEATURES.md X1-X3).
-//
-//   PoolOptions options;
-//   options.threads = 4;
-//   options.cores = {2, 3};  // worker i runs on cores[i % 2]
-//   auto pool = WorkStealingPool::Create(options);
-//
-// Thread-safety: a plain value type.
+// PoolOptions: the options shared by the thread pools (WorkStealingPool,
+// SharedQueuePool), and their validation.
 #ifndef KOMPACT_EXECUTORS_POOL_OPTIONS_H_
 #define KOMPACT_EXECUTORS_POOL_OPTIONS_H_
 
@@ -25,6 +18,15 @@ namespace kompact {
 // std::thread::hardware_concurrency(), at least 1.
 size_t DefaultThreadCount();
 
+// Options of a thread pool: thread count, parking, spinning, thread names and
+// pinning (FEATURES.md X1-X3).
+//
+//   PoolOptions options;
+//   options.threads = 4;
+//   options.cores = {2, 3};  // worker i runs on cores[i % 2]
+//   auto pool = WorkStealingPool::Create(options);
+//
+// Thread-safety: a plain value type.
 struct PoolOptions {
   // Largest accepted `threads`.
   static constexpr size_t kMaxThreads = 1024;

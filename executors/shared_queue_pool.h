@@ -1,17 +1,5 @@
-// Kompact's channel pool (FEATURES.md X1, R5): N threads serving one shared
-// first-in-first-out queue. Every submission, from any thread, goes to that
-// queue and wakes at most one sleeping thread (except a kYield from one of the
-// pool's own threads, which wakes nobody). There is no thread affinity: two
-// runnables that wake each other usually alternate between threads. It is the
-// baseline the work-stealing pool is measured against, and the better choice
-// for a few long-running, independent tasks.
-//
-// The queue is the same intrusive lock-free injector as WorkStealingPool's:
-// Schedule is two atomic RMWs and a store, no allocation, no mutex; consumers
-// take turns through a try-lock held for one pop. Parking, spinning, options,
-// pinning and shutdown behave exactly as in WorkStealingPool.
-//
-// Thread-safety and lifetime: as WorkStealingPool (work_stealing_pool.h).
+// SharedQueuePool: Kompact's channel pool (FEATURES.md X1, R5), N threads serving
+// one shared first-in-first-out queue.
 #ifndef KOMPACT_EXECUTORS_SHARED_QUEUE_POOL_H_
 #define KOMPACT_EXECUTORS_SHARED_QUEUE_POOL_H_
 
@@ -25,13 +13,28 @@
 
 namespace kompact {
 
+// N threads serving one shared first-in-first-out queue. Every submission, from
+// any thread, goes to that queue and wakes at most one sleeping thread (except a
+// kYield from one of the pool's own threads, which wakes nobody). There is no
+// thread affinity: two runnables that wake each other usually alternate between
+// threads. It is the baseline the work-stealing pool is measured against, and the
+// better choice for a few long-running, independent tasks.
+//
+// The queue is the same intrusive lock-free injector as WorkStealingPool's:
+// Schedule is two atomic RMWs and a store, no allocation, no mutex; consumers
+// take turns through a try-lock held for one pop. Parking, spinning, options,
+// pinning and shutdown behave exactly as in WorkStealingPool.
+//
+// Thread-safety and lifetime: as WorkStealingPool (work_stealing_pool.h).
 class SharedQueuePool : public Executor {
  public:
+  // The options Create takes.
   using Options = PoolOptions;
 
+  // Counters summed over the threads (a snapshot).
   struct Stats {
-    uint64_t tasks_run = 0;
-    uint64_t parks = 0;  // times a thread went to sleep
+    uint64_t tasks_run = 0;  // runnables run
+    uint64_t parks = 0;      // times a thread went to sleep
   };
 
   // Starts the threads. kInvalidArgument (naming the field) for bad options;
@@ -40,6 +43,7 @@ class SharedQueuePool : public Executor {
 
   ~SharedQueuePool() override = default;
 
+  // The counters now; callable from any thread.
   virtual Stats stats() const = 0;
 
  protected:

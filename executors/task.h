@@ -67,11 +67,14 @@ class ResumeContext {
   static void CancelAccepted(Runnable& resumption, const absl::Status& why);
 };
 
+// A lazy coroutine whose result is a `FutureResult<T>` (see the file comment): a
+// function returning `Task<T>` that uses `co_await` or `co_return`. Move-only; it runs
+// once spawned (Spawn, SpawnLocal) or awaited by another Task.
 template <typename T = void>
 class [[nodiscard]] Task {
  public:
-  using promise_type = executors_internal::TaskPromise<T>;
-  using Result = FutureResult<T>;
+  using promise_type = executors_internal::TaskPromise<T>;  // the coroutine's promise (C++20)
+  using Result = FutureResult<T>;                           // what the task yields
 
   // An invalid task (co_await/Spawn of it yield kFailedPrecondition).
   Task() = default;

@@ -1,6 +1,23 @@
-// The default executor (FEATURES.md X1, X2, R5): N workers, each with a
-// non-stealable "next" slot, a work-stealing deque and a FIFO queue; a global
-// injector for submissions from outside; randomised stealing; futex parking.
+// WorkStealingPool: the default executor (FEATURES.md X1, X2, R5), a work-stealing
+// thread pool.
+#ifndef KOMPACT_EXECUTORS_WORK_STEALING_POOL_H_
+#define KOMPACT_EXECUTORS_WORK_STEALING_POOL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "executors/executor.h"
+#include "executors/pool_options.h"
+
+namespace kompact {
+
+// The default executor: N workers, each with a non-stealable "next" slot, a
+// work-stealing deque and a FIFO queue; a global injector for submissions from
+// outside; randomised stealing; futex parking.
 //
 //   KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<WorkStealingPool> pool,
 //                            WorkStealingPool::Create());
@@ -49,29 +66,15 @@
 // AwaitTermination (not from this pool's workers; Shutdown then returns
 // kFailedPrecondition, AwaitTermination CHECK-fails). Lifetime: destroying the
 // pool shuts it down and joins; no thread may still be inside Schedule then.
-#ifndef KOMPACT_EXECUTORS_WORK_STEALING_POOL_H_
-#define KOMPACT_EXECUTORS_WORK_STEALING_POOL_H_
-
-#include <cstddef>
-#include <cstdint>
-#include <memory>
-#include <optional>
-
-#include "absl/status/status.h"
-#include "absl/status/statusor.h"
-#include "executors/executor.h"
-#include "executors/pool_options.h"
-
-namespace kompact {
-
 class WorkStealingPool : public Executor {
  public:
+  // The options Create takes.
   using Options = PoolOptions;
 
   // Counters summed over the workers (each worker writes its own; a read while
   // the pool runs is a consistent-enough snapshot for tests and benchmarks).
   struct Stats {
-    uint64_t tasks_run = 0;
+    uint64_t tasks_run = 0;      // runnables run
     uint64_t steals = 0;         // tasks taken from another worker's local queue
     uint64_t injector_pops = 0;  // successful takes from the injector
     uint64_t parks = 0;          // times a worker went to sleep
@@ -86,6 +89,7 @@ class WorkStealingPool : public Executor {
   // Index of the calling thread among this pool's workers, or nullopt.
   virtual std::optional<size_t> CurrentWorkerIndex() const = 0;
 
+  // The counters now; callable from any thread.
   virtual Stats stats() const = 0;
 
  protected:

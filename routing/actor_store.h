@@ -58,24 +58,32 @@ struct Target;
 // True when --//routing:implicit_routes is on (the default).
 inline constexpr bool kImplicitRoutes = KOMPACT_IMPLICIT_ROUTES != 0;
 
+// What ActorStore::Lookup found at a path; its pointers and views are valid while
+// the lookup's ReadGuard lives.
 struct LookupResult {
+  // Which of the fields below the lookup filled in.
   enum class Kind {
     kNone,   // nothing is registered there
     kActor,  // `actor`
     kGroup,  // route with `policy` over `members` (possibly empty)
     kError,  // the path cannot be used as given; `error` says why
   };
-  Kind kind = Kind::kNone;
-  ComponentCore* actor = nullptr;
-  const RoutingPolicy* policy = nullptr;
-  std::span<ComponentCore* const> members;
-  std::string_view error;  // static text
+  Kind kind = Kind::kNone;                  // what was found
+  ComponentCore* actor = nullptr;           // the component (kActor)
+  const RoutingPolicy* policy = nullptr;    // the group's policy (kGroup)
+  std::span<ComponentCore* const> members;  // the group's members (kGroup)
+  std::string_view error;                   // static text
 };
 
+// The lookup table of one system (see the file comment for its structure,
+// routing, threads and lifetime).
 class ActorStore {
  public:
+  // A reader's epoch critical section: hold one across a Lookup or ForEach* and
+  // every use of what it returned. Cheap; nests; not copyable.
   using ReadGuard = routing_internal::EpochDomain::ReadGuard;
 
+  // An empty, open store.
   ActorStore();
   // No reader may be inside the store any more.
   ~ActorStore();
@@ -95,6 +103,7 @@ class ActorStore {
   // The same for a named path (its system is not looked at). The table keeps a copy:
   // lookups of paths that share its segments (copies of it) compare in constant time.
   [[nodiscard]] absl::Status InsertNamed(const ActorPath& path, ComponentCore& component, bool update);
+  // Sets the routing policy of a named path; as InsertNamed(const ActorPath&, ...).
   [[nodiscard]] absl::Status InsertPolicy(const ActorPath& path, std::shared_ptr<const RoutingPolicy> policy,
                                           bool update);
   // Removes the entry of a unique path, or the component/policy at exactly a named
@@ -112,6 +121,9 @@ class ActorStore {
   void Close();
 
   // ---- readers ------------------------------------------------------------------------
+  // What `path` resolves to: the component of a unique or named path, the group of
+  // a path ending in `*` or `?` (see the file comment), kNone if nothing is
+  // registered there, kError for a marker that cannot be served. Lock-free.
   LookupResult Lookup(const ActorPath& path, const ReadGuard& guard) const;
   // Every named entry, depth first: f(segments, component or nullptr, policy or nullptr).
   void ForEachNamed(
@@ -120,7 +132,9 @@ class ActorStore {
       const;
   // Every unique entry: f(id, component).
   void ForEachUnique(const ReadGuard& guard, absl::FunctionRef<void(const Uuid&, ComponentCore*)> f) const;
+  // Number of unique entries (components registered under their id).
   size_t unique_count() const;
+  // Number of named entries (components and policies at named paths).
   size_t named_count() const;
 
   // Retired nodes not yet freed (for tests of the reclamation).

@@ -28,6 +28,8 @@
 
 namespace kompact {
 
+// The dispatcher of a system without a network (see the file comment): its
+// registry's registration, and delivery inside this process only.
 class LocalDispatcher final : public RegistryDispatcher {
  public:
   // Reads kompact.dispatch.* from the system's configuration.
@@ -38,10 +40,15 @@ class LocalDispatcher final : public RegistryDispatcher {
 
   ~LocalDispatcher() override;
 
+  // Delivers `message` to its receiver in this process (PathRegistry::DeliverLocally);
+  // a receiver on another system is a dead letter.
   void Deliver(NetMessage&& message) override;
+  // Stops the reaper and drops every registration (PathRegistry::Shutdown).
   void Shutdown() override;
 
+  // The registry's lookup table (for tests and introspection).
   const ActorStore& store() const { return registry().store(); }
+  // The registry's reaper (for tests and introspection).
   const Reaper& reaper() const { return registry().reaper(); }
 
  private:

@@ -27,6 +27,7 @@
 
 namespace kompact {
 
+// The paths of one system and delivery to them (see the file comment).
 class PathRegistry {
  public:
   // A registry for `system_path`, with the kompact.dispatch.* settings of the
@@ -37,10 +38,13 @@ class PathRegistry {
   PathRegistry(const PathRegistry&) = delete;
   PathRegistry& operator=(const PathRegistry&) = delete;
 
+  // The address of the system whose paths this registry holds.
   const SystemPath& system_path() const { return system_path_; }
+  // What the registry may use of its system (the context given at Create).
   const DispatcherContext& context() const { return context_; }
 
-  // The operations of runtime/dispatcher.h, for this system.
+  // The operations of runtime/dispatcher.h (Dispatcher::Register, RegisterAlias,
+  // SetRoutingPolicy), for this system:
   [[nodiscard]] absl::StatusOr<ActorPath> Register(ComponentCore& component);
   [[nodiscard]] absl::StatusOr<ActorPath> RegisterAlias(ComponentCore& component, std::string_view alias,
                                                         bool update);
@@ -62,7 +66,9 @@ class PathRegistry {
   // Stops the reaper and drops every registration.
   void Shutdown();
 
+  // The lookup table of this system's paths.
   const ActorStore& store() const { return *store_; }
+  // The reaper that removes the entries of destroyed components from store().
   const Reaper& reaper() const { return reaper_; }
 
  private:

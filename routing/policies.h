@@ -40,21 +40,30 @@
 
 namespace kompact {
 
+// Delivers every message to every member of the group (RoutingGroup::Broadcast).
 class BroadcastRouting final : public RoutingPolicy {
  public:
+  // True: serves `…/*`.
   bool broadcasts() const override { return true; }
+  // False: does not serve `…/?`.
   bool selects() const override { return false; }
+  // A copy of `message` to every member, the original to the last.
   void Route(const RoutingGroup& group, NetMessage message) const override {
     group.Broadcast(std::move(message));
   }
+  // "broadcast" (for logs).
   std::string_view name() const override { return "broadcast"; }
 };
 
 // Base of policies that deliver each message to one member.
 class SelectRouting : public RoutingPolicy {
  public:
+  // False: does not serve `…/*`.
   bool broadcasts() const final { return false; }
+  // True: serves `…/?`.
   bool selects() const final { return true; }
+  // Delivers `message` to the member Select picks (an index out of range is taken
+  // modulo the group size).
   void Route(const RoutingGroup& group, NetMessage message) const final {
     const size_t index = Select(message, group.size());
     group.Deliver(index < group.size() ? index : index % group.size(), std::move(message));
@@ -63,43 +72,58 @@ class SelectRouting : public RoutingPolicy {
   virtual size_t Select(const NetMessage& message, size_t members) const = 0;
 };
 
+// Selects the members in turn: message k (from 0) goes to member (start + k) modulo
+// the group size.
 class RoundRobinRouting final : public SelectRouting {
  public:
   // Starts at member `start` (mod the group size).
   explicit RoundRobinRouting(uint64_t start = 0) : next_(start) {}
+  // Continues from where `other` is now.
   RoundRobinRouting(const RoundRobinRouting& other) : next_(other.next_.load(std::memory_order_relaxed)) {}
+  // The next member in turn (one atomic increment).
   size_t Select(const NetMessage&, size_t members) const override {
     return static_cast<size_t>(next_.fetch_add(1, std::memory_order_relaxed) % members);
   }
+  // "round-robin" (for logs).
   std::string_view name() const override { return "round-robin"; }
 
  private:
   mutable std::atomic<uint64_t> next_;
 };
 
+// Selects a uniformly random member per message (a splitmix64 sequence).
 class RandomRouting final : public SelectRouting {
  public:
   // A fixed seed gives a reproducible sequence (from one sending thread).
   explicit RandomRouting(uint64_t seed);
-  // Seeded from std::random_device.
+  // Seeded from the calling thread's Uuid generator (Uuid::Random()): random, and
+  // fixed by the seed inside a simulation (testing/sim).
   RandomRouting();
+  // Continues from `other`'s current state (both then draw the same sequence).
   RandomRouting(const RandomRouting& other) : state_(other.state_.load(std::memory_order_relaxed)) {}
+  // A uniformly random member (one atomic add per call).
   size_t Select(const NetMessage&, size_t members) const override;
+  // "random" (for logs).
   std::string_view name() const override { return "random"; }
 
  private:
   mutable std::atomic<uint64_t> state_;  // splitmix64
 };
 
+// Selects the member a stable hash of a key of the message gives (the key: any
+// function of the NetMessage, e.g. HashOfPayload).
 class FieldHashRouting : public SelectRouting {
  public:
   // key(message) -> any 64-bit key; it is mixed with StableHashMix.
   using KeyFn = std::function<uint64_t(const NetMessage&)>;
+  // Routes by `key`; `name` is what name() returns.
   explicit FieldHashRouting(KeyFn key, std::string name = "field-hash")
       : key_(std::move(key)), name_(std::move(name)) {}
+  // Member StableHashMix(key(message)) mod `members`.
   size_t Select(const NetMessage& message, size_t members) const override {
     return static_cast<size_t>(StableHashMix(key_(message)) % members);
   }
+  // The name given at construction (for logs).
   std::string_view name() const override { return name_; }
 
  private:
@@ -107,6 +131,9 @@ class FieldHashRouting : public SelectRouting {
   std::string name_;
 };
 
+// Selects by a stable hash of the sender's path (ActorPath::StableHash), so one
+// sender always reaches the same member while the group is unchanged; named
+// "sender-hash".
 class SenderHashRouting final : public FieldHashRouting {
  public:
   SenderHashRouting()
@@ -142,9 +169,10 @@ FieldHashRouting::KeyFn HashOfPayload(F field, uint64_t fallback = 0) {
   };
 }
 
-// The policies used for `*` and `?` on nodes without one (implicit routes).
-const RoutingPolicy& DefaultBroadcastPolicy();
-const RoutingPolicy& DefaultSelectPolicy();
+// The policies used for `*` and `?` on nodes without one (implicit routes); each
+// lives as long as the process:
+const RoutingPolicy& DefaultBroadcastPolicy();  // for `*`: a BroadcastRouting
+const RoutingPolicy& DefaultSelectPolicy();     // for `?`: a SenderHashRouting
 
 }  // namespace kompact
 

@@ -29,25 +29,30 @@
 namespace kompact {
 
 namespace config_keys {
+// ReaperOptions::initial_interval: the delay of the first run.
 inline constexpr ConfigEntry<absl::Duration> kReaperInitialInterval{
     .key = "kompact.dispatch.reaper.initial-interval",
     .default_value = absl::Milliseconds(500),
     .doc = "Delay of the first reaping of dead lookup-table entries after the first registration.",
     .check = ConfigCheck<absl::Duration>::Range(absl::Milliseconds(1), absl::Hours(24)),
 };
+// ReaperOptions::min_interval: the shortest interval.
 inline constexpr ConfigEntry<absl::Duration> kReaperMinInterval{
     .key = "kompact.dispatch.reaper.min-interval",
     .default_value = absl::Milliseconds(20),
     .doc = "Shortest interval between reapings (reached while components keep dying).",
     .check = ConfigCheck<absl::Duration>::Range(absl::Milliseconds(1), absl::Hours(24)),
 };
+// ReaperOptions::max_interval: the longest interval.
 inline constexpr ConfigEntry<absl::Duration> kReaperMaxInterval{
     .key = "kompact.dispatch.reaper.max-interval",
     .default_value = absl::Seconds(5),
     .doc = "Longest interval between reapings (reached while nothing dies).",
     .check = ConfigCheck<absl::Duration>::Range(absl::Milliseconds(1), absl::Hours(24)),
 };
+// The values kReaperAlgorithm accepts.
 inline constexpr std::string_view kReaperAlgorithms[] = {"aimd", "mimd"};
+// ReaperOptions::algorithm: "aimd" (the default) or "mimd".
 inline constexpr ConfigEntry<std::string> kReaperAlgorithm{
     .key = "kompact.dispatch.reaper.algorithm",
     .default_value = "aimd",
@@ -56,18 +61,21 @@ inline constexpr ConfigEntry<std::string> kReaperAlgorithm{
         "multiplies by multiplicative-increase.",
     .check = ConfigCheck<std::string>::OneOf(kReaperAlgorithms),
 };
+// ReaperOptions::additive_increase: the aimd step after an empty run.
 inline constexpr ConfigEntry<absl::Duration> kReaperAdditiveIncrease{
     .key = "kompact.dispatch.reaper.additive-increase",
     .default_value = absl::Milliseconds(500),
     .doc = "aimd: added to the interval after a run that reaped nothing.",
     .check = ConfigCheck<absl::Duration>::Range(absl::ZeroDuration(), absl::Hours(24)),
 };
+// ReaperOptions::multiplicative_increase: the mimd factor after an empty run.
 inline constexpr ConfigEntry<double> kReaperMultiplicativeIncrease{
     .key = "kompact.dispatch.reaper.multiplicative-increase",
     .default_value = 2.0,
     .doc = "mimd: the interval is multiplied by this after a run that reaped nothing.",
     .check = ConfigCheck<double>::Range(1.0, 1000.0),
 };
+// ReaperOptions::decrease_divisor: divides the interval after a run that reaped.
 inline constexpr ConfigEntry<double> kReaperDecreaseDivisor{
     .key = "kompact.dispatch.reaper.decrease-divisor",
     .default_value = 2.0,
@@ -79,15 +87,23 @@ inline constexpr ConfigEntry<double> kReaperDecreaseDivisor{
 // Every kompact.dispatch.* key (validated by the dispatcher at system Build()).
 std::span<const ConfigEntryRef> DispatchConfigEntries();
 
+// The settings of a Reaper (the kompact.dispatch.reaper.* keys above; see the file
+// comment for how the interval adapts).
 struct ReaperOptions {
-  enum class Algorithm { kAimd, kMimd };
-  absl::Duration initial_interval = absl::Milliseconds(500);
-  absl::Duration min_interval = absl::Milliseconds(20);
-  absl::Duration max_interval = absl::Seconds(5);
-  Algorithm algorithm = Algorithm::kAimd;
-  absl::Duration additive_increase = absl::Milliseconds(500);
-  double multiplicative_increase = 2.0;
-  double decrease_divisor = 2.0;
+  // How the interval grows after a run that reaped nothing.
+  enum class Algorithm {
+    // Adds additive_increase ("aimd").
+    kAimd,
+    // Multiplies by multiplicative_increase ("mimd").
+    kMimd
+  };
+  absl::Duration initial_interval = absl::Milliseconds(500);   // the delay of the first run
+  absl::Duration min_interval = absl::Milliseconds(20);        // the interval's lower bound
+  absl::Duration max_interval = absl::Seconds(5);              // the interval's upper bound
+  Algorithm algorithm = Algorithm::kAimd;                      // growth after an empty run
+  absl::Duration additive_increase = absl::Milliseconds(500);  // kAimd: the step
+  double multiplicative_increase = 2.0;                        // kMimd: the factor (>= 1)
+  double decrease_divisor = 2.0;  // divides the interval after a run that reaped (>= 1)
 
   // Reads and checks the kompact.dispatch.reaper.* keys: kInvalidArgument names the
   // key (unknown kompact.dispatch keys too) and min <= initial <= max is required.
@@ -96,8 +112,12 @@ struct ReaperOptions {
   absl::Duration Next(absl::Duration current, size_t reaped) const;
 };
 
+// Reaps the dead entries of one ActorStore on its system's timer and executor (see
+// the file comment).
 class Reaper {
  public:
+  // A reaper of `store` (shared with it) on the timer and executor of `context`'s
+  // system; nothing runs before Start.
   Reaper(std::shared_ptr<ActorStore> store, const DispatcherContext& context, ReaperOptions options);
   ~Reaper();  // Stop()
   Reaper(const Reaper&) = delete;
@@ -109,8 +129,8 @@ class Reaper {
   void Stop();
 
   absl::Duration interval() const;  // the delay before the next run
-  uint64_t runs() const;
-  uint64_t reaped() const;  // entries removed by all runs
+  uint64_t runs() const;            // runs completed so far
+  uint64_t reaped() const;          // entries removed by all runs
 
  private:
   struct State;

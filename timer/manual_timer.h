@@ -44,6 +44,8 @@ namespace timer_internal {
 class TimerCore;
 }  // namespace timer_internal
 
+// A Timer whose time moves only with Advance/AdvanceTo (see the file comment for
+// its behaviour and threads).
 class ManualTimer final : public Timer {
  public:
   // A timer at time zero. `logger` receives errors (a callback that threw).

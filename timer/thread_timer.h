@@ -52,6 +52,7 @@ namespace timer_internal {
 class TimerCore;
 }  // namespace timer_internal
 
+// The options ThreadTimer::Create takes.
 struct ThreadTimerOptions {
   // Name of the timer thread (Linux keeps the first 15 characters).
   std::string thread_name = "kompact-timer";
@@ -59,6 +60,8 @@ struct ThreadTimerOptions {
   Logger logger;
 };
 
+// The real-time Timer: one thread and a 1 ms hash wheel (see the file comment for
+// its behaviour, threads and lifetime).
 class ThreadTimer final : public Timer {
  public:
   // Starts the timer thread. kResourceExhausted if the thread cannot be created.

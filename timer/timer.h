@@ -30,25 +30,33 @@ namespace kompact {
 // timer in O(1) without a map; an id could only match a later timer after that slot
 // has been reused 2^39 times.
 struct TimerId {
-  uint64_t value = 0;
+  uint64_t value = 0;  // the encoded id (0: no timer)
 
+  // Equal ids name the same timer:
   friend bool operator==(TimerId a, TimerId b) { return a.value == b.value; }
   friend bool operator!=(TimerId a, TimerId b) { return a.value != b.value; }
+  // Hashes the id (absl::Hash, so a TimerId can key an absl hash container).
   template <typename H>
   friend H AbslHashValue(H h, TimerId id) {
     return H::combine(std::move(h), id.value);
   }
+  // Prints `timer#<value>`.
   friend std::ostream& operator<<(std::ostream& os, TimerId id) { return os << "timer#" << id.value; }
 };
 
+// What a periodic callback returns: whether the timer goes on firing.
 enum class TimerReturn : uint8_t {
   kReschedule,  // periodic: keep firing
   kCancel,      // stop: the timer is removed, the callback destroyed
 };
 
+// The timer interface (see the file comment for callbacks, threads and lifetime).
 class Timer {
  public:
+  // A one-shot callback: called once with its timer's id, then destroyed.
   using OnceCallback = absl::AnyInvocable<void(TimerId) &&>;
+  // A periodic callback: called with its timer's id at every deadline; its return
+  // value says whether the timer goes on.
   using PeriodicCallback = absl::AnyInvocable<TimerReturn(TimerId)>;
 
   virtual ~Timer() = default;

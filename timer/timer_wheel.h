@@ -49,13 +49,17 @@ namespace kompact {
 struct WheelHandle {
   uint64_t value = 0;  // 0 is never a valid handle
 
+  // Equal handles name the same entry:
   friend bool operator==(WheelHandle a, WheelHandle b) { return a.value == b.value; }
   friend bool operator!=(WheelHandle a, WheelHandle b) { return a.value != b.value; }
+  // Prints `wheel#<slot>/<generation>`.
   friend std::ostream& operator<<(std::ostream& os, WheelHandle h) {
     return os << "wheel#" << (h.value & 0xFFFFFFFF) << "/" << (h.value >> 32);
   }
 };
 
+// A hierarchical hash wheel of values of type T, each due at a tick (see the file
+// comment for the semantics, costs, threads and lifetime).
 template <typename T>
 class TimerWheel {
  public:
@@ -71,6 +75,7 @@ class TimerWheel {
   uint64_t now() const { return wheel_.now(); }
   // Number of pending entries.
   size_t size() const { return wheel_.size(); }
+  // True if no entry is pending.
   bool empty() const { return wheel_.empty(); }
 
   // Schedules `value` for tick `deadline` (<= now(): due at once). O(1); allocates

@@ -21,19 +21,22 @@
 
 namespace kompact::routing_testing {
 
+// One message a Recorder received, as it arrived.
 struct Received {
-  int recorder = -1;  // which Recorder got it
-  ActorPath sender;
-  ActorPath receiver;
-  SerId ser_id = 0;
-  bool was_boxed = false;
+  int recorder = -1;                 // which Recorder got it
+  ActorPath sender;                  // the message's sender path
+  ActorPath receiver;                // the message's receiver path
+  SerId ser_id = 0;                  // the payload's serialisation id
+  bool was_boxed = false;            // the payload arrived boxed (not serialised)
   std::string text;                  // a std::string payload, boxed or deserialised
   std::optional<SessionId> session;  // the network session it arrived on
 };
 
-// Thread-safe.
+// The messages of one or more Recorders, in arrival order, for a test to wait on
+// and inspect. Thread-safe.
 class Inbox {
  public:
+  // Appends `r` and wakes the waiters.
   void Add(Received r) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -41,6 +44,7 @@ class Inbox {
     }
     cv_.notify_all();
   }
+  // Messages received so far.
   size_t size() const {
     std::lock_guard<std::mutex> lock(mu_);
     return items_.size();
@@ -50,6 +54,7 @@ class Inbox {
     std::unique_lock<std::mutex> lock(mu_);
     return cv_.wait_for(lock, absl::ToChronoNanoseconds(timeout), [&] { return items_.size() >= n; });
   }
+  // A copy of the messages received so far.
   std::vector<Received> items() const {
     std::lock_guard<std::mutex> lock(mu_);
     return items_;
@@ -68,10 +73,13 @@ class Inbox {
   std::vector<Received> items_;
 };
 
+// A component that adds every path message it receives to an Inbox.
 class Recorder : public ComponentDefinition<Recorder> {
  public:
+  // Records into `inbox`, as recorder `id` (Received::recorder).
   Recorder(std::shared_ptr<Inbox> inbox, int id) : inbox_(std::move(inbox)), id_(id) {}
 
+  // Records `message` (its text if the payload is a std::string); kOk.
   HandlerResult ReceiveNetwork(NetMessage message) {
     Received r;
     r.recorder = id_;

@@ -36,31 +36,39 @@
 
 namespace kompact::sim {
 
+// The simulation flags of a test run (see the flags above); unset when not given.
 struct SimFlags {
-  std::optional<uint64_t> seed;
-  std::optional<int> seeds;
-  std::string trace_file;
+  std::optional<uint64_t> seed;  // --sim_seed: run only this seed
+  std::optional<int> seeds;      // --sim_seeds: how many seeds to search (> 0)
+  std::string trace_file;        // --sim_trace: the trace file (empty: no trace)
 };
+// Reads --sim_seed, --sim_seeds and --sim_trace from `args` (e.g. the test's argv),
+// else from KOMPACT_SIM_SEED / _SEEDS / _TRACE. kInvalidArgument naming the flag if
+// a value is malformed (not a number, seeds <= 0, an empty trace file name).
 [[nodiscard]] absl::StatusOr<SimFlags> ParseSimFlags(std::span<const std::string> args);
 
+// What RunSeeds searches: the seeds first_seed, first_seed + 1, ... (seeds of them),
+// unless `flags` says otherwise.
 struct SeedSearch {
-  uint64_t first_seed = 1;
-  int seeds = 100;
+  uint64_t first_seed = 1;        // the first seed tried
+  int seeds = 100;                // how many consecutive seeds (flags.seeds overrides)
   SimOptions options;             // the seed is set per run
   std::string replay_command;     // printed with flag_prefix + "--sim_seed=<seed>" appended
   std::string flag_prefix = " ";  // e.g. " --test_arg=" for a bazel test command
   SimFlags flags;                 // override seeds / seed / trace file
 };
 
+// The outcome of RunSeeds.
 struct SeedSearchResult {
-  int runs = 0;
-  std::optional<uint64_t> failing_seed;
-  absl::Status failure;         // the failing seed's error
+  int runs = 0;                          // seeds run (the failing one included)
+  std::optional<uint64_t> failing_seed;  // the seed that failed, nullopt if none did
+  absl::Status failure;                  // the failing seed's error
   std::string report;           // the failure, the replay command and the trace tail (empty if none failed)
   absl::Duration wall;          // wall-clock time of the search
   absl::Duration virtual_time;  // summed over runs
   uint64_t steps = 0;           // summed over runs
   std::vector<std::string> digests;  // per run, in seed order
+  // True if no seed failed.
   bool ok() const { return !failing_seed.has_value(); }
 };
 

@@ -1,13 +1,4 @@
-// SimExecutor: the executor of one simulated system. It runs nothing itself:
-// TrySchedule hands the runnable to the simulation's Scheduler, which runs it as
-// one of its steps, on the thread that drives the simulation, interleaved with the
-// runnables of every other simulated system in an order fixed by the seed.
-//
-// Shutdown refuses new work and runs this system's ready runnables on the caller
-// (as ManualExecutor does), so none is dropped with its component.
-//
-// Thread-safety: none (the simulation's thread only). Lifetime: owned by its
-// system; the Scheduler must outlive it.
+// SimExecutor: the executor of one simulated system, run by the simulation's Scheduler.
 #ifndef KOMPACT_TESTING_SIM_SIM_EXECUTOR_H_
 #define KOMPACT_TESTING_SIM_SIM_EXECUTOR_H_
 
@@ -19,8 +10,19 @@
 
 namespace kompact::sim {
 
+// The executor of one simulated system. It runs nothing itself:
+// TrySchedule hands the runnable to the simulation's Scheduler, which runs it as
+// one of its steps, on the thread that drives the simulation, interleaved with the
+// runnables of every other simulated system in an order fixed by the seed.
+//
+// Shutdown refuses new work and runs this system's ready runnables on the caller
+// (as ManualExecutor does), so none is dropped with its component.
+//
+// Thread-safety: none (the simulation's thread only). Lifetime: owned by its
+// system; the Scheduler must outlive it.
 class SimExecutor final : public Executor {
  public:
+  // The executor of `system`, whose runnables `scheduler` runs.
   SimExecutor(Scheduler& scheduler, SystemId system) : scheduler_(scheduler), system_(system) {}
   ~SimExecutor() override;
 

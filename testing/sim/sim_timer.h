@@ -1,15 +1,4 @@
-// SimTimer: the timer of one simulated system. Deadlines are events of the
-// simulation's Scheduler on the one virtual clock; a system's clock may run fast
-// or slow (SetRate: a delay d fires after d / rate of virtual time), which is how a
-// simulation skews the clocks of its systems.
-//
-// Same contract as every Timer (timer/timer.h): periodic deadlines measured from
-// the previous scheduled deadline, Cancel idempotent, nothing runs after Shutdown.
-// Unlike ThreadTimer, deadlines are exact to the nanosecond of virtual time.
-//
-// Thread-safety: none (the simulation's thread only). Lifetime: owned by its
-// system; its pending events belong to the system's generation, so they are
-// dropped when the system is killed or gone.
+// SimTimer: the timer of one simulated system, on the simulation's virtual clock.
 #ifndef KOMPACT_TESTING_SIM_SIM_TIMER_H_
 #define KOMPACT_TESTING_SIM_SIM_TIMER_H_
 
@@ -23,8 +12,22 @@
 
 namespace kompact::sim {
 
+// The timer of one simulated system. Deadlines are events of the
+// simulation's Scheduler on the one virtual clock; a system's clock may run fast
+// or slow (SetRate: a delay d fires after d / rate of virtual time), which is how a
+// simulation skews the clocks of its systems.
+//
+// Same contract as every Timer (timer/timer.h): periodic deadlines measured from
+// the previous scheduled deadline, Cancel idempotent, nothing runs after Shutdown.
+// Unlike ThreadTimer, deadlines are exact to the nanosecond of virtual time.
+//
+// Thread-safety: none (the simulation's thread only). Lifetime: owned by its
+// system; its pending events belong to the system's generation, so they are
+// dropped when the system is killed or gone.
 class SimTimer final : public Timer {
  public:
+  // The timer of `system`, whose deadlines are events of `scheduler`; `rate` as in
+  // SetRate.
   SimTimer(Scheduler& scheduler, SystemId system, double rate);
   ~SimTimer() override { Shutdown(); }
 
@@ -36,6 +39,7 @@ class SimTimer final : public Timer {
 
   // From now on a delay d fires after d / rate of virtual time (rate > 0).
   void SetRate(double rate) { rate_ = rate; }
+  // Timers pending: one-shot ones not yet fired, periodic ones not yet cancelled.
   size_t pending() const { return timers_.size(); }
 
  private:
