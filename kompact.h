@@ -1,10 +1,10 @@
 // kompact-cpp in one include (Kompact's `prelude`): components, ports, actors,
 // futures and tasks, the system and its configuration, actor paths, routing and
-// serialisation, and the network dispatcher. Link @kompact//:kompact (the runtime
+// serialisation, and the network dispatcher. Link `@kompact//:kompact` (the runtime
 // plus //routing, so every system gets the local dispatcher for paths and
 // routing, plus //net for systems that talk to others).
 //
-//   #include "kompact.h"
+//   `#include "kompact.h"`
 //
 //   int main() {
 //     kompact::KompactSystem system = kompact::KompactConfig().Build().value();

@@ -2,8 +2,8 @@
 // actors, and sending messages to them.
 //
 //   SystemPath  tcp://1.2.3.4:8080   udp://[::1]:9000   local://127.0.0.1:0
-//   ActorPath   unique: <system>#<uuid>   tcp://1.2.3.4:8080#1e555f40-de1d-4aee-8202-64fdc27edfa8
-//               named:  <system>/a/b      tcp://1.2.3.4:8080/servers/server-1
+//   ActorPath   unique: `<system>#<uuid>`   tcp://1.2.3.4:8080#1e555f40-de1d-4aee-8202-64fdc27edfa8
+//               named:  `<system>/a/b`      tcp://1.2.3.4:8080/servers/server-1
 //
 //   ASSIGN_OR_RETURN(ActorPath p, ActorPath::Parse("tcp://127.0.0.1:8080/servers/?"));
 //   p.ToString();                               // the same text back (round trip)
@@ -71,7 +71,7 @@ class DefinitionBase;
 class SystemCore;
 }  // namespace runtime_internal
 
-// The path markers (Kompact's PATH_SEP, UNIQUE_PATH_SEP, BROADCAST_MARKER, SELECT_MARKER).
+// The path markers (Kompact's PATH_SEP, UNIQUE_PATH_SEP, BROADCAST_MARKER, SELECT_MARKER):
 inline constexpr char kPathSeparator = '/';
 inline constexpr char kUniquePathSeparator = '#';
 inline constexpr char kBroadcastMarker = '*';
@@ -84,6 +84,8 @@ inline uint64_t PathSegmentHash(std::string_view segment) { return StableHashByt
 // The hash of a sequence of segments, built segment by segment from
 // kEmptySegmentsHash: CombineSegmentHash(prefix hash, PathSegmentHash(next)).
 inline constexpr uint64_t kEmptySegmentsHash = 0x6b6f6d70616374ULL;
+// The hash of the segments hashed in `prefix` followed by one whose PathSegmentHash is
+// `segment`.
 inline uint64_t CombineSegmentHash(uint64_t prefix, uint64_t segment) {
   return StableHashMix(prefix ^ (segment * 0x9E3779B97F4A7C15ULL));
 }
@@ -117,12 +119,15 @@ class ActorPath {
   // A named path from segments, validated as a lookup path.
   [[nodiscard]] static absl::StatusOr<ActorPath> Named(const SystemPath& system,
                                                        std::vector<std::string> segments);
+  // The unique path of component `id` on `system`.
   static ActorPath Unique(const SystemPath& system, const Uuid& id) { return ActorPath(system, id); }
   // The named path without segments: `system`'s dead-letter path.
   static ActorPath DeadLetterPath(const SystemPath& system) { return ActorPath(system, SegmentsRef()); }
 
+  // Whether this is a unique path (a component id) or a named one (segments):
   bool is_unique() const { return named_ == 0; }
   bool is_named() const { return named_ != 0; }
+  // The system the path's actor lives on.
   const SystemPath& system() const { return system_; }
   // The component id of a unique path (the nil id for a named path).
   const Uuid& id() const { return id_; }
@@ -162,13 +167,16 @@ class ActorPath {
   // The same path on another transport (e.g. kLocal -> kTcp), as Kompact's via_tcp.
   ActorPath WithTransport(Transport transport) const;
 
+  // The printed form (see the file comment), which Parse reads back.
   std::string ToString() const;
   // A hash that is the same in every process (routing by sender, FieldHashRouting).
   uint64_t StableHash() const;
 
+  // Equal when kind, system and id (unique) or segments (named) are.
   friend bool operator==(const ActorPath& a, const ActorPath& b);
   // Unique paths order before named ones; then by system, then id or segments.
   friend std::strong_ordering operator<=>(const ActorPath& a, const ActorPath& b);
+  // Hashes StableHash() (for absl hash containers).
   template <typename H>
   friend H AbslHashValue(H h, const ActorPath& p) {
     return H::combine(std::move(h), p.StableHash());
@@ -255,18 +263,23 @@ class ActorPath {
 
 #pragma GCC diagnostic pop
 
+// Prints path.ToString().
 std::ostream& operator<<(std::ostream& os, const ActorPath& path);
 
 // Typed views of the two kinds of ActorPath, with their own serialisers (the
 // reserved SerIds kUniquePath and kNamedPath); ActorPath converts to and from both.
 class UniquePath {
  public:
+  // The path of component `id` on `system`.
   UniquePath(const SystemPath& system, const Uuid& id) : system_(system), id_(id) {}
   // kInvalidArgument if `path` is named.
   [[nodiscard]] static absl::StatusOr<UniquePath> From(const ActorPath& path);
+  // The system and the component id:
   const SystemPath& system() const { return system_; }
   const Uuid& id() const { return id_; }
+  // The same path as an ActorPath (implicit).
   operator ActorPath() const { return ActorPath::Unique(system_, id_); }  // NOLINT
+  // Equal when system and id are.
   friend bool operator==(const UniquePath&, const UniquePath&) = default;
 
  private:
@@ -274,14 +287,18 @@ class UniquePath {
   Uuid id_;
 };
 
+// The named kind of ActorPath (see UniquePath); made by From or by deserialising.
 class NamedPath {
  public:
   // kInvalidArgument if `path` is unique.
   [[nodiscard]] static absl::StatusOr<NamedPath> From(const ActorPath& path);
+  // The system and the segments (as ActorPath::segments):
   const SystemPath& system() const { return path_.system(); }
   std::span<const std::string> segments() const { return path_.segments(); }
+  // The path as an ActorPath (also an implicit conversion):
   operator const ActorPath&() const { return path_; }  // NOLINT
   const ActorPath& path() const { return path_; }
+  // Equal when the paths are (ActorPath's operator==).
   friend bool operator==(const NamedPath&, const NamedPath&) = default;
 
  private:
@@ -294,11 +311,16 @@ class NamedPath {
 // and a KompactSystem. Holds plain pointers: use it within the sending expression.
 class PathSender {
  public:
+  // From a component definition (`*this` in a handler): its unique path.
   PathSender(const runtime_internal::DefinitionBase& component);  // NOLINT(google-explicit-constructor)
-  PathSender(const AnyComponent& component);                      // NOLINT(google-explicit-constructor)
-  PathSender(const KompactSystem& system);                        // NOLINT(google-explicit-constructor)
+  // From a component handle: the component's unique path.
+  PathSender(const AnyComponent& component);  // NOLINT(google-explicit-constructor)
+  // From a system: its dead-letter path.
+  PathSender(const KompactSystem& system);  // NOLINT(google-explicit-constructor)
 
+  // The sender's path, as the receiver sees it.
   const ActorPath& path() const { return path_; }
+  // The system whose dispatcher sends the message (for the runtime).
   runtime_internal::SystemCore* system() const { return system_; }
 
  private:
@@ -340,38 +362,47 @@ absl::Status ActorPath::TellSerialised(const M& message, const PathSender& from)
 // Wire format: SystemPath = u8 transport, u8 family (4|6), 4 or 16 address bytes, u16
 // port; UniquePath = SystemPath, u64 high, u64 low; NamedPath = SystemPath, varint
 // count, strings; ActorPath = u8 kind (0 unique, 1 named) then the unique or named
-// body. Deserialising validates everything (kDataLoss / kInvalidArgument).
+// body. Deserialising validates everything (kDataLoss).
 
+// The serialiser of UniquePath.
 template <>
 struct DefaultSerialiser<UniquePath> {
-  static constexpr SerId kSerId = ser_ids::kUniquePath;
+  static constexpr SerId kSerId = ser_ids::kUniquePath;  // reserved (serialisation/ser_ids.h)
+  // The exact size: the SystemPath's plus 16 id bytes.
   static size_t SizeHint(const UniquePath& p) {
     return DefaultSerialiser<SystemPath>::SizeHint(p.system()) + 16;
   }
-  static absl::Status Serialise(const UniquePath& p, BufMut& buf);
-  static absl::StatusOr<UniquePath> Deserialise(Buf& buf);
+  static absl::Status Serialise(const UniquePath& p, BufMut& buf);  // OK (write errors are in `buf`)
+  static absl::StatusOr<UniquePath> Deserialise(Buf& buf);          // kDataLoss for bad input
 };
 
+// The serialiser of NamedPath.
 template <>
 struct DefaultSerialiser<NamedPath> {
-  static constexpr SerId kSerId = ser_ids::kNamedPath;
+  static constexpr SerId kSerId = ser_ids::kNamedPath;  // reserved (serialisation/ser_ids.h)
+  // The size, exact unless the count or a segment needs a length of more than one byte.
   static size_t SizeHint(const NamedPath& p);
-  static absl::Status Serialise(const NamedPath& p, BufMut& buf);
+  static absl::Status Serialise(const NamedPath& p, BufMut& buf);  // OK (write errors are in `buf`)
+  // kDataLoss for bad input, including segments that are not a valid lookup path.
   static absl::StatusOr<NamedPath> Deserialise(Buf& buf);
 };
 
+// The serialiser of ActorPath, either kind.
 template <>
 struct DefaultSerialiser<ActorPath> {
-  static constexpr SerId kSerId = ser_ids::kActorPath;
+  static constexpr SerId kSerId = ser_ids::kActorPath;  // reserved (serialisation/ser_ids.h)
+  // As UniquePath's or NamedPath's, plus the kind byte.
   static size_t SizeHint(const ActorPath& p);
-  static absl::Status Serialise(const ActorPath& p, BufMut& buf);
-  static absl::StatusOr<ActorPath> Deserialise(Buf& buf);
+  static absl::Status Serialise(const ActorPath& p, BufMut& buf);  // OK (write errors are in `buf`)
+  static absl::StatusOr<ActorPath> Deserialise(Buf& buf);          // kDataLoss for bad input
 };
 
 }  // namespace kompact
 
+// std::hash by StableHash() (for std containers).
 template <>
 struct std::hash<kompact::ActorPath> {
+  // StableHash() as a size_t.
   size_t operator()(const kompact::ActorPath& p) const noexcept {
     return static_cast<size_t>(p.StableHash());
   }

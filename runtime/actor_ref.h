@@ -42,7 +42,7 @@ namespace kompact {
 template <typename M>
 struct Actor {
   static_assert(OwningValue<M>, "actor messages must be value types that own their data");
-  using Message = M;
+  using Message = M;  // The type ReceiveLocal takes.
 };
 
 template <typename M>
@@ -76,13 +76,16 @@ struct IsAsk<Ask<Q, R>> : std::true_type {
 
 }  // namespace runtime_internal
 
+// A weak reference to an actor with message type M (see the file comment); what
+// `component.actor_ref()` returns.
 template <typename M>
 class ActorRef {
  public:
-  using Message = M;
+  using Message = M;  // The actor's message type.
 
-  // An empty ref: Tell on it is a dead letter.
+  // An empty ref: Tell on it drops the message and returns false.
   ActorRef() = default;
+  // A ref to the actor of `core` (for the runtime; users get refs from actor_ref()).
   explicit ActorRef(ComponentCore* core) : core_(core) {}
 
   // Delivers `message` to the actor (any thread). Returns false — after counting a
@@ -128,13 +131,16 @@ class ActorRef {
   requires std::is_invocable_r_v<M, const F&, T&&> Recipient<T> recipient_with(F convert)
   const;
 
+  // Whether the ref is non-empty (the actor may still be gone: see IsAlive).
   explicit operator bool() const { return static_cast<bool>(core_); }
   // False once the actor can no longer receive (destroyed, faulty or deallocated).
   bool IsAlive() const { return core_ && !core_.get()->IsDestroyed() && !core_.get()->IsFaulty(); }
   // The actor's component id (the nil id for an empty ref).
   Uuid id() const { return core_ ? core_.get()->id() : Uuid(); }
+  // The actor's component core (nullptr for an empty ref), for the runtime.
   ComponentCore* core() const { return core_.get(); }
 
+  // Equal when both refer to the same component (or both are empty).
   friend bool operator==(const ActorRef& a, const ActorRef& b) { return a.core_ == b.core_; }
 
  private:
@@ -145,9 +151,11 @@ class ActorRef {
 template <typename M>
 class ActorRefStrong {
  public:
-  using Message = M;
+  using Message = M;  // The actor's message type.
+  // An empty ref (ActorRef::Hold gives a held one).
   ActorRefStrong() = default;
 
+  // As on ActorRef (a Recipient made here is weak):
   template <typename U = M>
   requires std::is_constructible_v<M, U&&>
   bool Tell(U&& message) const {
@@ -159,7 +167,6 @@ class ActorRefStrong {
     if (!core_) return false;
     return runtime_internal::TellCore<M>(core_.get(), std::forward<Args>(args)...);
   }
-  // As on ActorRef.
   template <typename Response = void, typename Request>
   auto Ask(Request&& request) const {
     return Weak().template Ask<Response>(std::forward<Request>(request));
@@ -172,7 +179,9 @@ class ActorRefStrong {
   Recipient<T> recipient() const {
     return Weak().template recipient<T>();
   }
+  // A weak ref to the same actor (empty if this one is).
   ActorRef<M> Weak() const { return ActorRef<M>(core_.get()); }
+  // As on ActorRef:
   explicit operator bool() const { return static_cast<bool>(core_); }
   ComponentCore* core() const { return core_.get(); }
   friend bool operator==(const ActorRefStrong& a, const ActorRefStrong& b) { return a.core_ == b.core_; }
@@ -195,13 +204,17 @@ ActorRefStrong<M> ActorRef<M>::Hold() const {
 template <typename Request, typename Response>
 class Ask {
  public:
+  // `request`, replied to through `promise` (ActorRef::Ask makes both).
   Ask(Promise<Response> promise, Request request)
       : promise_(std::move(promise)), request_(std::move(request)) {}
+  // Movable, not copyable.
   Ask(Ask&&) noexcept = default;
   Ask& operator=(Ask&&) noexcept = default;
 
+  // The request.
   const Request& request() const { return request_; }
   Request& request() { return request_; }
+  // Moves the request out (request() is unspecified afterwards; Reply still works).
   Request TakeRequest() { return std::move(request_); }
   // Completes the asker's future with `response` (or an error status).
   void Reply(FutureResult<Response> response) { promise_.Complete(std::move(response)); }
@@ -212,6 +225,7 @@ class Ask {
   }
   // The promise, e.g. to reply later from elsewhere.
   Promise<Response> TakePromise() { return std::move(promise_); }
+  // True once Reply, Complete or TakePromise was called.
   bool replied() const { return !promise_.valid(); }
 
  private:
@@ -245,11 +259,14 @@ auto ActorRef<M>::Ask(Request&& request) const {
 template <typename T>
 class Recipient {
  public:
+  // An empty recipient: Tell returns false.
   Recipient() = default;
+  // Converts `message` and delivers it to the actor; as ActorRef::Tell.
   bool Tell(T message) const {
     if (!core_) return false;
     return (*send_)(core_.get(), std::move(message));
   }
+  // As on ActorRef:
   explicit operator bool() const { return static_cast<bool>(core_); }
   ComponentCore* core() const { return core_.get(); }
 
@@ -289,11 +306,15 @@ const {
 template <typename Request, typename Response>
 class WithSender {
  public:
+  // `request`, to be answered by telling `sender` a Response.
   WithSender(Request request, ActorRef<Response> sender)
       : request_(std::move(request)), sender_(std::move(sender)) {}
+  // The request.
   const Request& request() const { return request_; }
   Request& request() { return request_; }
+  // Where the reply goes.
   const ActorRef<Response>& sender() const { return sender_; }
+  // Tells `response` to the sender; false if it is gone (see ActorRef::Tell).
   bool Reply(Response response) const { return sender_.Tell(std::move(response)); }
 
  private:
@@ -301,14 +322,20 @@ class WithSender {
   ActorRef<Response> sender_;
 };
 
+// As WithSender, but the reply goes to a `Recipient<Response>`, so the asker's message
+// type need not be Response (see ActorRef::recipient).
 template <typename Request, typename Response>
 class WithRecipient {
  public:
+  // `request`, to be answered by telling `reply_to` a Response.
   WithRecipient(Request request, Recipient<Response> reply_to)
       : request_(std::move(request)), reply_to_(std::move(reply_to)) {}
+  // The request.
   const Request& request() const { return request_; }
   Request& request() { return request_; }
+  // Where the reply goes.
   const Recipient<Response>& reply_to() const { return reply_to_; }
+  // Tells `response` to reply_to(); false if the actor is gone (see Recipient::Tell).
   bool Reply(Response response) const { return reply_to_.Tell(std::move(response)); }
 
  private:

@@ -57,13 +57,14 @@ inline constexpr std::string_view kNoDispatcherError =
 // lives (a dispatcher may keep a copy). Every member may be called from any thread.
 class DispatcherContext {
  public:
+  // Made by the runtime (KompactConfig::Build) for the system `core`.
   explicit DispatcherContext(runtime_internal::SystemCore* core) : core_(core) {}
 
-  const Config& config() const;
-  const Logger& logger() const;
-  const std::string& label() const;
-  Timer& timer() const;
-  Executor& executor() const;
+  const Config& config() const;      // The system's configuration (e.g. kompact.dispatch.* values).
+  const Logger& logger() const;      // The system's logger.
+  const std::string& label() const;  // The system's label (as on its log lines).
+  Timer& timer() const;              // The system's timer.
+  Executor& executor() const;        // The executor the system's components run on.
 
   // Queues `message` for `component` (its ReceiveNetwork or network-actor Receive).
   // If the component no longer accepts events, counts a dead letter and returns
@@ -85,6 +86,8 @@ class DispatcherContext {
   runtime_internal::SystemCore* core_;
 };
 
+// The interface of a system's dispatcher (see the file comment): //routing's
+// LocalDispatcher and the network dispatcher of //net implement it.
 class Dispatcher {
  public:
   virtual ~Dispatcher() = default;
@@ -95,14 +98,14 @@ class Dispatcher {
   // ---- registration (P2) ----------------------------------------------------------
   // `component` belongs to this system and can receive network messages (the system
   // checks both before calling).
-  // The unique path <system>#<id>. Registering the same component again is OK.
+  // The unique path `<system>#<id>`. Registering the same component again is OK.
   [[nodiscard]] virtual absl::StatusOr<ActorPath> Register(ComponentCore& component) = 0;
-  // The named path <system>/<alias>. kAlreadyExists if something (a component or a
+  // The named path `<system>/<alias>`. kAlreadyExists if something (a component or a
   // policy) is registered there, unless `update` (then it is replaced);
   // kInvalidArgument for an invalid alias.
   [[nodiscard]] virtual absl::StatusOr<ActorPath> RegisterAlias(ComponentCore& component,
                                                                 std::string_view alias, bool update) = 0;
-  // A routing policy at <system>/<path> (P4); same errors as RegisterAlias.
+  // A routing policy at `<system>/<path>` (P4); same errors as RegisterAlias.
   [[nodiscard]] virtual absl::StatusOr<ActorPath> SetRoutingPolicy(
       std::shared_ptr<const RoutingPolicy> policy, std::string_view path, bool update) = 0;
   // Removes what is registered at exactly `path` (a unique path's component, or a
@@ -124,11 +127,14 @@ class Dispatcher {
 // the Build (e.g. an invalid kompact.dispatch.* value).
 using DispatcherFactory =
     absl::AnyInvocable<absl::StatusOr<std::unique_ptr<Dispatcher>>(const DispatcherContext&) &&>;
+// A DispatcherFactory as a plain function pointer, the form the default factory is
+// registered in.
 using DefaultDispatcherFactoryFn = absl::StatusOr<std::unique_ptr<Dispatcher>> (*)(const DispatcherContext&);
 
 // The factory Build uses when KompactConfig::SetDispatcher was not called. //routing
 // registers LocalDispatcher here during static initialisation. Thread-safe.
 void SetDefaultDispatcherFactory(DefaultDispatcherFactoryFn factory);
+// The registered default factory; nullptr if none was (//routing is not linked).
 DefaultDispatcherFactoryFn GetDefaultDispatcherFactory();
 
 }  // namespace kompact

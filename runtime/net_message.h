@@ -32,27 +32,36 @@ namespace kompact {
 // (FEATURES.md N5); messages delivered inside the process have none.
 using SessionId = uint64_t;
 
+// A message addressed by actor path (see the file comment).
 class NetMessage {
  public:
+  // A message from `sender` to `receiver` carrying `data` (no session).
   NetMessage(ActorPath sender, ActorPath receiver, NetData data)
       : sender_(std::move(sender)), receiver_(std::move(receiver)), data_(std::move(data)) {}
+  // Movable, not copyable:
   NetMessage(NetMessage&&) noexcept = default;
   NetMessage& operator=(NetMessage&&) noexcept = default;
   NetMessage(const NetMessage&) = delete;  // TryClone()
   NetMessage& operator=(const NetMessage&) = delete;
 
+  // The sender (where replies go) and the receiver (the path as sent, marker included):
   const ActorPath& sender() const { return sender_; }
   const ActorPath& receiver() const { return receiver_; }
+  // Replace the sender or the receiver (as ActorPath::Forward does):
   void set_sender(ActorPath sender) { sender_ = std::move(sender); }
   void set_receiver(ActorPath receiver) { receiver_ = std::move(receiver); }
+  // Moves the sender out; sender() is unspecified afterwards.
   ActorPath TakeSender() { return std::move(sender_); }
 
+  // The payload's SerId (data().ser_id()).
   SerId ser_id() const { return data_.ser_id(); }
+  // The payload: a boxed value or serialised bytes.
   NetData& data() { return data_; }
   const NetData& data() const { return data_; }
 
   // The session a remote message arrived on; nullopt for local delivery.
   std::optional<SessionId> session() const { return session_; }
+  // Set by the network layer when the message arrives.
   void set_session(std::optional<SessionId> session) { session_ = session; }
 
   // The payload as a T through deserialiser D (a boxed T is moved out without any

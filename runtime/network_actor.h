@@ -43,8 +43,8 @@ struct NetworkActor {
   static_assert(!std::is_same_v<M, Never>, "a NetworkActor needs a real message type");
   static_assert(serialisation_internal::CheckMessageValue<M>());
   static_assert(serialisation_internal::CheckDeserialiser<D, M>());
-  using Message = M;
-  using NetworkDeserialiser = D;
+  using Message = M;              // The message type Receive takes.
+  using NetworkDeserialiser = D;  // Reads M from a path message's bytes.
 };
 
 }  // namespace kompact

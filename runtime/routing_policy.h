@@ -29,9 +29,11 @@ class DispatcherContext;
 // The members of a group for one routed message (never empty when given to Route).
 class RoutingGroup {
  public:
+  // Made by the dispatcher for one message; `context` delivers to the members.
   RoutingGroup(std::span<ComponentCore* const> members, const DispatcherContext& context)
       : members_(members), context_(&context) {}
 
+  // The number of members.
   size_t size() const { return members_.size(); }
   // Delivers `message` to member `index` (< size()); a member that died meanwhile
   // makes it a dead letter. Returns false then.
@@ -45,13 +47,15 @@ class RoutingGroup {
   const DispatcherContext* context_;
 };
 
+// How a message sent to a group path reaches the group's members (see the file
+// comment). Subclass it for a custom policy; the built-in ones are in routing/policies.h.
 class RoutingPolicy {
  public:
   virtual ~RoutingPolicy() = default;
   // Whether the policy serves `…/*` (broadcasts) and `…/?` (selects). Sending to the
   // policy's own path (no marker) uses it either way.
   virtual bool broadcasts() const = 0;
-  virtual bool selects() const = 0;
+  virtual bool selects() const = 0;  // Whether the policy serves `…/?` (see broadcasts()).
   // Routes `message` to members of `group` (group.size() >= 1).
   virtual void Route(const RoutingGroup& group, NetMessage message) const = 0;
   // For logs ("round-robin").

@@ -35,33 +35,41 @@ class ActorPath;
 // How messages to a system travel. The local dispatcher serves kLocal paths only.
 enum class Transport : uint8_t { kLocal = 0, kTcp = 1, kUdp = 2 };
 std::string_view TransportName(Transport transport);  // "local", "tcp", "udp"
+// Prints TransportName(transport).
 std::ostream& operator<<(std::ostream& os, Transport transport);
 
 // An IPv4 or IPv6 address (a value; no name resolution).
 class IpAddress {
  public:
+  // IPv4 or IPv6 (the values are the family byte of the wire format).
   enum class Family : uint8_t { kV4 = 4, kV6 = 6 };
 
   // 127.0.0.1.
   constexpr IpAddress() : bytes_{127, 0, 0, 1}, family_(Family::kV4) {}
+  // The IPv4 address a.b.c.d.
   static constexpr IpAddress V4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
     IpAddress ip;
     ip.bytes_ = {a, b, c, d};
     return ip;
   }
+  // The IPv6 address of `bytes` (network order).
   static IpAddress V6(const std::array<uint8_t, 16>& bytes);
+  // 127.0.0.1, as the default constructor.
   static constexpr IpAddress Loopback() { return V4(127, 0, 0, 1); }
   // Dotted IPv4 ("10.0.0.1") or IPv6 text ("::1", without brackets). kInvalidArgument
   // otherwise.
   [[nodiscard]] static absl::StatusOr<IpAddress> Parse(std::string_view text);
 
+  // IPv4 or IPv6.
   constexpr Family family() const { return family_; }
+  // family() == Family::kV4.
   bool is_v4() const { return family_ == Family::kV4; }
   // 4 bytes for IPv4, 16 for IPv6, network order.
   std::span<const uint8_t> bytes() const { return {bytes_.data(), is_v4() ? 4u : 16u}; }
   // "10.0.0.1" or the canonical (RFC 5952) IPv6 text without brackets.
   std::string ToString() const;
 
+  // Compared by bytes, then by family:
   friend bool operator==(const IpAddress&, const IpAddress&) = default;
   friend std::strong_ordering operator<=>(const IpAddress&, const IpAddress&) = default;
 
@@ -76,6 +84,7 @@ class SystemPath {
  public:
   // local://127.0.0.1:0, the local dispatcher's address.
   constexpr SystemPath() = default;
+  // `transport`://`address`:`port`.
   constexpr SystemPath(Transport transport, IpAddress address, uint16_t port)
       : address_{Word(address, 0), Word(address, 8)},
         meta_(static_cast<uint64_t>(port) | static_cast<uint64_t>(transport) << 16 |
@@ -84,6 +93,7 @@ class SystemPath {
   // "tcp://1.2.3.4:8080", "udp://[::1]:9000"; nothing may follow the port.
   [[nodiscard]] static absl::StatusOr<SystemPath> Parse(std::string_view text);
 
+  // The parts of the address:
   Transport transport() const { return static_cast<Transport>((meta_ >> 16) & 0xFF); }
   IpAddress address() const;
   uint16_t port() const { return static_cast<uint16_t>(meta_ & 0xFFFF); }
@@ -106,6 +116,7 @@ class SystemPath {
     constexpr uint64_t kNoTransport = ~(uint64_t{0xFF} << 16);
     return StableHashMix(address_[0] ^ StableHashMix(address_[1] ^ (meta_ & kNoTransport)));
   }
+  // The printed form ("udp://[::1]:9000"), which Parse reads back; AppendTo appends it:
   std::string ToString() const;
   void AppendTo(std::string& out) const;
 
@@ -121,7 +132,9 @@ class SystemPath {
   friend bool operator==(const SystemPath& a, const SystemPath& b) {
     return a.meta_ == b.meta_ && a.address_[0] == b.address_[0] && a.address_[1] == b.address_[1];
   }
+  // Ordered by transport, then address (as IpAddress orders), then port.
   friend std::strong_ordering operator<=>(const SystemPath& a, const SystemPath& b);
+  // Hashes StableHash() (for absl hash containers).
   template <typename H>
   friend H AbslHashValue(H h, const SystemPath& p) {
     return H::combine(std::move(h), p.StableHash());
@@ -142,15 +155,18 @@ class SystemPath {
   uint64_t meta_ = static_cast<uint64_t>(IpAddress::Family::kV4) << 24;
 };
 
+// Prints path.ToString().
 std::ostream& operator<<(std::ostream& os, const SystemPath& path);
 
 // ---- serialiser (S3; the reserved SerId kSystemPath) ------------------------------------------
 // Wire format: u8 transport, u8 family (4|6), 4 or 16 address bytes, u16 port.
 template <>
 struct DefaultSerialiser<SystemPath> {
-  static constexpr SerId kSerId = ser_ids::kSystemPath;
+  static constexpr SerId kSerId = ser_ids::kSystemPath;  // reserved (serialisation/ser_ids.h)
+  // The exact size: 8 bytes for IPv4, 20 for IPv6.
   static size_t SizeHint(const SystemPath& p) { return 2 + (p.address().is_v4() ? 4 : 16) + 2; }
-  static absl::Status Serialise(const SystemPath& p, BufMut& buf);
+  static absl::Status Serialise(const SystemPath& p, BufMut& buf);  // OK (write errors are in `buf`)
+  // kDataLoss for too few bytes or an unknown transport or family.
   static absl::StatusOr<SystemPath> Deserialise(Buf& buf);
 };
 
@@ -164,8 +180,10 @@ absl::Status PathError(std::string_view text, std::string_view why);
 
 }  // namespace kompact
 
+// std::hash by StableHash() (for std containers).
 template <>
 struct std::hash<kompact::SystemPath> {
+  // StableHash() as a size_t.
   size_t operator()(const kompact::SystemPath& p) const noexcept {
     return static_cast<size_t>(p.StableHash());
   }
