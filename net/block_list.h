@@ -38,9 +38,10 @@
 
 namespace kompact::net {
 
+// The block and allow rules of one system (see the file comment for the precedence).
 class BlockList {
  public:
-  // Each returns whether the rule set changed.
+  // Record a system or IP rule (see Rules in the file comment); each returns whether the rule set changed:
   bool BlockSystem(const SystemPath& system);
   bool AllowSystem(const SystemPath& system);
   bool BlockNet(const IpNet& net) { return SetNet(net, /*blocked=*/true); }
@@ -58,6 +59,7 @@ class BlockList {
 
   // Changes with every rule change (lets callers cache IsBlocked results).
   uint64_t version() const { return version_; }
+  // Whether there is no rule at all.
   bool empty() const { return blocked_systems_.empty() && allowed_systems_.empty() && nets_.empty(); }
 
  private:

@@ -63,7 +63,7 @@ class ConnectionOwner {
   // receive chunk's worth), so that the owner can set up per-batch state once
   // (e.g. a batch-wide registry read guard; but see bench/RESULTS.md round two: one
   // held across a batch delayed epoch reclamation into leaks). Every Begin is
-  // followed by one End. Default: nothing.
+  // followed by one End. Both default to nothing:
   virtual void OnReceiveBatchBegin(Connection& /*connection*/) {}
   virtual void OnReceiveBatchEnd(Connection& /*connection*/) {}
   // The output buffer drained below its high watermark: more may be sent.
@@ -75,22 +75,25 @@ class ConnectionOwner {
 
 // What every connection of one system shares (owned by NetworkCore).
 struct ConnectionContext {
-  SystemPath local_system;  // advertised, sent in Hello / HelloAck
-  Uuid local_incarnation;   // this system's incarnation id
-  uint32_t max_frame_size = 16 << 20;
+  SystemPath local_system;             // advertised, sent in Hello / HelloAck
+  Uuid local_incarnation;              // this system's incarnation id
+  uint32_t max_frame_size = 16 << 20;  // the largest frame sent or accepted (bytes; NetworkConfig)
   BufferPool* receive_pool = nullptr;  // network thread's pool for receive chunks
-  Logger logger;
+  Logger logger;                       // where connections log refusals and protocol errors
 };
 
+// One stream to another system, speaking the wire protocol (see the file comment).
 class Connection final : public StreamHandler {
  public:
+  // Which side opened the stream: this system dialled it, or accepted it.
   enum class Role : uint8_t { kDialler, kAcceptor };
+  // Where the connection is in its life; it only moves forward.
   enum class State : uint8_t {
     kConnecting,   // dialler: the stream is connecting
     kHandshake,    // Hello sent (dialler) or awaited (acceptor)
     kEstablished,  // Data flows both ways
     kClosing,      // Bye sent: no more sending, reading until the peer's Bye / end
-    kClosed,
+    kClosed,       // closed for good (OnClosed was called)
   };
 
   // A dialled connection: `stream` is connecting to `remote_system`; its handler is
@@ -105,14 +108,20 @@ class Connection final : public StreamHandler {
   // For Dialled connections: attaches the stream returned by Transport::Dial.
   void Attach(std::unique_ptr<Stream> stream);
 
+  // Whether this side dialled or accepted.
   Role role() const { return role_; }
+  // The current state.
   State state() const { return state_; }
+  // Whether the state is kEstablished (Data may be sent).
   bool established() const { return state_ == State::kEstablished; }
+  // Whether the state is kClosed.
   bool closed() const { return state_ == State::kClosed; }
   // The peer's advertised system (for dialled connections: the one dialled until
   // its HelloAck names it).
   const SystemPath& remote_system() const { return remote_system_; }
+  // The peer's incarnation id from its Hello / HelloAck (new every time a system starts).
   const Uuid& remote_incarnation() const { return remote_incarnation_; }
+  // This connection's session id (chosen by the acceptor, sent in HelloAck; 0 until then).
   SessionId session() const { return session_; }
   // The socket's remote endpoint ("?" before the stream is attached).
   std::string remote_address() const;
@@ -128,6 +137,7 @@ class Connection final : public StreamHandler {
   void Flush();
   // True while the output buffer is below its high watermark.
   bool WantsMore() const { return out_.size() - out_sent_ < kHighWatermark; }
+  // Bytes encoded but not yet written to the stream.
   size_t buffered_bytes() const { return out_.size() - out_sent_; }
 
   // ---- lifecycle ---------------------------------------------------------------------
@@ -153,14 +163,17 @@ class Connection final : public StreamHandler {
   uint64_t serial = 0;         // owner's bookkeeping: creation order (for deterministic iteration)
   uint64_t frames_seen = 0;    // owner's bookkeeping: frames_in + frames_out then
   bool announced = false;      // owner's bookkeeping: ConnectionEstablished was emitted
-  // Tries to read again after the receive pool ran dry.
+  // Whether reading paused because the receive pool ran dry.
   bool stalled() const { return stalled_; }
+  // Tries to read again after the receive pool ran dry (the owner calls it when stalled()).
   void RetryRead() { OnReadable(); }
 
   // Counters (network thread; read by the owner).
   struct Counters {
+    // Frames of every type, bytes read and written (frame headers included), and Data messages:
     uint64_t frames_in = 0, frames_out = 0, bytes_in = 0, bytes_out = 0, messages_in = 0, messages_out = 0;
   };
+  // This connection's counters since it was created.
   const Counters& counters() const { return counters_; }
 
   // StreamHandler.
@@ -171,6 +184,7 @@ class Connection final : public StreamHandler {
   // kInternal naming `what` (the owner counts it; the process goes on).
   void OnFault(std::string_view what) override;
 
+  // Bytes buffered for sending at and above which WantsMore() is false.
   static constexpr size_t kHighWatermark = 1 << 20;
 
  private:

@@ -15,14 +15,16 @@
 
 namespace kompact::net {
 
+// An IPv4 or IPv6 address and a port; hashable and comparable (a map key).
 struct Endpoint {
-  IpAddress ip;
-  uint16_t port = 0;
+  IpAddress ip;       // the address
+  uint16_t port = 0;  // the port, in host byte order
 
   // "127.0.0.1:8080" or "[::1]:8080".
   std::string ToString() const;
   // The endpoint of a system path (its transport is ignored).
   static Endpoint Of(const SystemPath& path) { return Endpoint{path.address(), path.port()}; }
+  // The system path of this endpoint over `transport`.
   SystemPath ToSystemPath(kompact::Transport transport) const { return SystemPath(transport, ip, port); }
 
   // Fills `out` and returns its length.
@@ -30,7 +32,9 @@ struct Endpoint {
   // kInvalidArgument for a family other than AF_INET / AF_INET6.
   [[nodiscard]] static absl::StatusOr<Endpoint> FromSockaddr(const sockaddr_storage& in, socklen_t len);
 
+  // Equal when address and port are.
   friend bool operator==(const Endpoint&, const Endpoint&) = default;
+  // Hashes address and port (for absl containers).
   template <typename H>
   friend H AbslHashValue(H h, const Endpoint& e) {
     return H::combine(std::move(h), e.ip.ToString(), e.port);

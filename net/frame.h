@@ -27,18 +27,21 @@
 
 namespace kompact::net {
 
-inline constexpr uint32_t kFrameMagic = 0x4B4D5054;
-inline constexpr uint8_t kProtocolVersion = 1;
-inline constexpr size_t kFrameHeaderSize = 12;
+inline constexpr uint32_t kFrameMagic = 0x4B4D5054;  // every frame's first 4 bytes, as a little-endian u32
+inline constexpr uint8_t kProtocolVersion = 1;       // the wire protocol version this build speaks
+inline constexpr size_t kFrameHeaderSize = 12;       // bytes of the fixed frame header
 
+// A frame's type, as wire::FrameType numbers it (Hello, HelloAck, Data, Heartbeat, Bye, Error).
 enum class FrameType : uint8_t { kHello = 1, kHelloAck = 2, kData = 3, kHeartbeat = 4, kBye = 5, kError = 6 };
+// "Hello", "HelloAck", "Data", "Heartbeat", "Bye", "Error"; "unknown" for any other value.
 std::string_view FrameTypeName(FrameType type);
 
+// A decoded frame header (the magic is checked, not kept).
 struct FrameHeader {
-  uint8_t version = kProtocolVersion;
-  FrameType type = FrameType::kData;
-  uint16_t flags = 0;
-  uint32_t length = 0;  // body bytes after the header
+  uint8_t version = kProtocolVersion;  // the sender's protocol version
+  FrameType type = FrameType::kData;   // what the body is
+  uint16_t flags = 0;                  // reserved (0; ignored when received)
+  uint32_t length = 0;                 // body bytes after the header
 };
 
 // Writes a header into out[0, kFrameHeaderSize).
@@ -67,20 +70,22 @@ template <typename ProtoMessage>
 // SystemPath <-> wire::SystemAddress. FromProto validates (known transport, 4 or 16
 // address bytes, port <= 65535) and returns kDataLoss saying what is wrong.
 wire::SystemAddress ToProto(const SystemPath& path);
+// The SystemPath of a received wire::SystemAddress (see above for the errors).
 [[nodiscard]] absl::StatusOr<SystemPath> FromProto(const wire::SystemAddress& address);
 
 // ---- Data frames (hot path) --------------------------------------------------------------
 // A path reference to encode: `id` != 0 with `path` defines the id; `id` alone
 // refers to a defined path; `path` alone is uncompressed.
 struct PathRef {
-  uint32_t id = 0;
-  const ActorPath* path = nullptr;
+  uint32_t id = 0;                  // the compression id (0: none)
+  const ActorPath* path = nullptr;  // the path to send in full (not owned), or null
 };
+// What a Data frame's DataHeader says (wire::DataHeader).
 struct DataFrameHead {
-  PathRef receiver;
-  PathRef sender;
-  uint64_t ser_id = 0;
-  uint64_t seq = 0;
+  PathRef receiver;     // the receiving actor's path
+  PathRef sender;       // the sending actor's path
+  uint64_t ser_id = 0;  // the SerId of the payload's serialiser
+  uint64_t seq = 0;     // the sequence number (per connection and direction: 1, 2, ...; UDP: 0)
 };
 // Appends frame header + varint(n) + DataHeader for a payload of payload_size bytes
 // (the caller appends the payload). kResourceExhausted (out unchanged) if the frame
@@ -97,15 +102,16 @@ struct DataFrameHead {
 // A PathRef as received, its path not decoded: `path` are the ActorPathProto bytes
 // (valid while the body they point into is), present iff `has_path`.
 struct PathRefView {
-  uint32_t id = 0;
-  bool has_path = false;
-  std::span<const uint8_t> path;
+  uint32_t id = 0;                // the compression id (0: none)
+  bool has_path = false;          // whether the reference carried a path
+  std::span<const uint8_t> path;  // the path's ActorPathProto bytes (empty unless `has_path`)
 };
+// A received Data frame's DataHeader, its paths not decoded (DecodeDataHeaderView).
 struct DataHeaderView {
-  PathRefView receiver;
-  PathRefView sender;
-  uint64_t ser_id = 0;
-  uint64_t seq = 0;
+  PathRefView receiver;       // the receiving actor's path
+  PathRefView sender;         // the sending actor's path
+  uint64_t ser_id = 0;        // the SerId of the payload's serialiser
+  uint64_t seq = 0;           // the sender's sequence number
   size_t payload_offset = 0;  // where the payload starts in the body
 };
 // Parses a Data frame's body (after the frame header) into `out` without
@@ -117,15 +123,17 @@ struct DataHeaderView {
 // Decodes an ActorPathProto's bytes (kDataLoss saying what is wrong).
 [[nodiscard]] absl::StatusOr<ActorPath> DecodeActorPathBytes(std::span<const uint8_t> bytes);
 
+// A received PathRef with its path decoded.
 struct DecodedPathRef {
-  uint32_t id = 0;
-  std::optional<ActorPath> path;
+  uint32_t id = 0;                // the compression id (0: none)
+  std::optional<ActorPath> path;  // the path, if the reference carried one
 };
+// A received Data frame's DataHeader with its paths decoded (DecodeDataHeader).
 struct DecodedDataHeader {
-  DecodedPathRef receiver;
-  DecodedPathRef sender;
-  uint64_t ser_id = 0;
-  uint64_t seq = 0;
+  DecodedPathRef receiver;    // the receiving actor's path
+  DecodedPathRef sender;      // the sending actor's path
+  uint64_t ser_id = 0;        // the SerId of the payload's serialiser
+  uint64_t seq = 0;           // the sender's sequence number
   size_t payload_offset = 0;  // where the payload starts in the body
 };
 // Parses a Data frame's body (after the frame header), paths decoded (tests, UDP).

@@ -21,6 +21,7 @@
 
 namespace kompact::net {
 
+// A canonical IPv4 or IPv6 network: an address and a prefix length.
 class IpNet {
  public:
   // The one-host network of `address`.
@@ -32,14 +33,18 @@ class IpNet {
   // width or host bits are set.
   [[nodiscard]] static absl::StatusOr<IpNet> Of(const IpAddress& address, uint32_t prefix_length);
 
+  // The network address (host bits zero).
   const IpAddress& address() const { return address_; }
+  // The prefix length in bits: 0..32 for IPv4, 0..128 for IPv6.
   uint32_t prefix_length() const { return prefix_length_; }
   // Whether `ip` lies in this network (always false across families).
   bool Contains(const IpAddress& ip) const;
   // "10.0.0.0/8", "::1/128".
   std::string ToString() const;
 
+  // Equal when address and prefix length are.
   friend bool operator==(const IpNet&, const IpNet&) = default;
+  // Hashes prefix length and address bytes (for absl containers).
   template <typename H>
   friend H AbslHashValue(H h, const IpNet& n) {
     std::span<const uint8_t> b = n.address_.bytes();
@@ -53,6 +58,7 @@ class IpNet {
   uint32_t prefix_length_;
 };
 
+// Writes ToString().
 std::ostream& operator<<(std::ostream& os, const IpNet& net);
 
 }  // namespace kompact::net

@@ -1,5 +1,5 @@
-// The network layer (FEATURES.md N1-N10): include this and depend on @kompact//net
-// to let a system talk to other systems.
+// The network layer (FEATURES.md N1-N10): include this and depend on
+// `@kompact//net` to let a system talk to other systems.
 //
 //   auto system = kompact::KompactConfig()
 //       .SetDispatcher(kompact::net::NetworkDispatcher::Factory())  // kompact.net.* keys

@@ -29,6 +29,7 @@
 
 namespace kompact::net {
 
+// The network settings of one system (see the file comment).
 struct NetworkConfig {
   // The address to listen on: an IPv4 or IPv6 literal ("127.0.0.1", "0.0.0.0", "::1").
   std::string bind_address = "127.0.0.1";
@@ -43,13 +44,14 @@ struct NetworkConfig {
   uint16_t advertised_port = 0;
   // The transport this system's own paths name (tcp or udp); both are served.
   kompact::Transport transport = kompact::Transport::kTcp;
+  // Whether TCP sockets set TCP_NODELAY (small frames are sent without Nagle's delay).
   bool tcp_nodelay = true;
   // The network thread polls this long after activity before it sleeps (a reply
   // within the window costs no wake-up; ~50 us of a core per burst). Zero: always
   // sleep.
   absl::Duration spin_before_block = absl::Microseconds(50);
-  // Connection attempts to an unreachable system: one every retry_interval, at
-  // most 1 + max_retry_attempts per cycle; then its queue is dropped.
+  // Connection attempts to an unreachable system, one every retry_interval, at
+  // most 1 + max_retry_attempts per cycle (then its queue is dropped):
   absl::Duration retry_interval = absl::Milliseconds(500);
   uint32_t max_retry_attempts = 10;
   // Idle connections send a heartbeat every heartbeat_interval (0: none); a
@@ -69,12 +71,13 @@ struct NetworkConfig {
   // Established connections beyond the soft limit close the least recently used
   // one gracefully (nothing queued is lost; it reconnects when it has something to
   // send). At the hard limit of open connections (any state) new ones are refused,
-  // inbound and outbound. 1 <= soft <= hard.
+  // inbound and outbound. The limits, 1 <= soft <= hard:
   uint32_t soft_connection_limit = 1000;
   uint32_t hard_connection_limit = 1100;
   // Block rules applied at start (net/block_list.h; the status port changes them
-  // at run time): systems as "tcp://1.2.3.4:7000", IPs as "10.0.0.1" or "::1",
-  // networks in CIDR notation ("10.0.0.0/8"); allowed systems win over IP rules.
+  // at run time; allowed systems win over IP rules), with systems as
+  // "tcp://1.2.3.4:7000", IPs as "10.0.0.1" or "::1" and networks in CIDR notation
+  // ("10.0.0.0/8"):
   std::vector<std::string> blocked_systems;
   std::vector<std::string> blocked_ips;
   std::vector<std::string> blocked_ip_nets;
@@ -85,7 +88,10 @@ struct NetworkConfig {
   // The kompact.net.* keys of `config` (absent keys: the defaults above), validated;
   // unknown keys below kompact.net are errors.
   [[nodiscard]] static absl::StatusOr<NetworkConfig> FromConfig(const Config& config);
+  // bind_address parsed; kInvalidArgument naming the key if it is not an IP literal.
   [[nodiscard]] absl::StatusOr<IpAddress> BindIp() const;
+  // advertised_address parsed, or BindIp() when it is empty; kInvalidArgument if it
+  // is not an IP literal, or if it is empty and the bind address is the any-address.
   [[nodiscard]] absl::StatusOr<IpAddress> AdvertisedIp() const;
   // The block rules above, parsed (errors name the key and the entry).
   [[nodiscard]] absl::StatusOr<BlockList> InitialBlockList() const;

@@ -75,28 +75,28 @@ namespace kompact::net {
 
 // Counters of one system's network layer (monotonic; read at any time).
 struct NetworkStats {
-  std::atomic<int64_t> open_connections{0};  // a gauge: connections not yet closed
-  std::atomic<uint64_t> connections_established{0};
-  std::atomic<uint64_t> connections_lost{0};
-  std::atomic<uint64_t> connections_closed{0};  // gracefully
-  std::atomic<uint64_t> connect_failures{0};    // failed dial or handshake attempts
-  std::atomic<uint64_t> protocol_errors{0};     // connections closed for malformed input
-  std::atomic<uint64_t> merged{0};              // connections closed by simultaneous-dial merging
-  std::atomic<uint64_t> messages_sent{0};
-  std::atomic<uint64_t> messages_received{0};
-  std::atomic<uint64_t> dropped_unreachable{0};  // queued for a peer that could not be reached
-  std::atomic<uint64_t> dropped_queue_full{0};   // beyond max_queued_messages
-  std::atomic<uint64_t> dropped_unserialisable{0};
-  std::atomic<uint64_t> dropped_shutdown{0};  // still queued when the system shut down
-  std::atomic<uint64_t> datagrams_sent{0};
-  std::atomic<uint64_t> datagrams_received{0};
-  std::atomic<uint64_t> datagrams_dropped{0};   // malformed in, or refused out
-  std::atomic<uint64_t> dropped_blocked{0};     // queued for, or sent to, a blocked system
-  std::atomic<uint64_t> refused_blocked{0};     // connections refused or closed by a block rule
-  std::atomic<uint64_t> refused_hard_limit{0};  // connections refused at the hard limit
-  std::atomic<uint64_t> evicted_soft_limit{0};  // connections closed by the soft limit
-  std::atomic<uint64_t> connection_faults{0};   // connections closed by an exception
-  std::atomic<uint64_t> network_thread_restarts{0};
+  std::atomic<int64_t> open_connections{0};          // a gauge: connections not yet closed
+  std::atomic<uint64_t> connections_established{0};  // handshakes completed (merged ones included)
+  std::atomic<uint64_t> connections_lost{0};         // connections in use that closed other than gracefully
+  std::atomic<uint64_t> connections_closed{0};       // gracefully
+  std::atomic<uint64_t> connect_failures{0};         // failed dial or handshake attempts
+  std::atomic<uint64_t> protocol_errors{0};          // connections closed for malformed input
+  std::atomic<uint64_t> merged{0};                   // connections closed by simultaneous-dial merging
+  std::atomic<uint64_t> messages_sent{0};            // messages encoded into a TCP connection
+  std::atomic<uint64_t> messages_received{0};        // Data frames received over TCP
+  std::atomic<uint64_t> dropped_unreachable{0};      // queued for a peer that could not be reached
+  std::atomic<uint64_t> dropped_queue_full{0};       // beyond max_queued_messages
+  std::atomic<uint64_t> dropped_unserialisable{0};   // the serialiser failed or the frame was too large
+  std::atomic<uint64_t> dropped_shutdown{0};         // still queued when the system shut down
+  std::atomic<uint64_t> datagrams_sent{0};           // UDP datagrams written
+  std::atomic<uint64_t> datagrams_received{0};       // well-formed UDP Data frames received
+  std::atomic<uint64_t> datagrams_dropped{0};        // malformed in, or refused out
+  std::atomic<uint64_t> dropped_blocked{0};          // queued for, or sent to, a blocked system
+  std::atomic<uint64_t> refused_blocked{0};          // connections refused or closed by a block rule
+  std::atomic<uint64_t> refused_hard_limit{0};       // connections refused at the hard limit
+  std::atomic<uint64_t> evicted_soft_limit{0};       // connections closed by the soft limit
+  std::atomic<uint64_t> connection_faults{0};        // connections closed by an exception
+  std::atomic<uint64_t> network_thread_restarts{0};  // after an exception outside a connection
   // Summed over lost connections: messages sent that the peer had not
   // acknowledged (an upper bound of what the losses cost).
   std::atomic<uint64_t> unacknowledged_at_loss{0};
@@ -105,6 +105,7 @@ struct NetworkStats {
 // Receives the status indications (network thread; must not block).
 using NetworkStatusListener = absl::AnyInvocable<void(const NetworkStatusIndication&)>;
 
+// The protocol engine of one system's network layer (see the file comment).
 class NetworkCore final : public ConnectionOwner {
  public:
   // `transport` is bound already (local_system names its real port).
@@ -125,6 +126,7 @@ class NetworkCore final : public ConnectionOwner {
   // Whether `system` is this one (same address and port, any transport; or local://).
   bool IsLocal(const SystemPath& system) const;
 
+  // The counters, updated as they happen.
   const NetworkStats& stats() const { return stats_; }
 
   // ---- control plane (any thread) ----------------------------------------------------
@@ -142,9 +144,13 @@ class NetworkCore final : public ConnectionOwner {
   // Fault injection for tests (N6): throws `what` from a task on the network thread.
   void InjectNetworkThreadFault(std::string what);
 
+  // Network thread restarts allowed within kRestartWindow; the next fault is fatal.
   static constexpr int kMaxRestarts = 5;
+  // The window of kMaxRestarts, in the time of the system's Timer.
   static constexpr absl::Duration kRestartWindow = absl::Seconds(10);
+  // This system's incarnation id (sent in Hello / HelloAck).
   const Uuid& incarnation() const { return context_.local_incarnation; }
+  // This system's own path, as advertised in Hello / HelloAck.
   const SystemPath& local_system() const { return context_.local_system; }
 
   // ConnectionOwner (network thread).

@@ -16,7 +16,7 @@
 // The socket is bound inside the factory, so port 0 yields the real port in
 // system.SystemPath() before any path is handed out, and an occupied port fails
 // Build() at once. Shutdown closes every connection gracefully (Bye after what was
-// queued) within kompact.net.shutdown_timeout_ms.
+// queued) within kompact.net.shutdown-timeout.
 //
 // Thread-safety: see runtime/dispatcher.h (every member, any thread). Lifetime:
 // owned by the system.
@@ -46,17 +46,19 @@
 
 namespace kompact::net {
 
+// The dispatcher of a networked system (see the file comment).
 class NetworkDispatcher final : public RegistryDispatcher {
  public:
-  // Binds and starts the network thread. `config`: the settings to use; without,
-  // they are read from the system's kompact.net.* keys. Errors: invalid settings
-  // (kInvalidArgument naming the key), an address that cannot be bound (kUnavailable).
   // What moves the bytes (net/transport.h), made once per dispatcher and bound by
   // Create. Null: a TcpTransport with the config's socket options. The simulator
   // (testing/sim) passes its in-memory transport here.
   using TransportFactory = absl::AnyInvocable<absl::StatusOr<std::unique_ptr<Transport>>(
       const DispatcherContext& context, const NetworkConfig& config)>;
 
+  // Binds and starts the network thread. `config`: the settings to use; without,
+  // they are read from the system's kompact.net.* keys. `transport`: see
+  // TransportFactory. Errors: invalid settings (kInvalidArgument naming the key), an
+  // address that cannot be bound (kUnavailable).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<NetworkDispatcher>> Create(
       const DispatcherContext& context, std::optional<NetworkConfig> config = std::nullopt,
       TransportFactory transport = nullptr);
@@ -66,11 +68,16 @@ class NetworkDispatcher final : public RegistryDispatcher {
 
   ~NetworkDispatcher() override;
 
+  // Delivers `message` locally if its receiver is a path of this system, else sends
+  // it to the receiver's system (NetworkCore::Send).
   void Deliver(NetMessage&& message) override;
+  // Refuses new status providers, closes every connection gracefully (see the file
+  // comment), then shuts the path registry down.
   void Shutdown() override;
 
   // The network layer's counters.
   const NetworkStats& stats() const { return core_->stats(); }
+  // The settings in use (validated).
   const NetworkConfig& config() const { return config_; }
   // The port the listener is bound to (system_path() may advertise another one,
   // kompact.net.advertised-port).

@@ -67,109 +67,136 @@
 namespace kompact::net {
 
 // ---- indications ----------------------------------------------------------------------------
+// A connection finished its handshake (see the file comment for each indication).
 struct ConnectionEstablished {
-  SystemPath system;
-  SessionId session = 0;
+  SystemPath system;           // the remote system (its tcp:// path, whatever the transport)
+  SessionId session = 0;       // the connection's session id
   std::string remote_address;  // the socket's remote endpoint
 };
+// An established connection broke.
 struct ConnectionLost {
-  SystemPath system;
-  SessionId session = 0;
-  std::string reason;
+  SystemPath system;      // the remote system (its tcp:// path)
+  SessionId session = 0;  // the session that ended (as in its ConnectionEstablished)
+  std::string reason;     // why it broke
   // Messages sent on this session that the peer had not acknowledged: at most
   // these were lost (acknowledgements ride on the heartbeat tick).
   uint64_t unacknowledged_messages = 0;
 };
+// This system gave up on a remote system and dropped what was queued for it.
 struct ConnectionDropped {
-  SystemPath system;
-  uint64_t dropped_messages = 0;
-  std::string reason;
+  SystemPath system;              // the remote system (its tcp:// path)
+  uint64_t dropped_messages = 0;  // queued messages dropped (each a counted dead letter)
+  std::string reason;             // why (the retries ran out, with the last error; or the block)
 };
+// An established connection closed gracefully.
 struct ConnectionClosed {
-  SystemPath system;
-  SessionId session = 0;
+  SystemPath system;      // the remote system (its tcp:// path)
+  SessionId session = 0;  // the session that ended (as in its ConnectionEstablished)
 };
+// A BlockSystem request was applied.
 struct BlockedSystem {
-  SystemPath system;
+  SystemPath system;  // the request's system
 };
+// A BlockIp request was applied.
 struct BlockedIp {
-  IpAddress ip;
+  IpAddress ip;  // the request's address
 };
+// A BlockIpNet request was applied.
 struct BlockedIpNet {
-  IpNet net;
+  IpNet net;  // the request's network
 };
+// An AllowSystem request was applied.
 struct AllowedSystem {
-  SystemPath system;
+  SystemPath system;  // the request's system
 };
+// An AllowIp request was applied.
 struct AllowedIp {
-  IpAddress ip;
+  IpAddress ip;  // the request's address
 };
+// An AllowIpNet request was applied.
 struct AllowedIpNet {
-  IpNet net;
+  IpNet net;  // the request's network
 };
+// A new connection took the established ones above the soft limit.
 struct SoftConnectionLimitExceeded {
   size_t established = 0;  // established connections, including the new one
-  size_t limit = 0;
-  SystemPath evicted;  // closed gracefully to make room
+  size_t limit = 0;        // the soft limit (NetworkConfig::soft_connection_limit)
+  SystemPath evicted;      // closed gracefully to make room
 };
+// A new connection was refused at the hard limit.
 struct HardConnectionLimitReached {
-  size_t open = 0;  // open connections (any state)
-  size_t limit = 0;
+  size_t open = 0;      // open connections (any state)
+  size_t limit = 0;     // the hard limit (NetworkConfig::hard_connection_limit)
   std::string refused;  // the refused remote: an address (inbound) or a system (dial)
 };
+// The network thread failed.
 struct CriticalNetworkFailure {
-  std::string reason;
-  bool recovered = false;
+  std::string reason;      // what failed ("the network thread failed: ...")
+  bool recovered = false;  // true: the thread went on; false: the system is poisoned
 };
 
 // One connection, as QueryConnections reports it.
 struct ConnectionInfo {
+  // Where the connection is (Connection::State; closed ones are not reported).
   enum class State : uint8_t { kConnecting, kHandshake, kEstablished, kClosing };
-  SystemPath system;  // the dialled or announced system (unset before an inbound Hello)
-  SessionId session = 0;
-  State state = State::kConnecting;
-  bool inbound = false;
-  bool active = false;  // the connection messages to `system` go out on
-  std::string remote_address;
-  uint64_t queued_messages = 0;  // waiting for this system (on the active connection only)
-  uint64_t buffered_bytes = 0;   // encoded, not yet written
+  SystemPath system;                 // the dialled or announced system (unset before an inbound Hello)
+  SessionId session = 0;             // its session id (0 until the handshake sets it)
+  State state = State::kConnecting;  // its state
+  bool inbound = false;              // whether the remote system dialled it
+  bool active = false;               // the connection messages to `system` go out on
+  std::string remote_address;        // the socket's remote endpoint ("?" before the stream is attached)
+  uint64_t queued_messages = 0;      // waiting for this system (on the active connection only)
+  uint64_t buffered_bytes = 0;       // encoded, not yet written
+  // Data messages and bytes (frame headers included) received and sent on it:
   uint64_t messages_in = 0, messages_out = 0, bytes_in = 0, bytes_out = 0;
 };
+// The answer to QueryConnections.
 struct ConnectionsSnapshot {
-  std::vector<ConnectionInfo> connections;
+  std::vector<ConnectionInfo> connections;  // every connection not closed yet, oldest first
   // Systems with queued messages and no established connection.
   std::vector<SystemPath> waiting;
 };
 
 // ---- requests -------------------------------------------------------------------------------
+// Dial a system now (with the usual retries), even with nothing to send.
 struct ConnectSystem {
-  SystemPath system;
+  SystemPath system;  // the system to connect to (not this one)
 };
+// Flush what is queued for a connected system, then close its connection gracefully.
 struct DisconnectSystem {
-  SystemPath system;
+  SystemPath system;  // the system to disconnect
 };
+// Block a system (answered by BlockedSystem).
 struct BlockSystem {
-  SystemPath system;
+  SystemPath system;  // the system (its address and port; the transport is ignored)
 };
+// Block an IP address, a one-host network (answered by BlockedIp).
 struct BlockIp {
-  IpAddress ip;
+  IpAddress ip;  // the address
 };
+// Block a network (answered by BlockedIpNet).
 struct BlockIpNet {
-  IpNet net;
+  IpNet net;  // the network
 };
+// Allow a system, whatever the IP rules (answered by AllowedSystem).
 struct AllowSystem {
-  SystemPath system;
+  SystemPath system;  // the system (its address and port; the transport is ignored)
 };
+// Allow an IP address, a one-host network (answered by AllowedIp).
 struct AllowIp {
-  IpAddress ip;
+  IpAddress ip;  // the address
 };
+// Allow a network (answered by AllowedIpNet).
 struct AllowIpNet {
-  IpNet net;
+  IpNet net;  // the network
 };
+// Ask for a ConnectionsSnapshot.
 struct QueryConnections {};
 
+// Any request of the status port.
 using NetworkStatusRequest = std::variant<ConnectSystem, DisconnectSystem, BlockSystem, BlockIp, BlockIpNet,
                                           AllowSystem, AllowIp, AllowIpNet, QueryConnections>;
+// Any indication of the status port.
 using NetworkStatusIndication =
     std::variant<ConnectionEstablished, ConnectionLost, ConnectionDropped, ConnectionClosed, BlockedSystem,
                  BlockedIp, BlockedIpNet, AllowedSystem, AllowedIp, AllowedIpNet, SoftConnectionLimitExceeded,
@@ -195,6 +222,7 @@ inline std::string_view NetworkStatusName(const NetworkStatusIndication& indicat
   return kNames[indication.index()];
 }
 
+// The network status port: the requests and indications above.
 struct NetworkStatusPort
     : Port<Requests<ConnectSystem, DisconnectSystem, BlockSystem, BlockIp, BlockIpNet, AllowSystem, AllowIp,
                     AllowIpNet, QueryConnections>,

@@ -41,12 +41,16 @@
 
 namespace kompact::net {
 
+// The component providing one system's NetworkStatusPort (see the file comment).
 class NetworkStatusProvider : public ComponentDefinition<NetworkStatusProvider>,
                               public Actor<NetworkStatusIndication> {
  public:
+  // Subscribes to `core`'s status indications at once (so that nothing emitted after
+  // the first ConnectNetworkStatus is missed).
   explicit NetworkStatusProvider(NetworkCore* core);
   ~NetworkStatusProvider() override;
 
+  // Unsubscribes from the network's indications.
   HandlerResult OnKill() override;
   // An indication from the network thread: triggered on the port.
   HandlerResult ReceiveLocal(NetworkStatusIndication indication);
@@ -57,6 +61,7 @@ class NetworkStatusProvider : public ComponentDefinition<NetworkStatusProvider>,
     return Handled::kOk;
   }
 
+  // The provided NetworkStatusPort.
   static constexpr auto Ports() { return PortList(&NetworkStatusProvider::port_); }
 
  private:

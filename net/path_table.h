@@ -26,10 +26,12 @@
 
 namespace kompact::net {
 
+// Ids per table when no capacity is given (what every connection uses).
 inline constexpr uint32_t kDefaultPathTableCapacity = 4096;
 
 // A cheap in-process hash of a path (system words, then id or segment hash).
 struct PathTableHash {
+  // The hash of `p`.
   size_t operator()(const ActorPath& p) const {
     const uint64_t body =
         p.is_unique() ? StableHashMix(p.id().high() ^ StableHashMix(p.id().low())) : p.segments_hash();
@@ -45,8 +47,10 @@ inline bool SamePath(const ActorPath& a, const ActorPath& b) {
   return a.is_unique() ? a.id() == b.id() : a.SegmentsEqual(b, b.segments().size());
 }
 
+// The sending side's table: which paths the peer already knows by id.
 class PathEncoderTable {
  public:
+  // A table of ids 1..`capacity`.
   explicit PathEncoderTable(uint32_t capacity = kDefaultPathTableCapacity) : capacity_(capacity) {}
 
   // How to send `path`: known (send `id` alone), or to be defined (send `id` with
@@ -54,9 +58,9 @@ class PathEncoderTable {
   // reserved at once, so two paths of one frame never share it; it only counts as
   // defined after Commit (call it once the frame carrying the path is certainly sent).
   struct Ref {
-    uint32_t id = 0;
-    bool known = false;
-    const ActorPath* path = nullptr;
+    uint32_t id = 0;                  // the id to send (0: none, the path goes in full)
+    bool known = false;               // the peer knows `id` already: send it alone
+    const ActorPath* path = nullptr;  // the path asked for (Find's argument; not owned)
   };
   // The two most recently found known paths are remembered and compared first
   // (a stream of messages between the same pair needs no hashing).
@@ -65,7 +69,9 @@ class PathEncoderTable {
     if (recent_[1].id != 0 && SamePath(recent_[1].path, path)) return Ref{recent_[1].id, true, &path};
     return FindSlow(path);
   }
+  // Marks `ref`'s new id as defined (nothing for a known Ref or id 0).
   void Commit(const Ref& ref);
+  // Paths defined (committed) so far.
   size_t size() const { return ids_.size(); }
 
  private:
@@ -82,8 +88,10 @@ class PathEncoderTable {
   uint8_t recent_next_ = 0;  // the slot replaced next
 };
 
+// The receiving side's table: the paths the peer defined, by id.
 class PathDecoderTable {
  public:
+  // A table of ids 1..`capacity` (a larger id is refused).
   explicit PathDecoderTable(uint32_t capacity = kDefaultPathTableCapacity) : capacity_(capacity) {}
 
   // The path a received reference stands for: `path` (defining `id` if non-zero)
@@ -97,6 +105,7 @@ class PathDecoderTable {
   // it) or, for `scratch`, until scratch changes. Same errors as Resolve, plus
   // those of decoding the path bytes.
   [[nodiscard]] absl::Status Resolve(const PathRefView& ref, ActorPath& scratch, const ActorPath*& out);
+  // Ids defined so far (a redefinition counts once).
   size_t size() const { return defined_; }
 
  private:

@@ -28,16 +28,18 @@ class Connection;
 
 // A queued outbound message (pooled node).
 struct OutNode : runtime_internal::QueueNode {
+  // A node holding `m`.
   explicit OutNode(NetMessage&& m) : message(std::move(m)) {}
-  NetMessage message;
+  NetMessage message;  // the message to send
 };
 
 // A FIFO of OutNodes linked through `next` (network thread only).
 struct OutList {
-  OutNode* head = nullptr;
-  OutNode* tail = nullptr;
-  size_t count = 0;
+  OutNode* head = nullptr;  // the oldest node (null when empty)
+  OutNode* tail = nullptr;  // the newest node (null when empty)
+  size_t count = 0;         // nodes in the list
 
+  // Links `node` in at the tail.
   void Append(OutNode* node) {
     node->next.store(nullptr, std::memory_order_relaxed);
     if (tail == nullptr) {
@@ -48,6 +50,7 @@ struct OutList {
     tail = node;
     ++count;
   }
+  // Unlinks and returns the oldest node (null when empty).
   OutNode* PopFront() {
     OutNode* node = head;
     if (node == nullptr) return nullptr;
@@ -56,10 +59,13 @@ struct OutList {
     --count;
     return node;
   }
+  // Whether the list has no node.
   bool empty() const { return head == nullptr; }
 };
 
+// What this system keeps about one remote system (see the file comment).
 struct Peer {
+  // The peer of the system `k` (its PeerTable key); not copyable.
   explicit Peer(const SystemPath& k) : key(k) {}
   Peer(const Peer&) = delete;
   Peer& operator=(const Peer&) = delete;
@@ -75,21 +81,21 @@ struct Peer {
 
   // ---- any thread -----------------------------------------------------------------------
   runtime_internal::MpscStack inbox;
-  std::atomic<bool> scheduled{false};
+  std::atomic<bool> scheduled{false};  // set by a scheduling Push, cleared when the inbox is taken
 
   // ---- network thread -------------------------------------------------------------------
   enum class State : uint8_t { kIdle, kConnecting, kConnected };
-  State state = State::kIdle;
-  OutList pending;                 // taken from the inbox, waiting to be encoded
-  Connection* active = nullptr;    // the established connection messages go out on
-  Connection* dialling = nullptr;  // this system's connection attempt in progress
-  uint32_t attempts = 0;           // failed attempts of the current dial cycle
-  bool retry_scheduled = false;
-  TimerId retry_timer{};
-  absl::Status last_error;  // why the last attempt failed
-  bool wanted = false;      // ConnectSystem: dial even with nothing queued
-  bool blocked = false;     // the block rules' verdict, as of blocks_version
-  uint64_t blocks_version = ~uint64_t{0};
+  State state = State::kIdle;              // idle, dialling or connected
+  OutList pending;                         // taken from the inbox, waiting to be encoded
+  Connection* active = nullptr;            // the established connection messages go out on
+  Connection* dialling = nullptr;          // this system's connection attempt in progress
+  uint32_t attempts = 0;                   // failed attempts of the current dial cycle
+  bool retry_scheduled = false;            // a retry timer is pending
+  TimerId retry_timer{};                   // that timer (valid while retry_scheduled)
+  absl::Status last_error;                 // why the last attempt failed
+  bool wanted = false;                     // ConnectSystem: dial even with nothing queued
+  bool blocked = false;                    // the block rules' verdict, as of blocks_version
+  uint64_t blocks_version = ~uint64_t{0};  // the BlockList version of `blocked` (~0: never computed)
 };
 
 }  // namespace kompact::net

@@ -26,6 +26,7 @@
 
 namespace kompact::net {
 
+// The peers of one system, by remote system (see the file comment).
 class PeerTable {
  public:
   PeerTable();
@@ -43,6 +44,7 @@ class PeerTable {
   // Calls `f` for every peer (network thread: peers are created on other threads
   // too, so a peer created concurrently may be missed).
   void ForEach(absl::FunctionRef<void(Peer&)> f) const;
+  // The number of peers (takes the insertion lock).
   size_t size() const;
 
   // The key under which `system` is stored.

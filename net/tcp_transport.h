@@ -29,13 +29,15 @@
 
 namespace kompact::net {
 
+// The Transport over TCP and UDP sockets (see the file comment).
 class TcpTransport final : public Transport {
  public:
+  // How the sockets and the network thread are set up.
   struct Options {
-    bool tcp_nodelay = true;
+    bool tcp_nodelay = true;  // set TCP_NODELAY on every stream (dialled and accepted)
     // The network thread's name (visible in top/gdb), at most 15 characters.
     std::string thread_name = "kompact-net";
-    Logger logger;
+    Logger logger;  // where socket failures and network thread faults are logged
     // After handling events, poll without blocking (yielding the CPU between polls)
     // for this long before blocking in epoll_wait: a reply that comes back within
     // the window costs no wake-up. Zero: always block.

@@ -69,11 +69,14 @@ class Stream {
   // Calls OnReadable again soon (after a reader stopped before draining, e.g. out
   // of receive buffers).
   virtual void ResumeReading() = 0;
+  // The remote endpoint (the peer's address and port).
   virtual const Endpoint& remote() const = 0;
 };
 
+// What moves the bytes for one system's network layer (see the file comment).
 class Transport {
  public:
+  // What the network thread calls, given to Start.
   struct Callbacks {
     // A new inbound stream; install its handler before returning.
     absl::AnyInvocable<void(std::unique_ptr<Stream>)> on_accept;
@@ -106,6 +109,7 @@ class Transport {
   // Thread-safe: runs `task` on the network thread (control work, not per message),
   // after the on_wake of any Wake() that happened before this call.
   virtual void Post(absl::AnyInvocable<void() &&> task) = 0;
+  // Whether the caller runs on the network thread. Any thread.
   virtual bool IsNetworkThread() const = 0;
   // For a transport without a thread of its own (the simulated one,
   // testing/sim/sim_transport.h): runs the events its network thread would run, on
@@ -122,14 +126,15 @@ class Transport {
   // Starts connecting to `remote`; `handler` gets OnConnected when done.
   [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Stream>> Dial(const Endpoint& remote,
                                                                      StreamHandler* handler) = 0;
+  // One datagram for SendDatagrams.
+  struct Datagram {
+    Endpoint to;                     // where it goes
+    std::span<const uint8_t> bytes;  // its bytes (not owned)
+  };
   // Sends each datagram to its endpoint (batched; one syscall where possible).
   // Returns how many were taken; the rest would block (retry after on_wake/tick).
   // Datagrams the kernel refuses for good (e.g. too large) are counted as sent and
   // reported through `failed(index, status)`.
-  struct Datagram {
-    Endpoint to;
-    std::span<const uint8_t> bytes;
-  };
   virtual size_t SendDatagrams(std::span<const Datagram> datagrams,
                                absl::FunctionRef<void(size_t, const absl::Status&)> failed) = 0;
 };

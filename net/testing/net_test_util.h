@@ -1,5 +1,5 @@
 // Helpers for network tests: systems with a NetworkDispatcher on loopback port 0,
-// an echo component, and access to a system's network counters.
+// and access to a system's network dispatcher (its counters, its port).
 //
 // Thread-safety: as the underlying types. Every wait is bounded.
 #ifndef KOMPACT_NET_TESTING_NET_TEST_UTIL_H_
@@ -33,6 +33,8 @@ inline net::NetworkConfig TestNetworkConfig() {
   return c;
 }
 
+// A one-thread system labelled `label` whose NetworkDispatcher uses `config`;
+// the errors of KompactConfig::Build (e.g. an occupied port).
 inline absl::StatusOr<KompactSystem> NetSystem(net::NetworkConfig config = TestNetworkConfig(),
                                                std::string label = "net-test") {
   return KompactConfig()
@@ -42,6 +44,7 @@ inline absl::StatusOr<KompactSystem> NetSystem(net::NetworkConfig config = TestN
       .Build();
 }
 
+// The NetworkDispatcher of `system`, which must have one (not checked).
 inline const net::NetworkDispatcher& NetworkOf(const KompactSystem& system) {
   return *static_cast<const net::NetworkDispatcher*>(system.dispatcher());
 }

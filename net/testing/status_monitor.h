@@ -28,17 +28,21 @@
 
 namespace kompact::net_testing {
 
+// The indications a StatusMonitor received, in arrival order (shared with the test).
 class StatusLog {
  public:
+  // Records `indication` and wakes the waiters.
   void Add(net::NetworkStatusIndication indication) {
     std::lock_guard<std::mutex> lock(mu_);
     items_.push_back(std::move(indication));
     cv_.notify_all();
   }
+  // A copy of every indication so far.
   std::vector<net::NetworkStatusIndication> items() const {
     std::lock_guard<std::mutex> lock(mu_);
     return items_;
   }
+  // The indications of type T so far, in order.
   template <typename T>
   std::vector<T> All() const {
     std::vector<T> out;
@@ -47,6 +51,7 @@ class StatusLog {
     }
     return out;
   }
+  // How many indications of type T arrived so far.
   template <typename T>
   size_t Count() const {
     return All<T>().size();
@@ -74,20 +79,25 @@ class StatusLog {
   std::vector<net::NetworkStatusIndication> items_;
 };
 
+// A component that logs every status indication and triggers the requests it is told.
 class StatusMonitor : public ComponentDefinition<StatusMonitor>, public Actor<net::NetworkStatusRequest> {
  public:
+  // Logs into `log`.
   explicit StatusMonitor(std::shared_ptr<StatusLog> log) : log_(std::move(log)) {}
 
+  // An indication: added to the log.
   template <typename E>
   requires std::is_constructible_v<net::NetworkStatusIndication, E> HandlerResult
   Handle(const E& indication) {
     log_->Add(indication);
     return Handled::kOk;
   }
+  // A request (an actor message): triggered on the status port.
   HandlerResult ReceiveLocal(net::NetworkStatusRequest request) {
     std::visit([this](auto&& r) { status_.Trigger(std::move(r)); }, std::move(request));
     return Handled::kOk;
   }
+  // The required NetworkStatusPort.
   static constexpr auto Ports() { return PortList(&StatusMonitor::status_); }
 
  private:
