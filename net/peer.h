@@ -80,10 +80,12 @@ struct Peer {
   const SystemPath key;  // tcp://address:port of the remote system
 
   // ---- any thread -----------------------------------------------------------------------
+  // Messages for this peer, pushed by any thread (lock-free), taken by the network thread.
   runtime_internal::MpscStack inbox;
   std::atomic<bool> scheduled{false};  // set by a scheduling Push, cleared when the inbox is taken
 
   // ---- network thread -------------------------------------------------------------------
+  // Where this system's connection to the peer stands.
   enum class State : uint8_t { kIdle, kConnecting, kConnected };
   State state = State::kIdle;              // idle, dialling or connected
   OutList pending;                         // taken from the inbox, waiting to be encoded

@@ -141,6 +141,7 @@ class ComponentCore : public Runnable {
   ComponentCore& operator=(const ComponentCore&) = delete;
 
   // ---- identity and state (any thread) ----------------------------------------------
+  // The component's unique id (also its unique path's last segment).
   const Uuid& id() const { return id_; }
   // The definition's type name, demangled (e.g. "examples::Counter").
   virtual std::string_view type_name() const = 0;
@@ -257,6 +258,7 @@ class ComponentCore : public Runnable {
   virtual ~ComponentCore();
 
   // ---- implemented by ComponentCell<C> (own thread) -----------------------------------
+  // Runs the definition's handler of a lifecycle event (start, stop, kill).
   virtual HandlerResult InvokeLifecycle(ControlEvent event) = 0;
   // Handles messages and port events (FEATURES.md C5): `budget` events in all,
   // of which up to `message_share` messages before the port events (then messages

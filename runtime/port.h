@@ -111,12 +111,14 @@ struct Indications {
 // Base of every port type.
 template <typename RequestList, typename IndicationList>
 struct Port {
-  // The request / indication event types (Never removed), as type lists:
+  // The request event types (Never removed), as a type list.
   using RequestTypes = typename RequestList::Events;
+  // The indication event types (Never removed), as a type list.
   using IndicationTypes = typename IndicationList::Events;
-  // What one queued request / indication is stored as: the event type itself if the direction
-  // has one, a `std::variant` of them if several, Never if none:
+  // What one queued request is stored as: the event type itself if the direction has
+  // one, a `std::variant` of them if several, Never if none.
   using RequestStorage = typename runtime_internal::EventStorage<RequestTypes>::type;
+  // What one queued indication is stored as (as RequestStorage).
   using IndicationStorage = typename runtime_internal::EventStorage<IndicationTypes>::type;
 };
 

@@ -38,6 +38,8 @@
 
 namespace kompact {
 
+// The serialisation id: an unsigned integer of `--//serialisation:ser_id_bits`
+// bits (64 by default; 8, 16 or 32 to save bytes on the wire).
 #if KOMPACT_SER_ID_BITS == 8
 using SerId = uint8_t;
 #elif KOMPACT_SER_ID_BITS == 16

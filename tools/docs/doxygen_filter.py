@@ -6,7 +6,7 @@ declaration, a file comment above the include guard). Doxygen only reads `///`,
 `//!` and `/** */`, so this filter rewrites, line for line (line numbers stay
 as they are, so every warning points at the real line):
 
-  * the comment block before the include guard   -> `/// \\file <path> ...`
+  * the comment block before the include guard   -> `/// ... \\file`
   * a whole-line `//` comment outside function bodies -> `///`
   * `decl;  // text` and `kValue,  // text`     -> `///<` (a member's trailing doc)
   * a comment directly above a run of declarations (no blank line, no comment
@@ -16,9 +16,12 @@ as they are, so every warning points at the real line):
     integers, big-endian:` above GetU8 ... GetI64): the run becomes a Doxygen
     member group (`/**@{*/` ... `/**@}*/`, with DISTRIBUTE_GROUP_DOC). Any other
     declaration below a commented one stays undocumented, as the reader sees it.
+  * a code example in a comment (indented two or more spaces, after a blank
+    comment line)                                 -> indented as a Markdown code block
 
 Comments inside function bodies, `// namespace ...` closers, `#endif  // GUARD`,
-`// NOLINT` and the tutorial markers `// [tutorial:...]` / `// [end]` stay plain.
+`// NOLINT` (whole-line or trailing), `// ---- section ----` banners and the
+tutorial markers `// [tutorial:...]` / `// [end]` stay plain.
 
 Usage (Doxyfile): INPUT_FILTER = "python3 tools/docs/doxygen_filter.py"
 The filter prints the rewritten file on stdout.
@@ -29,7 +32,8 @@ import sys
 
 _WHOLE_LINE = re.compile(r"^(\s*)//(?![/!])(.*)$")
 _TRAILING = re.compile(r"^(.*?[;,])(\s*)//(?![/!<])(.*)$")
-_KEEP_PLAIN = re.compile(r"^\s*//\s*(\[tutorial:|\[end\]|NOLINT|clang-format|namespace\b)")
+_KEEP_PLAIN = re.compile(
+    r"^\s*//\s*(\[tutorial:|\[end\]|NOLINT|clang-format|namespace\b|-{3,}|={3,})")
 
 
 def _strip_strings(line):
@@ -78,7 +82,9 @@ def _scan(path, lines):
             body = whole.group(2)
             if not file_comment_open:
                 file_comment_open = True
-                text = "/// \\file %s%s" % (path, body)
+                # `\file` ends the line: Doxygen reads the rest of a `\file` line
+                # as its argument, without Markdown.
+                text = "///%s \\file" % body
             else:
                 text = "///" + body
             out.append(_Line(text, "other", depth, depth, False, ""))
@@ -93,7 +99,7 @@ def _scan(path, lines):
             kind = "doc"
         elif not whole and not in_body and not text.lstrip().startswith("#"):
             trailing = _TRAILING.match(text)
-            if trailing:
+            if trailing and not trailing.group(3).lstrip().startswith("NOLINT"):
                 text = trailing.group(1) + trailing.group(2) + "///<" + trailing.group(3)
         code = _code_part(line)
         for index, char in enumerate(code):
@@ -155,6 +161,45 @@ def _comment_index(text):
     return len(text)
 
 
+def _top_level(code):
+    """`code` without what is inside parentheses, brackets, braces and `<...>`."""
+    out, depth = [], 0
+    for char in code:
+        if char in "([{<":
+            depth += 1
+        elif char in ")]}>":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(char)
+    return "".join(out)
+
+
+_DOC_TEXT = re.compile(r"^(\s*///)(?!<)(.*)$")
+_LIST_ITEM = re.compile(r"^\s*([-*+]|\d+[.)])\s")
+
+
+def _code_blocks(out):
+    """Indents the code examples of doc comments (lines indented two or more
+    spaces after a blank comment line) so that Markdown shows them as code."""
+    previous = None  # "blank", "code", "text", or None outside a comment
+    for line in out:
+        match = _DOC_TEXT.match(line.text)
+        if not match:
+            previous = None
+            continue
+        body = match.group(2)
+        if not body.strip():
+            previous = "blank" if previous != "code" else "code-blank"
+            continue
+        indent = len(body) - len(body.lstrip(" "))
+        starts = previous == "blank" and not _LIST_ITEM.match(body)
+        if indent >= 3 and (starts or previous in ("code", "code-blank")):
+            line.text = match.group(1) + "  " + body
+            previous = "code"
+        else:
+            previous = "text"
+
+
 def _group_runs(out):
     """Wraps each comment that is directly followed by two or more declarations
     in a member group (see the module comment)."""
@@ -185,7 +230,9 @@ def _group_runs(out):
         heads = [i] + [e + 1 for e in ends[:-1]]
         families = {_family(out[h].code) for h in heads}
         colon = out[i - 1].text.rstrip().endswith(":")
-        if len(ends) >= 2 and (colon or (len(families) == 1 and None not in families)):
+        several_names = len(ends) == 1 and "," in _top_level(out[ends[0]].code)
+        if (len(ends) >= 2 and (colon or (len(families) == 1 and None not in families))) or (
+                colon and several_names):
             out[first_doc].text = re.sub(r"^(\s*)", r"\1/**@{*/ ", out[first_doc].text, count=1)
             last = out[ends[-1]]
             code_len = _comment_index(last.text)
@@ -199,6 +246,7 @@ def rewrite(path, lines):
     """Yields the filtered lines of the file at `path`."""
     out = _scan(path, lines)
     _group_runs(out)
+    _code_blocks(out)
     for line in out:
         yield line.text + "\n"
 
