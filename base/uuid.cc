@@ -5,48 +5,18 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/internal/uuid_seed.h"
+#include "base/internal/xoshiro256.h"
 
 namespace kompact {
 namespace {
 
-// xoshiro256** (Blackman & Vigna): fast, 256-bit state, good statistical quality.
-class Xoshiro256 {
- public:
-  Xoshiro256() { SeedRandomly(); }
-  void SeedRandomly() {
-    std::random_device rd;
-    for (uint64_t& word : s_) {
-      word = (static_cast<uint64_t>(rd()) << 32) ^ rd();
-    }
-    if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 1;  // the all-zero state is a fixed point
-  }
-  // splitmix64 expands the seed into the state (never all zero).
-  void Seed(uint64_t seed) {
-    for (uint64_t& word : s_) {
-      seed += 0x9E3779B97F4A7C15ULL;
-      uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-      word = z ^ (z >> 31);
-    }
-    if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 1;
-  }
-  uint64_t Next() {
-    const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = Rotl(s_[3], 45);
-    return result;
-  }
-
- private:
-  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
-};
+// A state of 256 bits from std::random_device.
+void SeedRandomly(base_internal::Xoshiro256& rng) {
+  std::random_device rd;
+  uint64_t words[4];
+  for (uint64_t& word : words) word = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  rng.SetState(words[0], words[1], words[2], words[3]);
+}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -55,8 +25,12 @@ int HexValue(char c) {
   return -1;
 }
 
-Xoshiro256& ThreadRng() {
-  thread_local Xoshiro256 rng;
+base_internal::Xoshiro256& ThreadRng() {
+  thread_local base_internal::Xoshiro256 rng = [] {
+    base_internal::Xoshiro256 seeded(0);
+    SeedRandomly(seeded);
+    return seeded;
+  }();
   return rng;
 }
 
@@ -64,11 +38,11 @@ Xoshiro256& ThreadRng() {
 
 namespace base_internal {
 void SeedUuidsOnThisThread(uint64_t seed) { ThreadRng().Seed(seed); }
-void ReseedUuidsOnThisThreadRandomly() { ThreadRng().SeedRandomly(); }
+void ReseedUuidsOnThisThreadRandomly() { SeedRandomly(ThreadRng()); }
 }  // namespace base_internal
 
 Uuid Uuid::Random() {
-  Xoshiro256& rng = ThreadRng();
+  base_internal::Xoshiro256& rng = ThreadRng();
   uint64_t high = rng.Next();
   uint64_t low = rng.Next();
   high = (high & ~0xF000ULL) | 0x4000ULL;            // version 4

@@ -5,7 +5,8 @@
 //   std::string s = id.ToString();
 //   absl::StatusOr<Uuid> back = Uuid::Parse(s);
 //
-// Random() draws from a per-thread generator seeded from std::random_device; it is
+// Random() draws from a per-thread generator seeded from std::random_device (or
+// from a fixed seed, by the simulator, through base/internal/uuid_seed.h); it is
 // cheap (no lock, no syscall after the first call on a thread) because every
 // component gets one. The ids are unique, not secret.
 //

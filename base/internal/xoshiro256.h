@@ -1,7 +1,7 @@
 // xoshiro256** (Blackman & Vigna): a fast generator with 256 bits of state and
-// good statistical quality, seeded through splitmix64: the simulator's seeded
-// generators (testing/sim/scheduler.h). base/uuid.cc has the same generator (its
-// own copy, see //base:xoshiro256), so seeded Uuid sequences match this one.
+// good statistical quality, seeded through splitmix64 (or with a whole random
+// state): the generator behind Uuid::Random (base/uuid.cc) and the simulator's
+// seeded generators (testing/sim/scheduler.h).
 //
 // Thread-safety: none (one owner; Uuid keeps one per thread). Not cryptographic.
 #ifndef KOMPACT_BASE_INTERNAL_XOSHIRO256_H_
@@ -25,6 +25,15 @@ class Xoshiro256 {
       word = z ^ (z >> 31);
     }
     if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 1;  // the all-zero state is a fixed point
+  }
+
+  // Sets the whole state (an all-zero state, a fixed point, becomes a valid one).
+  void SetState(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
+    s_[0] = a;
+    s_[1] = b;
+    s_[2] = c;
+    s_[3] = d;
+    if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 1;
   }
 
   uint64_t Next() {
