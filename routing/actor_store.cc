@@ -1,15 +1,16 @@
 #include "routing/actor_store.h"
 
-#include <cstring>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/absl_compat.h"
 #include "base/status.h"
 #include "routing/internal/store_nodes.h"
+#include "routing/internal/trie_walk.h"
 #include "routing/policies.h"
 
 namespace kompact {
@@ -17,40 +18,23 @@ namespace kompact {
 using routing_internal::ChildEntry;
 using routing_internal::ChildMap;
 using routing_internal::Editor;
+using routing_internal::FindNode;
 using routing_internal::IdEntry;
 using routing_internal::IdHash;
 using routing_internal::IdMap;
 using routing_internal::MemberList;
 using routing_internal::NamedEntry;
 using routing_internal::NamedIndex;
+using routing_internal::SegmentIs;
+using routing_internal::Skip;
 using routing_internal::Target;
 using routing_internal::TrieNode;
 using routing_internal::Version;
+using routing_internal::WalkBelow;
+using routing_internal::WalkPath;
 
 namespace {
 
-// Segments are short: an inline compare beats a call to memcmp on the lookup path.
-inline bool SameBytes(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  const char* p = a.data();
-  const char* q = b.data();
-  size_t n = a.size();
-  for (; n >= 8; n -= 8, p += 8, q += 8) {
-    uint64_t x;
-    uint64_t y;
-    std::memcpy(&x, p, 8);
-    std::memcpy(&y, q, 8);
-    if (x != y) return false;
-  }
-  for (; n > 0; --n, ++p, ++q) {
-    if (*p != *q) return false;
-  }
-  return true;
-}
-
-auto SegmentIs(std::string_view segment) {
-  return [segment](const ChildEntry& e) { return SameBytes(e.node->segment, segment); };
-}
 auto IdIs(const Uuid& id) {
   return [id](const IdEntry& e) { return e.id == id; };
 }
@@ -62,30 +46,38 @@ std::vector<uint64_t> HashesOf(std::span<const std::string> path) {
   return hashes;
 }
 
-// The node at `path` in the trie under `root`, or nullptr.
-const TrieNode* FindNode(const TrieNode* root, std::span<const std::string> path,
-                         std::span<const uint64_t> hashes) {
-  const TrieNode* node = root;
-  for (size_t i = 0; i < path.size() && node != nullptr; ++i) {
-    const ChildEntry* e = ChildMap::Find(node->children, hashes[i], SegmentIs(path[i]));
-    node = e != nullptr ? e->node : nullptr;
-  }
-  return node;
+// Whether `path` may be registered; kInvalidArgument with ValidateInsertPath's words
+// if not. Every ActorPath is a valid lookup path (runtime/actor_path.h), which leaves
+// two rules of ValidateInsertPath to check, in constant time: at least one segment, no
+// routing marker. ValidateInsertPath itself runs only to word the error.
+absl::Status CheckInsertable(const ActorPath& path) {
+  if (!path.is_named()) return absl::InvalidArgumentError("only named paths have aliases");
+  if (path.segments().empty() || path.routing_marker() != '\0') return ValidateInsertPath(path.segments());
+  return absl::OkStatus();
 }
 
-// The components registered strictly below `node`, depth first.
-void CollectMembers(const TrieNode* node, std::vector<ComponentCore*>& out) {
-  ChildMap::ForEach(node->children, [&](const ChildEntry& e) {
-    if (e.node->target != nullptr) out.push_back(e.node->target->core());
-    CollectMembers(e.node, out);
-  });
+// `segments` as a named path to register (validated once, as ActorPath::Named does;
+// CheckInsertable finishes the check), or the error ValidateInsertPath gives for them.
+absl::StatusOr<ActorPath> NamedPathOf(std::span<const std::string> segments) {
+  absl::StatusOr<ActorPath> path =
+      ActorPath::Named(SystemPath(), std::vector<std::string>(segments.begin(), segments.end()));
+  // Not a valid lookup path, so not a valid insert path either: word it as one.
+  if (!path.ok()) return ValidateInsertPath(segments);
+  return path;
 }
 
+// The components registered strictly below `node`, depth first: collected on the
+// first call for this version of the node and kept with it.
 std::span<ComponentCore* const> MembersOf(const TrieNode* node) {
   MemberList* list = node->members.load(std::memory_order_acquire);
   if (list == nullptr) {
     auto* fresh = new MemberList();
-    CollectMembers(node, fresh->members);
+    WalkBelow(
+        node,
+        [&](const TrieNode* n) {
+          if (n->target != nullptr) fresh->members.push_back(n->target->core());
+        },
+        Skip);
     MemberList* expected = nullptr;
     if (node->members.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel,
                                               std::memory_order_acquire)) {
@@ -101,12 +93,15 @@ std::span<ComponentCore* const> MembersOf(const TrieNode* node) {
 std::string Describe(std::span<const std::string> path) { return absl::StrJoin(path, "/"); }
 
 // Frees a whole (unpublished or unreachable) tree immediately.
-void DeleteTrie(TrieNode* node) {
-  ChildMap::ForEach(node->children, [](const ChildEntry& e) { DeleteTrie(e.node); });
-  ChildMap::ForEachNode(node->children,
-                        [](const ChildMap::Node* n) { ChildMap::Free(const_cast<ChildMap::Node*>(n)); });
-  delete node->target;
-  delete node;
+void DeleteTrie(TrieNode* root) {
+  auto free_node = [](TrieNode* node) {
+    ChildMap::ForEachNode(node->children,
+                          [](const ChildMap::Node* n) { ChildMap::Free(const_cast<ChildMap::Node*>(n)); });
+    delete node->target;
+    delete node;
+  };
+  WalkBelow(root, Skip, free_node);
+  free_node(root);
 }
 
 void DeleteVersion(const Version* v) {
@@ -165,9 +160,7 @@ class ActorStore::Batch {
     chain.reserve(path.size() + 1);
     next_.root = Writable(next_.root);
     chain.push_back(next_.root);
-    for (size_t i = 0; i < path.size(); ++i) {
-      TrieNode* parent = chain.back();
-      const ChildEntry* e = ChildMap::Find(parent->children, hashes[i], SegmentIs(path[i]));
+    WalkPath(next_.root, path, hashes, [&](size_t i, TrieNode* parent, const ChildEntry* e) {
       TrieNode* child;
       if (e == nullptr) {
         child = new TrieNode(path[i], hashes[i], parent->full_hash, editor_.batch);
@@ -181,7 +174,8 @@ class ActorStore::Batch {
             ChildMap::Assign(parent->children, ChildEntry{hashes[i], child}, editor_, replaced);
       }
       chain.push_back(child);
-    }
+      return child;
+    });
     return chain;
   }
 
@@ -265,16 +259,16 @@ absl::Status ActorStore::InsertUnique(ComponentCore& component) {
 
 absl::Status ActorStore::InsertNamed(std::span<const std::string> path, ComponentCore& component,
                                      bool update) {
-  KOMPACT_RETURN_IF_ERROR(ValidateInsertPath(path));
-  return InsertNamed(*ActorPath::Named(SystemPath(), std::vector<std::string>(path.begin(), path.end())),
-                     component, update);
+  absl::StatusOr<ActorPath> named = NamedPathOf(path);
+  if (!named.ok()) return named.status();
+  return InsertNamed(*named, component, update);
 }
 
 absl::Status ActorStore::InsertPolicy(std::span<const std::string> path,
                                       std::shared_ptr<const RoutingPolicy> policy, bool update) {
-  KOMPACT_RETURN_IF_ERROR(ValidateInsertPath(path));
-  return InsertPolicy(*ActorPath::Named(SystemPath(), std::vector<std::string>(path.begin(), path.end())),
-                      std::move(policy), update);
+  absl::StatusOr<ActorPath> named = NamedPathOf(path);
+  if (!named.ok()) return named.status();
+  return InsertPolicy(*named, std::move(policy), update);
 }
 
 absl::Status ActorStore::InsertNamed(const ActorPath& path, ComponentCore& component, bool update) {
@@ -289,9 +283,8 @@ absl::Status ActorStore::InsertPolicy(const ActorPath& path, std::shared_ptr<con
 
 absl::Status ActorStore::InsertValue(const ActorPath& path, ComponentCore* component,
                                      std::shared_ptr<const RoutingPolicy> policy, bool update) {
-  if (!path.is_named()) return absl::InvalidArgumentError("only named paths have aliases");
+  KOMPACT_RETURN_IF_ERROR(CheckInsertable(path));
   const std::span<const std::string> segments = path.segments();
-  KOMPACT_RETURN_IF_ERROR(ValidateInsertPath(segments));
   std::lock_guard<std::mutex> lock(mu_);
   KOMPACT_RETURN_IF_ERROR(CheckOpen());
   const TrieNode* existing = FindNode(current()->root, segments, path.segment_hashes());
@@ -356,15 +349,13 @@ size_t ActorStore::Reap() {
   });
   std::vector<std::vector<std::string>> dead_paths;
   std::vector<std::string> stack;
-  auto walk = [&](auto& self, const TrieNode* node) -> void {
-    ChildMap::ForEach(node->children, [&](const ChildEntry& e) {
-      stack.push_back(e.node->segment);
-      if (e.node->target != nullptr && e.node->target->core()->IsDestroyed()) dead_paths.push_back(stack);
-      self(self, e.node);
-      stack.pop_back();
-    });
-  };
-  walk(walk, v->root);
+  WalkBelow(
+      v->root,
+      [&](const TrieNode* node) {
+        stack.push_back(node->segment);
+        if (node->target != nullptr && node->target->core()->IsDestroyed()) dead_paths.push_back(stack);
+      },
+      [&](const TrieNode*) { stack.pop_back(); });
   if (dead_ids.empty() && dead_paths.empty()) {
     retired_.Reclaim();
     return 0;
@@ -400,15 +391,15 @@ void ActorStore::ClearLocked() {
   Batch batch(*this);
   // Everything reachable from the current version goes; nothing is shared with the
   // empty version that replaces it.
-  auto retire_trie = [&](auto& self, TrieNode* node) -> void {
-    ChildMap::ForEach(node->children, [&](const ChildEntry& e) { self(self, e.node); });
+  auto retire_node = [&](TrieNode* node) {
     ChildMap::ForEachNode(node->children, [&](const ChildMap::Node* n) {
       retired_.Retire(const_cast<ChildMap::Node*>(n), &ChildMap::FreeVoid);
     });
     if (node->target != nullptr) retired_.Retire(node->target);
     retired_.Retire(node);
   };
-  retire_trie(retire_trie, v->root);
+  WalkBelow(v->root, Skip, retire_node);
+  retire_node(v->root);
   NamedIndex::ForEachNode(v->named, [&](const NamedIndex::Node* n) {
     retired_.Retire(const_cast<NamedIndex::Node*>(n), &NamedIndex::FreeVoid);
   });
@@ -450,13 +441,8 @@ LookupResult ActorStore::Lookup(const ActorPath& path, const ReadGuard&) const {
     return result;  // nothing registered here
   } else {
     // A marker on a node without a value: walk the trie to find it (implicit routes).
-    const std::span<const std::string> segments = path.segments();
-    node = v->root;
-    for (size_t i = 0; i < depth; ++i) {
-      const ChildEntry* e = ChildMap::Find(node->children, hashes[i], SegmentIs(segments[i]));
-      if (e == nullptr) return result;
-      node = e->node;
-    }
+    node = FindNode(v->root, path.segments().first(depth), hashes.first(depth));
+    if (node == nullptr) return result;
   }
   if (node->target != nullptr) {
     if (marker != '\0') {
@@ -502,17 +488,15 @@ void ActorStore::ForEachNamed(
     absl::FunctionRef<void(std::span<const std::string_view>, ComponentCore*, const RoutingPolicy*)> f)
     const {
   std::vector<std::string_view> stack;
-  auto walk = [&](auto& self, const TrieNode* node) -> void {
-    ChildMap::ForEach(node->children, [&](const ChildEntry& e) {
-      stack.push_back(e.node->segment);
-      if (e.node->target != nullptr || e.node->policy != nullptr) {
-        f(stack, e.node->target != nullptr ? e.node->target->core() : nullptr, e.node->policy.get());
-      }
-      self(self, e.node);
-      stack.pop_back();
-    });
-  };
-  walk(walk, current()->root);
+  WalkBelow(
+      current()->root,
+      [&](const TrieNode* node) {
+        stack.push_back(node->segment);
+        if (node->target != nullptr || node->policy != nullptr) {
+          f(stack, node->target != nullptr ? node->target->core() : nullptr, node->policy.get());
+        }
+      },
+      [&](const TrieNode*) { stack.pop_back(); });
 }
 
 void ActorStore::ForEachUnique(const ReadGuard&,
