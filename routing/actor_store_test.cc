@@ -131,6 +131,28 @@ TEST_F(ActorStoreTest, DuplicateAliasIsAlreadyExistsUnlessUpdating) {
               StatusIs(absl::StatusCode::kInvalidArgument, "empty path"));
 }
 
+TEST_F(ActorStoreTest, PathsThatCannotBeRegisteredAreRefusedInTheInsertRulesWords) {
+  const std::string kMarker = "markers may be sent to but never registered";
+  // Not even a lookup path ("*" before the end), from segments: still the insert rules' words.
+  EXPECT_THAT(
+      store_.InsertNamed(Segments("*/a"), c(0), false),
+      StatusIs(absl::StatusCode::kInvalidArgument, "segment 0 (\"*\") is a routing marker; " + kMarker));
+  EXPECT_THAT(store_.InsertNamed(Segments("a/b#c"), c(0), false),
+              StatusIs(absl::StatusCode::kInvalidArgument, "segment 1 (\"b#c\") contains '#'"));
+  EXPECT_THAT(
+      store_.InsertPolicy(Segments("a/?"), std::make_shared<BroadcastRouting>(), false),
+      StatusIs(absl::StatusCode::kInvalidArgument, "segment 1 (\"?\") is a routing marker; " + kMarker));
+  // Valid lookup paths that cannot be registered.
+  EXPECT_THAT(
+      store_.InsertNamed(Path("a/?"), c(0), false),
+      StatusIs(absl::StatusCode::kInvalidArgument, "segment 1 (\"?\") is a routing marker; " + kMarker));
+  EXPECT_THAT(store_.InsertNamed(ActorPath::DeadLetterPath(SystemPath()), c(0), false),
+              StatusIs(absl::StatusCode::kInvalidArgument, "an empty path cannot be registered"));
+  EXPECT_THAT(store_.InsertNamed(SystemPath().Unique(c(0).id()), c(0), false),
+              StatusIs(absl::StatusCode::kInvalidArgument, "only named paths have aliases"));
+  EXPECT_EQ(store_.named_count(), 0u);
+}
+
 TEST_F(ActorStoreTest, UniqueEntries) {
   ASSERT_OK(store_.InsertUnique(c(0)));
   ASSERT_OK(store_.InsertUnique(c(0)));  // again: fine
