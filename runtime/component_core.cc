@@ -113,6 +113,30 @@ void DropControlNode(ControlNode* node, const absl::Status& why) {
   base_internal::DeleteNode(node);
 }
 
+// Disposes of every control event of `list` (linked through `next`), each told
+// the status `why()` returns; returns how many there were.
+template <typename Why>
+uint32_t DropControlList(QueueNode* list, Why why) {
+  uint32_t dropped = 0;
+  for (QueueNode* n = list; n != nullptr; ++dropped) {
+    auto* node = static_cast<ControlNode*>(n);
+    n = n->next.load(std::memory_order_relaxed);
+    DropControlNode(node, why());
+  }
+  return dropped;
+}
+
+// Deletes every timer expiry of `list` (linked through `next`); returns how many there were.
+uint32_t DeleteTimerNodes(QueueNode* list) {
+  uint32_t deleted = 0;
+  for (QueueNode* n = list; n != nullptr; ++deleted) {
+    QueueNode* next = n->next.load(std::memory_order_relaxed);
+    base_internal::DeleteNode(static_cast<TimerNode*>(n));
+    n = next;
+  }
+  return deleted;
+}
+
 absl::Status NotAcceptingError(const ComponentCore& c, std::string_view what) {
   return absl::FailedPreconditionError(absl::StrCat(AsAbsl(what), ": component ", c.id().ToString(), " (",
                                                     AsAbsl(c.type_name()), ") is ",
@@ -178,22 +202,12 @@ void ComponentCore::Destroy() {
   DCHECK_EQ(refused_.load(std::memory_order_acquire), 0u)
       << "refused events outlived the last run of " << id_;
   ComponentExtras* extras = extras_if_present();
-  if (extras != nullptr) {
-    for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
-    extras->timers.clear();
-  }
+  if (extras != nullptr) CancelAllTimers(*extras);
   DropEverything();
-  for (QueueNode* n = control_.TakeAll(); n != nullptr;) {
-    auto* node = static_cast<ControlNode*>(n);
-    n = n->next.load(std::memory_order_relaxed);
-    DropControlNode(node, NotAcceptingError(*this, "control event dropped"));
-  }
+  const auto why_dropped = [this] { return NotAcceptingError(*this, "control event dropped"); };
+  DropControlList(control_.TakeAll(), why_dropped);
   if (extras != nullptr) {
-    for (QueueNode* n = extras->deferred_head; n != nullptr;) {
-      auto* node = static_cast<ControlNode*>(n);
-      n = n->next.load(std::memory_order_relaxed);
-      DropControlNode(node, NotAcceptingError(*this, "control event dropped"));
-    }
+    DropControlList(extras->deferred_head, why_dropped);
     extras->deferred_head = extras->deferred_tail = nullptr;
     extras->blocking_join.reset();
   }
@@ -289,11 +303,8 @@ void ComponentCore::ScheduleRefused() {
   for (;;) {
     UnparkWork();
     uint32_t control = blocked_ ? AbortBlocking() : 0;
-    for (QueueNode* n = control_.TakeAll(); n != nullptr; ++control) {
-      auto* node = static_cast<ControlNode*>(n);
-      n = n->next.load(std::memory_order_relaxed);
-      DropControlNode(node, absl::CancelledError("the system's executor has shut down"));
-    }
+    control += DropControlList(control_.TakeAll(),
+                               [] { return absl::CancelledError("the system's executor has shut down"); });
     const uint32_t work = DropEverything();
     if (!FinishRun(work, control)) return;
     // Events still being pushed: drop them once they are visible.
@@ -583,13 +594,9 @@ uint32_t ComponentCore::AbortBlocking() {
     state_.fetch_add(parked_control_ * runtime_internal::kControlUnit, std::memory_order_acq_rel);
     parked_control_ = 0;
   }
-  uint32_t dropped = 0;
-  for (QueueNode* n = ex.deferred_head; n != nullptr; ++dropped) {
-    auto* node = static_cast<ControlNode*>(n);
-    n = n->next.load(std::memory_order_relaxed);
-    // Dropped like any event of a dying component; all are in the state word now.
-    DropControlNode(node, absl::AbortedError("the component was killed while blocked"));
-  }
+  // Dropped like any event of a dying component; all are in the state word now.
+  const uint32_t dropped = DropControlList(
+      ex.deferred_head, [] { return absl::AbortedError("the component was killed while blocked"); });
   ex.deferred_head = ex.deferred_tail = nullptr;
   return dropped;
 }
@@ -697,9 +704,8 @@ void ComponentCore::BecomeDestroyed(bool run_on_kill, bool notify_supervisor) {
     }
   }
   ComponentExtras* extras = extras_if_present();
-  if (extras != nullptr) {  // T3: a dead component's timers are cancelled
-    for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
-    extras->timers.clear();
+  if (extras != nullptr) {
+    CancelAllTimers(*extras);  // T3: a dead component's timers are cancelled
     // A3: the Asks it received and has not answered fail now, even if a handle
     // keeps the definition (and an Ask stored in it) alive.
     FailOwnedAsks(*this, *extras);
@@ -721,8 +727,7 @@ void ComponentCore::BecomeFaulty(const absl::Status& fault, FaultSeverity severi
   SetLifecycle(LifecycleState::kFaulty);
   ComponentExtras* extras = extras_if_present();
   if (extras != nullptr) {
-    for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
-    extras->timers.clear();
+    CancelAllTimers(*extras);
     FailOwnedAsks(*this, *extras);  // a faulty component answers nothing
   }
   UnparkWork();
@@ -731,20 +736,7 @@ void ComponentCore::BecomeFaulty(const absl::Status& fault, FaultSeverity severi
 
 uint32_t ComponentCore::DropEverything() {
   uint32_t dropped = DropQueuedEvents();
-  for (QueueNode* n = timers_.TakeAll(); n != nullptr; ++dropped) {
-    QueueNode* next = n->next.load(std::memory_order_relaxed);
-    base_internal::DeleteNode(static_cast<TimerNode*>(n));
-    n = next;
-  }
-  ComponentExtras* extras = extras_if_present();
-  if (extras != nullptr) {
-    for (QueueNode* n = extras->pending_timers; n != nullptr; ++dropped) {
-      QueueNode* next = n->next.load(std::memory_order_relaxed);
-      base_internal::DeleteNode(static_cast<TimerNode*>(n));
-      n = next;
-    }
-    extras->pending_timers = nullptr;
-  }
+  dropped += DropTimerExpiries();
   // Dropped events that were parked are not in the state word any more.
   const uint32_t from_parked = parked_ < dropped ? parked_ : dropped;
   parked_ -= from_parked;
@@ -819,6 +811,21 @@ void ComponentCore::CancelTimer(TimerId id) {
   ComponentExtras* extras = extras_if_present();
   if (extras != nullptr) extras->timers.erase(id);
   system_->timer().Cancel(id);
+}
+
+void ComponentCore::CancelAllTimers(ComponentExtras& extras) {
+  for (auto& [id, entry] : extras.timers) system_->timer().Cancel(id);
+  extras.timers.clear();
+}
+
+uint32_t ComponentCore::DropTimerExpiries() {
+  uint32_t dropped = DeleteTimerNodes(timers_.TakeAll());
+  ComponentExtras* extras = extras_if_present();
+  if (extras != nullptr) {
+    dropped += DeleteTimerNodes(extras->pending_timers);
+    extras->pending_timers = nullptr;
+  }
+  return dropped;
 }
 
 }  // namespace kompact
