@@ -10,6 +10,7 @@
 #include "base/node_pool.h"
 #include "glog/logging.h"
 #include "runtime/internal/component_extras.h"
+#include "runtime/internal/core_refs.h"
 #include "runtime/internal/system_core.h"
 
 namespace kompact {
@@ -26,6 +27,7 @@ using runtime_internal::QueueNode;
 using runtime_internal::RefsOf;
 using runtime_internal::RunInterrupt;
 using runtime_internal::TimerNode;
+using runtime_internal::WeakCoreRef;
 using runtime_internal::WorkOf;
 
 namespace {
@@ -88,21 +90,6 @@ using runtime_internal::DescribeCurrentException;
   if (!system_->logger().IsEnabled(::kompact::log_internal::kLevel_##level)) { \
   } else                                                                       \
     KLOG(logger(), level)
-
-// Owns one weak reference to a component, for timer callbacks.
-class WeakTarget {
- public:
-  explicit WeakTarget(ComponentCore* core) : core_(core) { core_->AddWeakRef(); }
-  WeakTarget(WeakTarget&& other) noexcept : core_(std::exchange(other.core_, nullptr)) {}
-  WeakTarget& operator=(WeakTarget&&) = delete;
-  ~WeakTarget() {
-    if (core_ != nullptr) core_->ReleaseWeakRef();
-  }
-  ComponentCore* get() const { return core_; }
-
- private:
-  ComponentCore* core_;
-};
 
 // Disposes of a control event that will never be handled, telling whoever waits.
 void DropControlNode(ControlNode* node, const absl::Status& why) {
@@ -777,7 +764,7 @@ void ComponentCore::RequestSuicide() { SendLifecycle(ControlEvent::kKill); }
 absl::StatusOr<TimerId> ComponentCore::ScheduleOnce(absl::Duration delay, TimerCallback callback) {
   DCHECK(IsCurrent()) << "ScheduleOnce must be called on the component's own thread";
   // The timer owns one weak reference until the callback runs or is dropped.
-  auto scheduled = system_->timer().ScheduleOnce(delay, [target = WeakTarget(this)](TimerId id) mutable {
+  auto scheduled = system_->timer().ScheduleOnce(delay, [target = WeakCoreRef(this)](TimerId id) mutable {
     auto* node = base_internal::NewNode<TimerNode>();
     node->id = id;
     if (!target.get()->EnqueueTimer(node)) base_internal::DeleteNode(node);
@@ -792,7 +779,7 @@ absl::StatusOr<TimerId> ComponentCore::SchedulePeriodic(absl::Duration delay, ab
   DCHECK(IsCurrent()) << "SchedulePeriodic must be called on the component's own thread";
   // The timer owns one weak reference for as long as it may fire.
   auto scheduled =
-      system_->timer().SchedulePeriodic(delay, period, [target = WeakTarget(this)](TimerId id) mutable {
+      system_->timer().SchedulePeriodic(delay, period, [target = WeakCoreRef(this)](TimerId id) mutable {
         auto* node = base_internal::NewNode<TimerNode>();
         node->id = id;
         if (!target.get()->EnqueueTimer(node)) {
