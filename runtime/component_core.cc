@@ -9,6 +9,7 @@
 #include "base/absl_compat.h"
 #include "base/node_pool.h"
 #include "glog/logging.h"
+#include "runtime/internal/component_core_impl.h"
 #include "runtime/internal/component_extras.h"
 #include "runtime/internal/system_core.h"
 
@@ -16,6 +17,8 @@ namespace kompact {
 
 using runtime_internal::ComponentExtras;
 using runtime_internal::ControlNode;
+using runtime_internal::DropControlList;
+using runtime_internal::DropControlNode;
 using runtime_internal::IsBusy;
 using runtime_internal::kDeadFlag;
 using runtime_internal::kLifecycleMask;
@@ -25,7 +28,6 @@ using runtime_internal::LifecycleOf;
 using runtime_internal::QueueNode;
 using runtime_internal::RefsOf;
 using runtime_internal::RunInterrupt;
-using runtime_internal::TimerNode;
 using runtime_internal::WorkOf;
 
 namespace {
@@ -81,37 +83,6 @@ void CounterOverflow(const char* what) {
 namespace {
 using runtime_internal::CurrentExceptionResult;
 using runtime_internal::DescribeCurrentException;
-
-// Logs through the component's logger only if the level is enabled, so that the
-// logger (and the extras holding it) is not created for every component.
-#define CORE_LOG(level)                                                        \
-  if (!system_->logger().IsEnabled(::kompact::log_internal::kLevel_##level)) { \
-  } else                                                                       \
-    KLOG(logger(), level)
-
-// Owns one weak reference to a component, for timer callbacks.
-class WeakTarget {
- public:
-  explicit WeakTarget(ComponentCore* core) : core_(core) { core_->AddWeakRef(); }
-  WeakTarget(WeakTarget&& other) noexcept : core_(std::exchange(other.core_, nullptr)) {}
-  WeakTarget& operator=(WeakTarget&&) = delete;
-  ~WeakTarget() {
-    if (core_ != nullptr) core_->ReleaseWeakRef();
-  }
-  ComponentCore* get() const { return core_; }
-
- private:
-  ComponentCore* core_;
-};
-
-// Disposes of a control event that will never be handled, telling whoever waits.
-void DropControlNode(ControlNode* node, const absl::Status& why) {
-  if (node->kind == ControlNode::Kind::kResume) {
-    runtime_internal::ComponentResumeContext::Cancel(*node->resumption, why);
-  }
-  if (node->done) std::move(node->done)(why);
-  base_internal::DeleteNode(node);
-}
 
 absl::Status NotAcceptingError(const ComponentCore& c, std::string_view what) {
   return absl::FailedPreconditionError(absl::StrCat(AsAbsl(what), ": component ", c.id().ToString(), " (",
@@ -178,22 +149,12 @@ void ComponentCore::Destroy() {
   DCHECK_EQ(refused_.load(std::memory_order_acquire), 0u)
       << "refused events outlived the last run of " << id_;
   ComponentExtras* extras = extras_if_present();
-  if (extras != nullptr) {
-    for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
-    extras->timers.clear();
-  }
+  if (extras != nullptr) CancelAllTimers(*extras);
   DropEverything();
-  for (QueueNode* n = control_.TakeAll(); n != nullptr;) {
-    auto* node = static_cast<ControlNode*>(n);
-    n = n->next.load(std::memory_order_relaxed);
-    DropControlNode(node, NotAcceptingError(*this, "control event dropped"));
-  }
+  const auto why_dropped = [this] { return NotAcceptingError(*this, "control event dropped"); };
+  DropControlList(control_.TakeAll(), why_dropped);
   if (extras != nullptr) {
-    for (QueueNode* n = extras->deferred_head; n != nullptr;) {
-      auto* node = static_cast<ControlNode*>(n);
-      n = n->next.load(std::memory_order_relaxed);
-      DropControlNode(node, NotAcceptingError(*this, "control event dropped"));
-    }
+    DropControlList(extras->deferred_head, why_dropped);
     extras->deferred_head = extras->deferred_tail = nullptr;
     extras->blocking_join.reset();
   }
@@ -289,11 +250,8 @@ void ComponentCore::ScheduleRefused() {
   for (;;) {
     UnparkWork();
     uint32_t control = blocked_ ? AbortBlocking() : 0;
-    for (QueueNode* n = control_.TakeAll(); n != nullptr; ++control) {
-      auto* node = static_cast<ControlNode*>(n);
-      n = n->next.load(std::memory_order_relaxed);
-      DropControlNode(node, absl::CancelledError("the system's executor has shut down"));
-    }
+    control += DropControlList(control_.TakeAll(),
+                               [] { return absl::CancelledError("the system's executor has shut down"); });
     const uint32_t work = DropEverything();
     if (!FinishRun(work, control)) return;
     // Events still being pushed: drop them once they are visible.
@@ -513,134 +471,6 @@ uint32_t ComponentCore::RunControlEvents(bool& stop, uint32_t& deferred) {
   return taken;
 }
 
-void ComponentCore::StartBlocking(HandlerResult result, std::optional<ControlEvent> lifecycle_event,
-                                  absl::AnyInvocable<void(absl::Status) &&> lifecycle_done) {
-  std::unique_ptr<runtime_internal::BlockingTask> task = result.TakeBlockingTask();
-  ComponentExtras& ex = extras();
-  blocked_ = true;
-  ex.blocked_lifecycle = lifecycle_event;
-  ex.blocked_lifecycle_done = std::move(lifecycle_done);
-  CORE_LOG(DEBUG) << "blocked on a task";
-  // Its first step is queued as a blocking resumption (handled on the next pass).
-  ex.blocking_join = std::move(*task).Start(ex.blocking_context, this);
-}
-
-QueueNode* ComponentCore::FinishBlockingIfDone(QueueNode* rest, bool& stop) {
-  ComponentExtras& ex = extras();
-  if (!blocked_ || !ex.blocking_join || !ex.blocking_join->IsReady()) return rest;
-  std::optional<absl::StatusOr<HandlerResult>> outcome = ex.blocking_join->TryTake();
-  ex.blocking_join.reset();
-  blocked_ = false;
-  CORE_LOG(DEBUG) << "block ended";
-  // What was set aside goes first again; its work is back in the state word.
-  if (parked_control_ > 0) {
-    state_.fetch_add(parked_control_ * runtime_internal::kControlUnit, std::memory_order_acq_rel);
-    parked_control_ = 0;
-  }
-  QueueNode* next = rest;
-  if (ex.deferred_head != nullptr) {
-    ex.deferred_tail->next.store(rest, std::memory_order_relaxed);
-    next = ex.deferred_head;
-    ex.deferred_head = ex.deferred_tail = nullptr;
-  }
-  if (lifecycle() == LifecycleState::kActive) UnparkWork();
-  HandlerResult result = Handled::kOk;
-  if (!outcome || !outcome->ok()) {
-    result =
-        HandlerResult::Recoverable(outcome ? outcome->status() : absl::InternalError("blocking task lost"));
-  } else {
-    result = std::move(**outcome);
-  }
-  std::optional<ControlEvent> event = std::exchange(ex.blocked_lifecycle, std::nullopt);
-  auto done = std::move(ex.blocked_lifecycle_done);
-  ex.blocked_lifecycle_done = nullptr;
-  if (result.kind() == HandlerResult::Kind::kBlockOn) {
-    StartBlocking(std::move(result), event, std::move(done));  // blocks again
-    return next;
-  }
-  ControlEvent e = event.value_or(ControlEvent::kStart);
-  if (ApplyResult(std::move(result), event ? &e : nullptr)) stop = true;
-  if (done) {
-    std::move(done)(lifecycle() == LifecycleState::kFaulty
-                        ? absl::AbortedError(absl::StrCat("component ", id_.ToString(), " became faulty"))
-                        : absl::OkStatus());
-  }
-  return next;
-}
-
-uint32_t ComponentCore::AbortBlocking() {
-  ComponentExtras& ex = extras();
-  // The task is abandoned: its next resumption is refused (the component is
-  // being destroyed) and its frames are freed then.
-  ex.blocking_join.reset();
-  blocked_ = false;
-  if (ex.blocked_lifecycle_done) {
-    std::move(ex.blocked_lifecycle_done)(absl::AbortedError("the component was killed while blocked"));
-  }
-  ex.blocked_lifecycle.reset();
-  ex.blocked_lifecycle_done = nullptr;
-  if (parked_control_ > 0) {
-    state_.fetch_add(parked_control_ * runtime_internal::kControlUnit, std::memory_order_acq_rel);
-    parked_control_ = 0;
-  }
-  uint32_t dropped = 0;
-  for (QueueNode* n = ex.deferred_head; n != nullptr; ++dropped) {
-    auto* node = static_cast<ControlNode*>(n);
-    n = n->next.load(std::memory_order_relaxed);
-    // Dropped like any event of a dying component; all are in the state word now.
-    DropControlNode(node, absl::AbortedError("the component was killed while blocked"));
-  }
-  ex.deferred_head = ex.deferred_tail = nullptr;
-  return dropped;
-}
-
-uint32_t ComponentCore::RunTimers(uint32_t max, RunInterrupt& interrupt) {
-  ComponentExtras* extras = extras_if_present();
-  if (timers_.IsEmpty() && (extras == nullptr || extras->pending_timers == nullptr)) return 0;
-  QueueNode* batch = timers_.TakeAll();
-  ComponentExtras& ex = this->extras();
-  // Older leftovers first.
-  if (ex.pending_timers != nullptr) {
-    QueueNode* tail = ex.pending_timers;
-    while (tail->next.load(std::memory_order_relaxed) != nullptr)
-      tail = tail->next.load(std::memory_order_relaxed);
-    tail->next.store(batch, std::memory_order_relaxed);
-    batch = ex.pending_timers;
-    ex.pending_timers = nullptr;
-  }
-  uint32_t count = 0;
-  while (batch != nullptr && count < max && !interrupt.result) {
-    auto* node = static_cast<TimerNode*>(batch);
-    batch = batch->next.load(std::memory_order_relaxed);
-    const TimerId id = node->id;
-    base_internal::DeleteNode(node);
-    ++count;
-    auto it = ex.timers.find(id);
-    if (it == ex.timers.end()) continue;  // cancelled after it fired
-    HandlerResult result = Handled::kOk;
-    try {
-      if (it->second.periodic) {
-        result = it->second.callback(*this, id);
-      } else {
-        TimerCallback callback = std::move(it->second.callback);
-        ex.timers.erase(it);
-        result = callback(*this, id);
-      }
-    } catch (...) {
-      result = CurrentExceptionResult();
-    }
-    if (!result.ok()) {
-      if (result.kind() == HandlerResult::Kind::kError && result.severity() == FaultSeverity::kBenign) {
-        KLOG(logger(), WARNING) << "timer handler reported a benign error: " << result.status();
-      } else {
-        interrupt.result = std::move(result);
-      }
-    }
-  }
-  ex.pending_timers = batch;
-  return count;
-}
-
 bool ComponentCore::ApplyResult(HandlerResult result, ControlEvent* lifecycle_event) {
   switch (result.kind()) {
     case HandlerResult::Kind::kOk:
@@ -697,9 +527,8 @@ void ComponentCore::BecomeDestroyed(bool run_on_kill, bool notify_supervisor) {
     }
   }
   ComponentExtras* extras = extras_if_present();
-  if (extras != nullptr) {  // T3: a dead component's timers are cancelled
-    for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
-    extras->timers.clear();
+  if (extras != nullptr) {
+    CancelAllTimers(*extras);  // T3: a dead component's timers are cancelled
     // A3: the Asks it received and has not answered fail now, even if a handle
     // keeps the definition (and an Ask stored in it) alive.
     FailOwnedAsks(*this, *extras);
@@ -721,8 +550,7 @@ void ComponentCore::BecomeFaulty(const absl::Status& fault, FaultSeverity severi
   SetLifecycle(LifecycleState::kFaulty);
   ComponentExtras* extras = extras_if_present();
   if (extras != nullptr) {
-    for (auto& [id, entry] : extras->timers) system_->timer().Cancel(id);
-    extras->timers.clear();
+    CancelAllTimers(*extras);
     FailOwnedAsks(*this, *extras);  // a faulty component answers nothing
   }
   UnparkWork();
@@ -731,20 +559,7 @@ void ComponentCore::BecomeFaulty(const absl::Status& fault, FaultSeverity severi
 
 uint32_t ComponentCore::DropEverything() {
   uint32_t dropped = DropQueuedEvents();
-  for (QueueNode* n = timers_.TakeAll(); n != nullptr; ++dropped) {
-    QueueNode* next = n->next.load(std::memory_order_relaxed);
-    base_internal::DeleteNode(static_cast<TimerNode*>(n));
-    n = next;
-  }
-  ComponentExtras* extras = extras_if_present();
-  if (extras != nullptr) {
-    for (QueueNode* n = extras->pending_timers; n != nullptr; ++dropped) {
-      QueueNode* next = n->next.load(std::memory_order_relaxed);
-      base_internal::DeleteNode(static_cast<TimerNode*>(n));
-      n = next;
-    }
-    extras->pending_timers = nullptr;
-  }
+  dropped += DropTimerExpiries();
   // Dropped events that were parked are not in the state word any more.
   const uint32_t from_parked = parked_ < dropped ? parked_ : dropped;
   parked_ -= from_parked;
@@ -781,44 +596,5 @@ void ComponentCore::SetRecoveryFunction(RecoveryFunction fn) {
 }
 
 void ComponentCore::RequestSuicide() { SendLifecycle(ControlEvent::kKill); }
-
-absl::StatusOr<TimerId> ComponentCore::ScheduleOnce(absl::Duration delay, TimerCallback callback) {
-  DCHECK(IsCurrent()) << "ScheduleOnce must be called on the component's own thread";
-  // The timer owns one weak reference until the callback runs or is dropped.
-  auto scheduled = system_->timer().ScheduleOnce(delay, [target = WeakTarget(this)](TimerId id) mutable {
-    auto* node = base_internal::NewNode<TimerNode>();
-    node->id = id;
-    if (!target.get()->EnqueueTimer(node)) base_internal::DeleteNode(node);
-  });
-  if (!scheduled.ok()) return scheduled.status();
-  extras().timers[*scheduled] = {std::move(callback), false};
-  return scheduled;
-}
-
-absl::StatusOr<TimerId> ComponentCore::SchedulePeriodic(absl::Duration delay, absl::Duration period,
-                                                        TimerCallback callback) {
-  DCHECK(IsCurrent()) << "SchedulePeriodic must be called on the component's own thread";
-  // The timer owns one weak reference for as long as it may fire.
-  auto scheduled =
-      system_->timer().SchedulePeriodic(delay, period, [target = WeakTarget(this)](TimerId id) mutable {
-        auto* node = base_internal::NewNode<TimerNode>();
-        node->id = id;
-        if (!target.get()->EnqueueTimer(node)) {
-          base_internal::DeleteNode(node);
-          return TimerReturn::kCancel;  // T3: the component is gone
-        }
-        return TimerReturn::kReschedule;
-      });
-  if (!scheduled.ok()) return scheduled.status();
-  extras().timers[*scheduled] = {std::move(callback), true};
-  return scheduled;
-}
-
-void ComponentCore::CancelTimer(TimerId id) {
-  DCHECK(IsCurrent()) << "CancelTimer must be called on the component's own thread";
-  ComponentExtras* extras = extras_if_present();
-  if (extras != nullptr) extras->timers.erase(id);
-  system_->timer().Cancel(id);
-}
 
 }  // namespace kompact

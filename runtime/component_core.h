@@ -364,6 +364,11 @@ class ComponentCore : public Runnable {
   // Ends a block because of Kill; returns the set-aside control events dropped.
   uint32_t AbortBlocking();
   uint32_t RunTimers(uint32_t max, runtime_internal::RunInterrupt& interrupt);
+  // Cancels every timer of the component and forgets its callbacks (a destroyed or
+  // faulty component's timers never fire; T3).
+  void CancelAllTimers(runtime_internal::ComponentExtras& extras);
+  // Deletes the timer expiries queued and not yet handled; returns how many.
+  uint32_t DropTimerExpiries();
   // Applies a handler result; returns true if processing must stop.
   bool ApplyResult(HandlerResult result, ControlEvent* lifecycle_event);
   void BecomeDestroyed(bool run_on_kill, bool notify_supervisor);
