@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
 #include "base/log.h"
 
@@ -62,7 +63,7 @@ class CaptureLogSink final : public LogSink {
   const std::shared_ptr<LogSink> forward_to_;
   mutable std::mutex mu_;
   mutable std::condition_variable changed_;
-  std::vector<Entry> entries_;  // guarded by mu_
+  std::vector<Entry> entries_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace kompact

@@ -16,6 +16,7 @@
 #include "executors/internal/test_util.h"
 #include "gtest/gtest.h"
 #include "testing/status_matchers.h"
+#include "testing/wait_until.h"
 
 namespace kompact {
 namespace {
@@ -23,6 +24,7 @@ namespace {
 using executors_internal::CountDownLatch;
 using ::kompact::testing::IsOk;
 using ::kompact::testing::StatusIs;
+using ::kompact::testing::WaitUntil;
 
 std::unique_ptr<DedicatedThreadExecutor> Make(absl::StatusOr<std::unique_ptr<DedicatedThreadExecutor>> made) {
   CHECK(made.ok()) << made.status();
@@ -119,7 +121,7 @@ TEST(DedicatedThreadExecutor, NamesItsThreadAndParksWhenIdle) {
   options.thread_name = "ded-name";
   options.park = true;
   auto executor = Make(DedicatedThreadExecutor::Create(options));
-  EXPECT_TRUE(executors_internal::WaitUntil([&] { return executor->stats().parks >= 1; }));
+  EXPECT_TRUE(WaitUntil([&] { return executor->stats().parks >= 1; }));
   CountDownLatch done(1);
   std::string name;
   ASSERT_THAT(executor->Execute([&] {

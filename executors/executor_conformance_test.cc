@@ -22,6 +22,7 @@
 #include "executors/work_stealing_pool.h"
 #include "gtest/gtest.h"
 #include "testing/status_matchers.h"
+#include "testing/wait_until.h"
 
 namespace kompact {
 namespace {
@@ -30,6 +31,7 @@ using executors_internal::CountDownLatch;
 using executors_internal::kStressDivisor;
 using ::kompact::testing::IsOk;
 using ::kompact::testing::StatusIs;
+using ::kompact::testing::WaitUntil;
 
 struct Variant {
   std::string name;
@@ -214,7 +216,7 @@ int RunWakeUpCycles(Executor& executor, int cycles, uint32_t seed, const Variant
     std::this_thread::sleep_for(pauses[pause]);
     if (pause == 2 && variant.parking && i > 0) {
       const uint64_t before = parks_at_last_run.load();
-      EXPECT_TRUE(executors_internal::WaitUntil([&] { return variant.parks(executor) > before; }))
+      EXPECT_TRUE(WaitUntil([&] { return variant.parks(executor) > before; }))
           << "no thread parked after the task of cycle " << i - 1;
       ++submitted_to_parked;
     }
@@ -285,7 +287,7 @@ TEST_P(ExecutorConformance, ShutdownRunsEveryAcceptedTaskAndRefusesTheRest) {
       }
     });
   }
-  ASSERT_TRUE(executors_internal::WaitUntil([&] { return ran.load() > 20'000 / kStressDivisor; }));
+  ASSERT_TRUE(WaitUntil([&] { return ran.load() > 20'000 / kStressDivisor; }));
   ASSERT_THAT(executor_->Shutdown(), IsOk());
   for (std::thread& producer : producers) producer.join();
   ASSERT_LT(next_id.load(), kMaxTasks) << "ran out of ids before the shutdown";

@@ -15,6 +15,7 @@
 #include "executors/internal/test_util.h"
 #include "gtest/gtest.h"
 #include "testing/status_matchers.h"
+#include "testing/wait_until.h"
 
 namespace kompact {
 namespace {
@@ -22,6 +23,7 @@ namespace {
 using executors_internal::CountDownLatch;
 using ::kompact::testing::IsOk;
 using ::kompact::testing::StatusIs;
+using ::kompact::testing::WaitUntil;
 
 std::unique_ptr<SharedQueuePool> MakePool(PoolOptions options) {
   absl::StatusOr<std::unique_ptr<SharedQueuePool>> pool = SharedQueuePool::Create(std::move(options));
@@ -117,7 +119,7 @@ TEST(SharedQueuePool, IdleThreadsPark) {
   options.threads = 2;
   options.park = true;
   auto pool = MakePool(options);
-  EXPECT_TRUE(executors_internal::WaitUntil([&] { return pool->stats().parks >= 2; }));
+  EXPECT_TRUE(WaitUntil([&] { return pool->stats().parks >= 2; }));
   CountDownLatch ran(1);
   ASSERT_THAT(pool->Execute([&] { ran.CountDown(); }), IsOk());
   ASSERT_TRUE(ran.WaitFor());

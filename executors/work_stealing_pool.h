@@ -24,7 +24,7 @@ namespace kompact {
 //   KOMPACT_RETURN_IF_ERROR(pool->Execute([] { ... }));
 //   KOMPACT_RETURN_IF_ERROR(pool->Shutdown());
 //
-// Scheduling (Schedule(runnable, hint)):
+// Scheduling (TrySchedule(runnable, hint), which Schedule and Execute go through):
 //  * From one of this pool's workers (Kompact's use_local_executor):
 //    - kWake puts the runnable in the worker's "next" slot, which only that worker
 //      runs; a displaced occupant goes to the bottom of the worker's deque (run

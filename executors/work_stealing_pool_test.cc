@@ -23,6 +23,7 @@
 #include "executors/internal/test_util.h"
 #include "gtest/gtest.h"
 #include "testing/status_matchers.h"
+#include "testing/wait_until.h"
 
 namespace kompact {
 namespace {
@@ -31,6 +32,7 @@ using executors_internal::CountDownLatch;
 using executors_internal::CurrentThreadAffinity;
 using ::kompact::testing::IsOk;
 using ::kompact::testing::StatusIs;
+using ::kompact::testing::WaitUntil;
 using ::testing::HasSubstr;
 
 std::unique_ptr<WorkStealingPool> MakePool(PoolOptions options) {
@@ -136,7 +138,7 @@ TEST(WorkStealingPool, StealsFromAWorkerThatIsBlocked) {
               IsOk());
   ASSERT_TRUE(parent_done.WaitFor());
   EXPECT_TRUE(all_stolen_ran) << "the idle worker did not steal";
-  ASSERT_TRUE(executors_internal::WaitUntil([&] {
+  ASSERT_TRUE(WaitUntil([&] {
     std::lock_guard<std::mutex> lock(mu);
     return child_threads.size() == kChildren;
   }));
@@ -401,7 +403,7 @@ TEST(WorkStealingPool, IdleWorkersPark) {
   CountDownLatch ran(1);
   ASSERT_THAT(pool->Execute([&] { ran.CountDown(); }), IsOk());
   ASSERT_TRUE(ran.WaitFor());
-  EXPECT_TRUE(executors_internal::WaitUntil([&] { return pool->stats().parks >= 2; }));
+  EXPECT_TRUE(WaitUntil([&] { return pool->stats().parks >= 2; }));
 }
 
 // --config=low_latency: default workers spin and never park; otherwise they park.
@@ -417,7 +419,7 @@ TEST(WorkStealingPool, DefaultParkingFollowsTheLowLatencyConfig) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_EQ(pool->stats().parks, 0u);
   } else {
-    EXPECT_TRUE(executors_internal::WaitUntil([&] { return pool->stats().parks > 0; }));
+    EXPECT_TRUE(WaitUntil([&] { return pool->stats().parks > 0; }));
   }
 }
 

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "base/absl_compat.h"
 #include "gtest/gtest.h"
@@ -149,8 +150,8 @@ class TcpTransportTest : public ::testing::Test {
   std::atomic<int> accepts_{0};
   std::atomic<int> server_wakes_{0};
   std::mutex dmu_;
-  std::vector<std::vector<uint8_t>> datagrams_;
-  std::vector<std::string> faults_;  // guarded by dmu_
+  std::vector<std::vector<uint8_t>> datagrams_ ABSL_GUARDED_BY(dmu_);
+  std::vector<std::string> faults_ ABSL_GUARDED_BY(dmu_);
   Collector client_handler_;
   std::unique_ptr<Stream> dialled_;  // network thread of client_
 };

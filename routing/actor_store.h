@@ -38,6 +38,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "base/uuid.h"
@@ -148,10 +149,10 @@ class ActorStore {
                            std::shared_ptr<const RoutingPolicy> policy, bool update);
   void ClearLocked();  // mu_ held
 
-  mutable std::mutex mu_;                 // serialises writers
-  uint64_t next_batch_ = 1;               // guarded by mu_
-  bool closed_ = false;                   // guarded by mu_
-  routing_internal::RetireList retired_;  // guarded by mu_
+  mutable std::mutex mu_;  // serialises writers
+  uint64_t next_batch_ ABSL_GUARDED_BY(mu_) = 1;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  routing_internal::RetireList retired_ ABSL_GUARDED_BY(mu_);
   std::atomic<const routing_internal::Version*> current_;
 };
 

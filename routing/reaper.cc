@@ -4,6 +4,7 @@
 #include <mutex>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "base/log.h"
 #include "base/status.h"
@@ -107,10 +108,10 @@ struct Reaper::State : std::enable_shared_from_this<Reaper::State> {
   const ReaperOptions options;
 
   mutable std::mutex mu;
-  bool started = false;     // guarded by mu
-  bool stopped = false;     // guarded by mu
-  TimerId timer_id;         // guarded by mu
-  absl::Duration interval;  // guarded by mu
+  bool started ABSL_GUARDED_BY(mu) = false;
+  bool stopped ABSL_GUARDED_BY(mu) = false;
+  TimerId timer_id ABSL_GUARDED_BY(mu);
+  absl::Duration interval ABSL_GUARDED_BY(mu);
   std::atomic<uint64_t> runs{0};
   std::atomic<uint64_t> reaped{0};
 };

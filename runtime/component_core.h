@@ -355,11 +355,18 @@ class ComponentCore : public Runnable {
   // Returns how many control nodes were handled; adds to `deferred` those set
   // aside because the component is blocked.
   uint32_t RunControlEvents(bool& stop, uint32_t& deferred);
-  // BlockOn (runtime/async.h): starts the blocking task; ends the block when it
-  // completes, applying its result and re-queueing what was set aside. Returns
-  // the nodes to handle next when the block ended (else `rest`).
+  // BlockOn (runtime/async.h): marks the component blocked, keeps the blocked
+  // lifecycle event and its `lifecycle_done` (if a lifecycle handler blocked) for
+  // when the block ends, and starts the blocking task `result` carries (its first
+  // step is queued as a blocking resumption).
   void StartBlocking(HandlerResult result, std::optional<ControlEvent> lifecycle_event,
                      absl::AnyInvocable<void(absl::Status) &&> lifecycle_done);
+  // If the blocking task has completed: ends the block, puts the events set aside
+  // back in front of `rest` and applies the task's result (sets `stop` if
+  // processing must stop); a result that blocks again starts a new block, which
+  // keeps the blocked lifecycle event, else that event's `lifecycle_done` is
+  // called. Returns the nodes to handle next (`rest` if the component is not
+  // blocked or the task is still running).
   runtime_internal::QueueNode* FinishBlockingIfDone(runtime_internal::QueueNode* rest, bool& stop);
   // Ends a block because of Kill; returns the set-aside control events dropped.
   uint32_t AbortBlocking();

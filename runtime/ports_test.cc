@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -55,7 +56,7 @@ class Counter : public ComponentDefinition<Counter> {
 struct Observations {
   std::mutex mu;
   std::condition_variable cv;
-  std::vector<int64_t> values;  // guarded by mu
+  std::vector<int64_t> values ABSL_GUARDED_BY(mu);
   void Add(int64_t v) {
     {
       std::lock_guard<std::mutex> lock(mu);

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
@@ -120,15 +121,15 @@ class FaultProxy {
   int listen_fd_ = -1;
   int wake_fd_ = -1;
   uint16_t port_ = 0;
-  std::string target_ip_;     // guarded by mu_
-  uint16_t target_port_ = 0;  // guarded by mu_
+  std::string target_ip_ ABSL_GUARDED_BY(mu_);
+  uint16_t target_port_ ABSL_GUARDED_BY(mu_) = 0;
   std::thread thread_;
   std::atomic<bool> stop_{false};
 
   mutable std::mutex mu_;
-  Settings settings_;              // guarded by mu_
-  std::vector<Command> commands_;  // guarded by mu_
-  Stats stats_;                    // guarded by mu_
+  Settings settings_ ABSL_GUARDED_BY(mu_);
+  std::vector<Command> commands_ ABSL_GUARDED_BY(mu_);
+  Stats stats_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace kompact::testing

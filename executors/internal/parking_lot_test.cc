@@ -7,9 +7,12 @@
 
 #include "executors/internal/test_util.h"
 #include "gtest/gtest.h"
+#include "testing/wait_until.h"
 
 namespace kompact::executors_internal {
 namespace {
+
+using ::kompact::testing::WaitUntil;
 
 TEST(ParkingLot, DoesNotSleepWhenTheRecheckFindsWork) {
   ParkingLot lot(1);

@@ -1,6 +1,7 @@
 // Helpers for the executors package's own tests: a bounded-wait countdown latch,
-// a bounded wait for a condition, the test load scale under sanitizers, and
-// numbered do-nothing Runnables for the queue tests with a counter of their takes.
+// the test load scale under sanitizers, and numbered do-nothing Runnables for the
+// queue tests with a counter of their takes. (Polling for a condition without a
+// notification: testing/wait_until.h.)
 //
 // Thread-safety: CountDownLatch may be used from any thread.
 #ifndef KOMPACT_EXECUTORS_INTERNAL_TEST_UTIL_H_
@@ -11,11 +12,9 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "base/build_config.h"
@@ -56,18 +55,6 @@ class CountDownLatch {
   std::condition_variable done_;
   int64_t count_;
 };
-
-// Polls `condition` (with short sleeps) until true or `timeout`; returns the last
-// value. For observing state that has no notification (statistics, affinity).
-inline bool WaitUntil(const std::function<bool()>& condition,
-                      std::chrono::milliseconds timeout = kTestTimeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return condition();
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
-  return true;
-}
 
 // A Runnable that does nothing, numbered so that queue tests can check order.
 struct NumberedRunnable final : Runnable {

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 
+#include "absl/base/thread_annotations.h"
 #include "executors/future.h"
 
 namespace kompact {
@@ -48,7 +49,7 @@ class ChildRegistry {
   static constexpr size_t kShards = 16;
   struct alignas(64) Shard {
     std::mutex mu;
-    ComponentCore* head = nullptr;  // guarded by mu
+    ComponentCore* head ABSL_GUARDED_BY(mu) = nullptr;
   };
   Shard& ShardOf(const ComponentCore& child);
   void MaybeFinishKillAll();
@@ -57,7 +58,7 @@ class ChildRegistry {
   std::atomic<int64_t> count_{0};
   std::atomic<bool> killing_{false};
   std::mutex kill_mu_;
-  std::optional<Promise<void>> all_gone_;  // guarded by kill_mu_
+  std::optional<Promise<void>> all_gone_ ABSL_GUARDED_BY(kill_mu_);
 };
 
 }  // namespace runtime_internal

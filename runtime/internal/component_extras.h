@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "base/log.h"
 #include "executors/future.h"
@@ -51,7 +52,7 @@ struct ComponentExtras {
   QueueNode* pending_timers = nullptr;
 
   std::mutex recovery_mu;
-  std::optional<RecoveryFunction> recovery;  // guarded by recovery_mu
+  std::optional<RecoveryFunction> recovery ABSL_GUARDED_BY(recovery_mu);
 
   // Async (runtime/async.h).
   ComponentResumeContext local_context;

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -153,10 +154,10 @@ class SystemCore {
   std::atomic<State> state_{State::kRunning};
   std::mutex mu_;
   std::condition_variable terminated_cv_;
-  bool terminated_ = false;                                     // guarded by mu_
-  bool stopping_ = false;                                       // guarded by mu_
-  std::vector<Promise<void>> termination_promises_;             // guarded by mu_
-  std::vector<std::unique_ptr<Executor>> dedicated_executors_;  // guarded by mu_
+  bool terminated_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<Promise<void>> termination_promises_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<Executor>> dedicated_executors_ ABSL_GUARDED_BY(mu_);
 
   // Last, so that it is destroyed first (it may still use the timer).
   SystemPath system_path_;
