@@ -36,14 +36,26 @@ _KEEP_PLAIN = re.compile(
     r"^\s*//\s*(\[tutorial:|\[end\]|NOLINT|clang-format|namespace\b|-{3,}|={3,})")
 
 
+def _blank(match):
+    literal = match.group(0)
+    return literal[0] + " " * (len(literal) - 2) + literal[-1]
+
+
 def _strip_strings(line):
-    """The line without string and character literals (for brace counting)."""
-    line = re.sub(r'"(\\.|[^"\\])*"', '""', line)
-    return re.sub(r"'(\\.|[^'\\])*'", "''", line)
+    """The line with the insides of string and character literals blanked (for
+    brace counting); every other character stays where it was."""
+    line = re.sub(r'"(\\.|[^"\\])*"', _blank, line)
+    return re.sub(r"'(\\.|[^'\\])*'", _blank, line)
+
+
+def _comment_index(text):
+    """Where the line's `//` comment starts (len(text) if none), outside literals."""
+    index = _strip_strings(text).find("//")
+    return len(text) if index < 0 else index
 
 
 def _code_part(line):
-    """The line without its `//` comment."""
+    """The line without its `//` comment, literals blanked."""
     stripped = _strip_strings(line)
     index = stripped.find("//")
     return stripped if index < 0 else stripped[:index]
@@ -140,25 +152,6 @@ def _family(code):
         return "special"
     name = _NAME.search(code)
     return name.group(1) if name else None
-
-
-def _comment_index(text):
-    """Where the line's `//` comment starts (len(text) if none), outside literals."""
-    quote = None
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if quote:
-            if char == "\\":
-                index += 1
-            elif char == quote:
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif text.startswith("//", index):
-            return index
-        index += 1
-    return len(text)
 
 
 def _top_level(code):
