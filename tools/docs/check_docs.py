@@ -87,6 +87,7 @@ class Docs:
         self.quoted = set()  # (path, region)
         self.cache = {}
         self.generated_used = set()
+        self.links = {}  # markdown file -> the markdown files it links to (normalised paths)
 
     def snippet(self, path, region):
         if region is None:
@@ -164,6 +165,8 @@ class Docs:
         self.errors.append(f"{where}: differs from the compiled code:\n{diff}")
 
     def check_links(self, md, number, line):
+        """Checks the relative links of one line and records those to markdown files."""
+        targets = self.links.setdefault(os.path.normpath(md), set())
         for match in LINK.finditer(line):
             target = match.group(1)
             if "://" in target or target.startswith("mailto:"):
@@ -171,29 +174,22 @@ class Docs:
             path = os.path.normpath(os.path.join(os.path.dirname(md), target))
             if not os.path.exists(path):
                 self.errors.append(f"{md}:{number}: broken link to {target}")
+            elif path.endswith(".md"):
+                targets.add(path)
 
-
-def unreachable_chapters(markdown, index="docs/README.md"):
-    """The chapters under docs/ among `markdown` that no chain of relative links
-    from `index` reaches (a chapter nobody can find)."""
-    if index not in markdown:
-        return []
-    links = {}
-    for md in markdown:
-        targets = set()
-        for match in LINK.finditer(read(md)):
-            target = match.group(1).split("#")[0]
-            if target and "://" not in target and target.endswith(".md"):
-                targets.add(os.path.normpath(os.path.join(os.path.dirname(md), target)))
-        links[os.path.normpath(md)] = targets
-    seen, todo = set(), [os.path.normpath(index)]
-    while todo:
-        md = todo.pop()
-        if md in seen:
-            continue
-        seen.add(md)
-        todo.extend(links.get(md, ()))
-    return sorted(md for md in links if md.startswith("docs" + os.sep) and md not in seen)
+    def unreachable_chapters(self, index="docs/README.md"):
+        """The chapters under docs/ among the checked files that no chain of
+        relative links from `index` reaches (a chapter nobody can find)."""
+        index = os.path.normpath(index)
+        if index not in self.links:
+            return []
+        seen, todo = set(), [index]
+        while todo:
+            md = todo.pop()
+            if md not in seen:
+                seen.add(md)
+                todo.extend(self.links.get(md, ()))
+        return sorted(md for md in self.links if md.startswith("docs" + os.sep) and md not in seen)
 
 
 def bazelrc_configs_table(paths):
@@ -277,7 +273,7 @@ def main():
             for region in sorted(regions_of(source)):
                 if (source, region) not in docs.quoted:
                     docs.errors.append(f"{source}: region '{region}' is not quoted in the docs")
-        for md in unreachable_chapters(args.markdown):
+        for md in docs.unreachable_chapters():
             docs.errors.append(f"{md}: no link from docs/README.md reaches this chapter")
         for name in sorted(set(generated) - docs.generated_used):
             docs.errors.append(f"generated section '{name}' appears in no markdown file")
