@@ -121,6 +121,13 @@ constexpr ConfigEntry<int64_t> kMaxQueuedMessages{
     .check = ConfigCheck<int64_t>::Range(1, 1'000'000'000),
 };
 
+constexpr ConfigEntry<bool> kRemoteImplicitRoutes{
+    .key = "kompact.net.remote-implicit-routes",
+    .default_value = false,
+    .doc =
+        "Whether a routing marker (* or ?) arriving from another system routes on a path without a policy.",
+};
+
 constexpr ConfigEntry<int64_t> kSoftConnectionLimit{
     .key = "kompact.net.soft-connection-limit",
     .default_value = 1000,
@@ -155,18 +162,31 @@ const ConfigEntry<std::vector<std::string>> kAllowedSystems{
 };
 
 const ConfigEntryRef kEntries[] = {
-    kBindAddress,         kPort,
-    kAdvertisedAddress,   kAdvertisedPort,
-    kTransport,           kTcpNoDelay,
-    kSpinBeforeBlock,     kRetryInterval,
-    kMaxRetryAttempts,    kHeartbeatInterval,
-    kHeartbeatTimeout,    kHandshakeTimeout,
-    kShutdownTimeout,     kChunkSize,
-    kInitialChunkCount,   kMaxChunkCount,
-    kMaxFrameSize,        kMaxQueuedMessages,
-    kSoftConnectionLimit, kHardConnectionLimit,
-    kBlockedSystems,      kBlockedIps,
-    kBlockedIpNets,       kAllowedSystems,
+    kBindAddress,
+    kPort,
+    kAdvertisedAddress,
+    kAdvertisedPort,
+    kTransport,
+    kTcpNoDelay,
+    kSpinBeforeBlock,
+    kRetryInterval,
+    kMaxRetryAttempts,
+    kHeartbeatInterval,
+    kHeartbeatTimeout,
+    kHandshakeTimeout,
+    kShutdownTimeout,
+    kChunkSize,
+    kInitialChunkCount,
+    kMaxChunkCount,
+    kMaxFrameSize,
+    kMaxQueuedMessages,
+    kSoftConnectionLimit,
+    kHardConnectionLimit,
+    kBlockedSystems,
+    kBlockedIps,
+    kBlockedIpNets,
+    kAllowedSystems,
+    kRemoteImplicitRoutes,
 };
 
 }  // namespace
@@ -308,6 +328,7 @@ absl::StatusOr<NetworkConfig> NetworkConfig::FromConfig(const Config& config) {
   KOMPACT_ASSIGN_OR_RETURN(int64_t advertised_port, config.Get(kAdvertisedPort));
   c.advertised_port = static_cast<uint16_t>(advertised_port);
   KOMPACT_ASSIGN_OR_RETURN(c.tcp_nodelay, config.Get(kTcpNoDelay));
+  KOMPACT_ASSIGN_OR_RETURN(c.remote_implicit_routes, config.Get(kRemoteImplicitRoutes));
   KOMPACT_ASSIGN_OR_RETURN(c.spin_before_block, config.Get(kSpinBeforeBlock));
   KOMPACT_ASSIGN_OR_RETURN(c.retry_interval, config.Get(kRetryInterval));
   KOMPACT_ASSIGN_OR_RETURN(int64_t retries, config.Get(kMaxRetryAttempts));

@@ -68,6 +68,11 @@ struct NetworkConfig {
   uint32_t max_frame_size = 16 << 20;
   // Messages queued per peer while it is not connected; beyond, each is a dead letter.
   uint32_t max_queued_messages = 100'000;
+  // Whether a routing marker (`*`, `?`) in a path arriving from another system (TCP
+  // or UDP) routes on a node without an explicit policy. Off: only explicit policies
+  // route remote markers (anything else is a dead letter), whatever
+  // --//routing:implicit_routes says, which decides for sends inside the process.
+  bool remote_implicit_routes = false;
   // Established connections beyond the soft limit close the least recently used
   // one gracefully (nothing queued is lost; it reconnects when it has something to
   // send). At the hard limit of open connections (any state) new ones are refused,

@@ -133,6 +133,7 @@ blocked-systems = ["tcp://127.0.0.9:7000"]
 blocked-ips = ["127.0.0.8", "::2"]
 blocked-ip-nets = ["127.0.1.0/24"]
 allowed-systems = ["tcp://127.0.1.5:7000"]
+remote-implicit-routes = true
 
 [kompact.net.buffers]
 chunk-size = 4096
@@ -153,6 +154,7 @@ TEST(NetworkConfigTest, FromConfigReadsEveryKey) {
   EXPECT_EQ(c.advertised_port, 7100);
   EXPECT_EQ(c.transport, kompact::Transport::kUdp);
   EXPECT_FALSE(c.tcp_nodelay);
+  EXPECT_TRUE(c.remote_implicit_routes);
   EXPECT_EQ(c.spin_before_block, absl::Microseconds(20));
   EXPECT_EQ(c.retry_interval, absl::Milliseconds(250));
   EXPECT_EQ(c.max_retry_attempts, 3u);
@@ -239,6 +241,8 @@ TEST(NetworkConfigTest, EmptyConfigGivesTheStructDefaults) {
   EXPECT_EQ(c.buffers.encode_buf_min_free_space, d.buffers.encode_buf_min_free_space);
   EXPECT_EQ(c.max_frame_size, d.max_frame_size);
   EXPECT_EQ(c.max_queued_messages, d.max_queued_messages);
+  EXPECT_EQ(c.remote_implicit_routes, d.remote_implicit_routes);
+  EXPECT_FALSE(d.remote_implicit_routes) << "remote markers need an explicit policy by default";
 }
 
 }  // namespace

@@ -40,6 +40,7 @@ NetworkCore::NetworkCore(const DispatcherContext& context, const NetworkConfig& 
     : dispatcher_context_(context),
       config_(config),
       registry_(registry),
+      remote_origin_(config.remote_implicit_routes ? RouteOrigin::kRemoteImplicit : RouteOrigin::kRemote),
       transport_(std::move(transport)),
       receive_pool_(std::move(receive_pool)),
       tick_(TickOf(config)) {
@@ -361,7 +362,7 @@ void NetworkCore::OnEstablished(Connection& c) {
 void NetworkCore::OnMessage(Connection& /*connection*/, NetMessage&& message) {
   stats_.messages_received.fetch_add(1, std::memory_order_relaxed);
   if (ABSL_PREDICT_TRUE(IsLocal(message.receiver().system()))) {
-    registry_.DeliverLocally(std::move(message));
+    registry_.DeliverLocally(std::move(message), remote_origin_);
     return;
   }
   DeadLetter(message, absl::StrCat("arrived over the network at ", context_.local_system.ToString(),
@@ -594,7 +595,7 @@ void NetworkCore::OnDatagram(const Endpoint& from, std::span<const uint8_t> data
                                         std::vector<uint8_t>(payload.begin(), payload.end())));
   stats_.datagrams_received.fetch_add(1, std::memory_order_relaxed);
   if (IsLocal(message.receiver().system())) {
-    registry_.DeliverLocally(std::move(message));
+    registry_.DeliverLocally(std::move(message), remote_origin_);
   } else {
     DeadLetter(message, "arrived over UDP but is addressed to another system");
   }

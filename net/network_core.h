@@ -202,6 +202,8 @@ class NetworkCore final : public ConnectionOwner {
   const DispatcherContext dispatcher_context_;
   const NetworkConfig config_;
   const PathRegistry& registry_;
+  // How messages from other systems are routed (NetworkConfig::remote_implicit_routes).
+  const RouteOrigin remote_origin_;
   std::unique_ptr<Transport> transport_;
   BufferPool receive_pool_;
   ConnectionContext context_;

@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "base/capture_log_sink.h"
 #include "gtest/gtest.h"
 #include "net/network_dispatcher.h"
 #include "net/testing/net_test_util.h"
@@ -279,18 +280,56 @@ TEST_F(NetworkTest, BroadcastAndSelectPathsResolveAtTheReceivingSystem) {
   for (int i = 0; i < 3; ++i) someone.Tell(std::string("someone"), a);
   ASSERT_TRUE(inbox->WaitFor(6));
   for (int i = 3; i < 6; ++i) EXPECT_EQ(inbox->CountFor(i), 1u) << "round robin over three members";
-  // Without a policy a marker routes only in builds with implicit routes.
-  RecorderAt(b, inbox, 6, "free/m6");
-  ASSERT_OK_AND_ASSIGN(ActorPath implicit, ActorPath::Named(b.SystemPath(), {"free", "*"}));
-  const uint64_t dead_before = b.dead_letters();
-  implicit.Tell(std::string("implicit"), a);
+}
+
+// A marker from another system routes only on an explicit policy unless the
+// receiver sets kompact.net.remote-implicit-routes; local sends follow the build flag.
+TEST_F(NetworkTest, RemoteMarkersNeedAnExplicitPolicyUnlessRemoteImplicitRoutesIsOn) {
+  KompactSystem& a = NewSystem();
+  auto log = std::make_shared<CaptureLogSink>();
+  absl::StatusOr<KompactSystem> built =
+      KompactConfig()
+          .Label("strict")
+          .Threads(1)
+          .SetLogSink(log)
+          .SetDispatcher(net::NetworkDispatcher::Factory(TestNetworkConfig()))
+          .Build();
+  ASSERT_OK(built.status());
+  systems_.push_back(*std::move(built));
+  KompactSystem& strict = systems_.back();
+  net::NetworkConfig open_config = TestNetworkConfig();
+  open_config.remote_implicit_routes = true;
+  KompactSystem& open = NewSystem(open_config);
+  auto inbox = std::make_shared<Inbox>();
+  RecorderAt(strict, inbox, 0, "free/m0");
+  RecorderAt(open, inbox, 1, "free/m1");
+
+  ASSERT_OK_AND_ASSIGN(ActorPath to_strict, ActorPath::Named(strict.SystemPath(), {"free", "*"}));
+  const uint64_t dead_before = strict.dead_letters();
+  to_strict.Tell(std::string("remote"), a);
+  ASSERT_TRUE(WaitUntil([&] { return strict.dead_letters() == dead_before + 1; }));
+  EXPECT_TRUE(log->WaitFor("kompact.net.remote-implicit-routes is off", absl::Seconds(5)));
+  EXPECT_EQ(inbox->CountFor(0), 0u);
+
+  ASSERT_OK_AND_ASSIGN(ActorPath to_open, ActorPath::Named(open.SystemPath(), {"free", "*"}));
+  to_open.Tell(std::string("remote"), a);
+  ASSERT_TRUE(inbox->WaitFor(1));
+  EXPECT_EQ(inbox->CountFor(1), 1u);
+
+  // The same path sent inside `strict` follows --//routing:implicit_routes.
+  to_strict.Tell(std::string("local"), strict);
   if (kImplicitRoutes) {
-    ASSERT_TRUE(inbox->WaitFor(7));
-    EXPECT_EQ(inbox->CountFor(6), 1u);
+    ASSERT_TRUE(inbox->WaitFor(2));
+    EXPECT_EQ(inbox->CountFor(0), 1u);
   } else {
-    EXPECT_TRUE(WaitUntil([&] { return b.dead_letters() == dead_before + 1; }));
-    EXPECT_EQ(inbox->CountFor(6), 0u);
+    EXPECT_TRUE(WaitUntil([&] { return strict.dead_letters() == dead_before + 2; }));
+    EXPECT_EQ(inbox->CountFor(0), 0u);
   }
+
+  // An explicit policy routes remote markers on every system.
+  ASSERT_OK(strict.SetRoutingPolicy(BroadcastRouting(), "free").Wait().status());
+  to_strict.Tell(std::string("explicit"), a);
+  ASSERT_TRUE(WaitUntil([&] { return inbox->CountFor(0) == (kImplicitRoutes ? 2u : 1u); }));
 }
 
 TEST_F(NetworkTest, IPv6Loopback) {

@@ -412,7 +412,7 @@ void ActorStore::ClearLocked() {
 
 // ---- readers --------------------------------------------------------------------------------
 
-LookupResult ActorStore::Lookup(const ActorPath& path, const ReadGuard&) const {
+LookupResult ActorStore::Lookup(const ActorPath& path, const ReadGuard&, RouteOrigin origin) const {
   const Version* v = current();
   LookupResult result;
   if (path.is_unique()) {
@@ -468,7 +468,13 @@ LookupResult ActorStore::Lookup(const ActorPath& path, const ReadGuard&) const {
     }
   } else if (marker == '\0') {
     return result;  // an inner node: nothing registered here
-  } else if constexpr (!kImplicitRoutes) {
+  } else if (origin == RouteOrigin::kRemote) {
+    result.kind = LookupResult::Kind::kError;
+    result.error =
+        "a routing marker from another system on a path without a routing policy "
+        "(kompact.net.remote-implicit-routes is off): set a policy with SetRoutingPolicy";
+    return result;
+  } else if (origin == RouteOrigin::kLocal && !kImplicitRoutes) {
     result.kind = LookupResult::Kind::kError;
     result.error =
         "a routing marker on a path without a routing policy, and implicit routes are disabled "

@@ -59,6 +59,14 @@ struct Target;
 // True when --//routing:implicit_routes is on (the default).
 inline constexpr bool kImplicitRoutes = KOMPACT_IMPLICIT_ROUTES != 0;
 
+// Where a path being looked up came from, which decides whether a routing marker
+// (`*`, `?`) on a node without an explicit policy routes implicitly:
+enum class RouteOrigin : uint8_t {
+  kLocal,           // sent inside this process: implicit when kImplicitRoutes (the build flag)
+  kRemote,          // arrived from another system: never implicit
+  kRemoteImplicit,  // arrived from another system, kompact.net.remote-implicit-routes = true: implicit
+};
+
 // What ActorStore::Lookup found at a path; its pointers and views are valid while
 // the lookup's ReadGuard lives.
 struct LookupResult {
@@ -124,8 +132,11 @@ class ActorStore {
   // ---- readers ------------------------------------------------------------------------
   // What `path` resolves to: the component of a unique or named path, the group of
   // a path ending in `*` or `?` (see the file comment), kNone if nothing is
-  // registered there, kError for a marker that cannot be served. Lock-free.
-  LookupResult Lookup(const ActorPath& path, const ReadGuard& guard) const;
+  // registered there, kError for a marker that cannot be served. `origin` decides
+  // whether a marker on a node without a policy routes implicitly (RouteOrigin).
+  // Lock-free.
+  LookupResult Lookup(const ActorPath& path, const ReadGuard& guard,
+                      RouteOrigin origin = RouteOrigin::kLocal) const;
   // Every named entry, depth first: f(segments, component or nullptr, policy or nullptr).
   void ForEachNamed(
       const ReadGuard& guard,

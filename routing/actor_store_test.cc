@@ -238,6 +238,26 @@ TEST_F(ActorStoreTest, MarkersOnNodesWithoutAPolicyFollowTheImplicitRoutesFlag) 
   EXPECT_EQ(Find("clients/*").kind, Kind::kGroup);
 }
 
+TEST_F(ActorStoreTest, RemoteOriginRoutesMarkersOnlyOnExplicitPolicies) {
+  ASSERT_OK(store_.InsertNamed(Segments("clients/a"), c(0), false));
+  ASSERT_OK(store_.InsertNamed(Segments("clients/b"), c(1), false));
+  ActorStore::ReadGuard guard;
+  for (std::string_view p : {"clients/*", "clients/?", "*"}) {
+    const LookupResult remote = store_.Lookup(Path(p), guard, RouteOrigin::kRemote);
+    ASSERT_EQ(remote.kind, Kind::kError) << p;
+    EXPECT_NE(remote.error.find("kompact.net.remote-implicit-routes is off"), std::string_view::npos);
+    const LookupResult opted_in = store_.Lookup(Path(p), guard, RouteOrigin::kRemoteImplicit);
+    ASSERT_EQ(opted_in.kind, Kind::kGroup) << p;
+    EXPECT_EQ(opted_in.members.size(), 2u);
+  }
+  // Paths without markers are unaffected by the origin.
+  EXPECT_EQ(store_.Lookup(Path("clients/a"), guard, RouteOrigin::kRemote).kind, Kind::kActor);
+  ASSERT_OK(store_.InsertPolicy(Segments("clients"), std::make_shared<BroadcastRouting>(), false));
+  EXPECT_EQ(store_.Lookup(Path("clients/*"), guard, RouteOrigin::kRemote).kind, Kind::kGroup);
+  EXPECT_EQ(store_.Lookup(Path("clients/?"), guard, RouteOrigin::kRemote).kind, Kind::kError)
+      << "a broadcast policy does not select, whatever the origin";
+}
+
 TEST_F(ActorStoreTest, TheMemberListIsKeptUntilTheGroupChanges) {
   ASSERT_OK(store_.InsertPolicy(Segments("g"), std::make_shared<RoundRobinRouting>(), false));
   ASSERT_OK(store_.InsertNamed(Segments("g/a"), c(0), false));

@@ -23,14 +23,14 @@ PathRegistry::PathRegistry(const DispatcherContext& context, SystemPath system_p
 
 PathRegistry::~PathRegistry() = default;
 
-void PathRegistry::DeliverLocally(NetMessage&& message) const {
+void PathRegistry::DeliverLocally(NetMessage&& message, RouteOrigin origin) const {
   const ActorPath& to = message.receiver();
   if (ABSL_PREDICT_FALSE(to.is_dead_letter_path())) {
     DeadLetter(message, "sent to the dead-letter path");
     return;
   }
   ActorStore::ReadGuard guard;
-  const LookupResult found = store_->Lookup(to, guard);
+  const LookupResult found = store_->Lookup(to, guard, origin);
   switch (found.kind) {
     case LookupResult::Kind::kActor:
       context_.DeliverTo(*found.actor, std::move(message));

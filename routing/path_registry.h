@@ -56,8 +56,9 @@ class PathRegistry {
   // Delivers `message` to its receiver in this process on the calling thread (the
   // receiver's system is not checked): to the registered component, or routed over
   // a group, or a dead letter (nothing registered, an unusable marker, an empty
-  // group, the dead-letter path). Lock-free.
-  void DeliverLocally(NetMessage&& message) const;
+  // group, the dead-letter path). `origin`: where the message came from, which
+  // decides whether markers route implicitly (RouteOrigin). Lock-free.
+  void DeliverLocally(NetMessage&& message, RouteOrigin origin = RouteOrigin::kLocal) const;
   // Counts `message` as a dead letter, logged (rate-limited) with `why`.
   void DeadLetter(const NetMessage& message, std::string_view why) const {
     context_.DeadLetter(message, why);
