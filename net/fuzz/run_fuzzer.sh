@@ -107,6 +107,7 @@ packages=(protobuf tomlplusplus libglog absl_status absl_statusor absl_strings a
 pkg_cflags=($(pkg-config --cflags "${packages[@]}"))
 # shellcheck disable=SC2207
 pkg_libs=($(pkg-config --libs "${packages[@]}"))
+# shellcheck disable=SC2054  # the commas are one -fsanitize= list
 cxxflags=(-std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
   -fno-sanitize-recover=undefined -Wall -Wno-unused-parameter -I "$build/gen" -I "$root" "${pkg_cflags[@]}")
 
