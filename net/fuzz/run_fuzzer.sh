@@ -8,7 +8,8 @@
 # TARGET: frame, connection, actor_path or system_path (tls_handshake comes with
 # net/tls). SECONDS defaults to 60; 0 means no time limit (bound it with -runs=N).
 # The work dir is ${KOMPACT_FUZZ_DIR:-/tmp/kompact-net-fuzz}/TARGET: its corpus/ is
-# seeded from net/fuzz/corpus/TARGET/ (the tree is never written), crashes go to its
+# seeded from net/fuzz/corpus/TARGET/ and regressions/TARGET/ (the tree is never
+# written), crashes go to its
 # artifacts/. When the flags name files or directories themselves (-merge=1 OUT IN,
 # -minimize_crash=1 crash-...), the work corpus is left out.
 # Objects are built once into ${KOMPACT_FUZZ_BUILD_DIR:-${KOMPACT_FUZZ_DIR}/build}
@@ -147,9 +148,11 @@ if [[ $own_inputs -eq 1 ]]; then
   echo "running $binary ${args[*]} (crashes in $work/artifacts)"
   exec "$binary" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${args[@]}"
 fi
-if [[ -d "$root/net/fuzz/corpus/$target" ]]; then
-  cp -n "$root/net/fuzz/corpus/$target"/* "$work/corpus/" 2>/dev/null || true
-fi
+for dir in corpus regressions; do  # fixed crashes are good seeds too
+  if [[ -d "$root/net/fuzz/$dir/$target" ]]; then
+    cp -n "$root/net/fuzz/$dir/$target"/* "$work/corpus/" 2>/dev/null || true
+  fi
+done
 echo "fuzzing $target for ${seconds}s; corpus $work/corpus, crashes in $work/artifacts"
 exec "$binary" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
   "${args[@]}" "$work/corpus"
