@@ -1,5 +1,5 @@
 // libFuzzer entry point over fuzz_targets.h. Built with clang by run_fuzzer.sh; under
-// Bazel (g++) it links with fuzz_replay_main.cc, which replays input files.
+// Bazel (g++) it links with //testing:fuzz_replay_main, which replays input files.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>

@@ -18,13 +18,23 @@ shift $(( $# > 2 ? 2 : $# ))
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="${KOMPACT_FUZZ_DIR:-/tmp/kompact-serialisation-fuzz}"
 cxx="${CLANGXX:-$(command -v clang++-14 || command -v clang++)}"
-mkdir -p "$work/include/serialisation" "$work/corpus" "$work/artifacts"
+mkdir -p "$work/include/serialisation" "$work/include/base" "$work/corpus" "$work/artifacts"
 
 # The header Bazel generates from --//serialisation:ser_id_bits.
 cat > "$work/include/serialisation/ser_id_config.h" <<HDR
 #ifndef KOMPACT_GENERATED_SERIALISATION_SER_ID_CONFIG_H_
 #define KOMPACT_GENERATED_SERIALISATION_SER_ID_CONFIG_H_
 #define KOMPACT_SER_ID_BITS ${bits}
+#endif
+HDR
+# The header Bazel generates from the base build flags (defaults; KOMPACT_SANITIZER=1: ASan).
+cat > "$work/include/base/build_config_values.h" <<'HDR'
+#ifndef KOMPACT_GENERATED_BASE_BUILD_CONFIG_VALUES_H_
+#define KOMPACT_GENERATED_BASE_BUILD_CONFIG_VALUES_H_
+#define KOMPACT_LOW_LATENCY 0
+#define KOMPACT_THREAD_PINNING 0
+#define KOMPACT_SILENT_LOGGING 0
+#define KOMPACT_SANITIZER 1
 #endif
 HDR
 

@@ -1,7 +1,13 @@
 // main() that replays fuzzer inputs (files named on the command line) through
 // LLVMFuzzerTestOneInput, so a crash found by libFuzzer can be reproduced and debugged
-// with the Bazel toolchain: tools/bazel run --config=asan //serialisation/fuzz:deserialise_fuzzer_replay --
-// crash-*
+// with the Bazel toolchain, e.g.
+//   tools/bazel run --config=asan //serialisation/fuzz:deserialise_fuzzer_replay -- crash-*
+//   tools/bazel run --config=asan //net/fuzz:frame_replay -- crash-*
+// Linked into every *_replay binary (serialisation/fuzz, net/fuzz) next to a fuzzer's
+// entry point; libFuzzer builds (run_fuzzer.sh) use libFuzzer's own main instead.
+// An input that breaks an invariant aborts inside the entry point, failing the run.
+//
+// Thread-safety: single-threaded (a program's main). Lifetime: the process.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>

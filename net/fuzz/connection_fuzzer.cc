@@ -1,0 +1,23 @@
+// libFuzzer entry point of the connection target (fuzz_targets.h: RunConnection). Built with
+// clang by net/fuzz/run_fuzzer.sh connection; under Bazel it links with
+// //testing:fuzz_replay_main as //net/fuzz:connection_replay. A broken invariant aborts
+// (libFuzzer saves the input as a crash).
+//
+// Thread-safety: as RunConnection (no shared state).
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <span>
+#include <string>
+
+#include "net/fuzz/fuzz_targets.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string problem = kompact::net_fuzz::RunConnection(std::span<const uint8_t>(data, size));
+  if (!problem.empty()) {
+    std::fprintf(stderr, "connection invariant broken: %s\n", problem.c_str());
+    std::abort();
+  }
+  return 0;
+}
