@@ -151,6 +151,15 @@ TEST(SystemPath, ParsesPrintsAndBuildsPaths) {
   EXPECT_EQ(sys.DeadLetters().ToString(), "udp://[::1]:9000");
 }
 
+TEST(IpAddress, RejectsEmptyAndOverlongText) {
+  // A default std::string_view has a null data(): found by the system_path fuzzer under UBSan.
+  EXPECT_THAT(IpAddress::Parse(std::string_view()), StatusIs(absl::StatusCode::kInvalidArgument, "IPv4"));
+  EXPECT_THAT(IpAddress::Parse(""), StatusIs(absl::StatusCode::kInvalidArgument, "IPv4"));
+  EXPECT_THAT(IpAddress::Parse(std::string(80, '1')), StatusIs(absl::StatusCode::kInvalidArgument, "too long"));
+  ASSERT_OK_AND_ASSIGN(IpAddress ip, IpAddress::Parse("10.0.0.1"));
+  EXPECT_EQ(ip.ToString(), "10.0.0.1");
+}
+
 TEST(ActorPath, AppendAndTransport) {
   ASSERT_OK_AND_ASSIGN(ActorPath base, ActorPath::Parse("local://127.0.0.1:0/a"));
   ASSERT_OK_AND_ASSIGN(ActorPath child, base.Append("b/c"));

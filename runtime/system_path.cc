@@ -121,7 +121,8 @@ absl::StatusOr<IpAddress> IpAddress::Parse(std::string_view text) {
   if (text.size() >= sizeof(buffer)) {
     return absl::InvalidArgumentError(absl::StrCat("address \"", AsAbsl(text), "\" is too long"));
   }
-  std::memcpy(buffer, text.data(), text.size());
+  // An empty view may hold a null data(); memcpy must never see it (UBSan, fuzz found).
+  if (!text.empty()) std::memcpy(buffer, text.data(), text.size());
   buffer[text.size()] = '\0';
   std::array<uint8_t, 16> bytes{};
   if (text.find(':') == std::string_view::npos) {
