@@ -10,6 +10,7 @@
 #include "base/absl_compat.h"
 #include "base/status.h"
 #include "base/uuid.h"
+#include "net/refusal.h"
 #include "serialisation/buf.h"
 #include "serialisation/net_data.h"
 
@@ -18,6 +19,10 @@ namespace {
 
 // Below this many free bytes the receive chunk is replaced before the next read.
 constexpr size_t kMinReadSpace = 4096;
+// A frame larger than a chunk starts with this much buffer (or what arrived of it,
+// if more) and grows by kBigGrowth as its bytes arrive.
+constexpr size_t kBigInitial = 4096;
+constexpr size_t kBigGrowth = 2;
 
 // From the network thread's Uuid generator: random, and fixed by the seed in a
 // simulation (base/internal/uuid_seed.h).
@@ -101,8 +106,14 @@ std::optional<Endpoint> Connection::remote_endpoint() const {
 bool Connection::Admitted() {
   absl::Status s = owner_.Admit(*this);
   if (s.ok()) return true;
-  KLOG(context_.logger, WARNING) << "refusing the connection with " << remote_address() << " ("
+  // A refusal (net/refusal.h) is logged where it is counted (the owner's OnClosed).
+  if (RefusalOf(s).has_value()) {
+    KLOG(context_.logger, DEBUG) << "refusing the connection with " << remote_address() << " ("
                                  << remote_system_ << "): " << s;
+  } else {
+    KLOG(context_.logger, WARNING) << "refusing the connection with " << remote_address() << " ("
+                                   << remote_system_ << "): " << s;
+  }
   Close(s, absl::IsPermissionDenied(s)    ? wire::BLOCKED
            : absl::IsResourceExhausted(s) ? wire::CONNECTION_LIMIT
                                           : wire::ERROR_CODE_UNSPECIFIED);
@@ -185,7 +196,7 @@ void Connection::HandleControl(const FrameHeader& header, std::span<const uint8_
       ack.set_incarnation(bytes.data(), bytes.size());
       ack.set_session_id(session_);
       AppendControl(FrameType::kHelloAck, ack);
-      state_ = State::kEstablished;
+      BecomeEstablished();
       Flush();
       if (state_ == State::kEstablished) owner_.OnEstablished(*this);
       return;
@@ -217,7 +228,7 @@ void Connection::HandleControl(const FrameHeader& header, std::span<const uint8_
       remote_incarnation_ = *inc;
       if (!Admitted()) return;
       session_ = ack->session_id();
-      state_ = State::kEstablished;
+      BecomeEstablished();
       owner_.OnEstablished(*this);
       return;
     }
@@ -262,6 +273,13 @@ void Connection::HandleControl(const FrameHeader& header, std::span<const uint8_
       const std::string reason =
           error.ok() ? absl::StrCat(wire::ErrorCode_Name(error->code()), ": ", error->reason())
                      : "(unreadable Error frame)";
+      if (role_ == Role::kDialler && state_ == State::kHandshake) {
+        // The peer refused our Hello (blocked, a limit, ...): a refusal, logged by the owner.
+        Finish(RefusalError(RefusalReason::kRefusedByPeer,
+                            absl::StrCat(remote_address(), " refused the handshake: ", reason)),
+               false);
+        return;
+      }
       KLOG(context_.logger, WARNING) << "peer " << remote_address() << " (" << remote_system_
                                      << ") closed the connection with an error: " << reason;
       Finish(absl::UnavailableError(absl::StrCat("the peer reported an error: ", reason)), false);
@@ -288,9 +306,27 @@ bool Connection::Rebuffer() {
 
 void Connection::OnReadable() {
   if (!stream_ || state_ == State::kClosed || state_ == State::kConnecting) return;
+  if (ABSL_PREDICT_FALSE(budget_ != nullptr || parse_paused_)) {
+    if (throttled_) return;  // ResumeReading reads again
+    if (budget_ != nullptr) budget_->Refill(context_.clock());
+    if (parse_paused_) {
+      // Frames read before the pause wait in rx_: decode them first.
+      parse_paused_ = false;
+      {
+        ReceiveBatch batch(owner_, *this);
+        ParseBuffered();
+      }
+      if (state_ == State::kClosed) return;
+      if (parse_paused_) {
+        Throttle();
+        return;
+      }
+    }
+  }
   for (;;) {
     std::span<uint8_t> into;
     if (reading_big_) {
+      if (big_filled_ == big_.size()) GrowBig();
       into = std::span<uint8_t>(big_).subspan(big_filled_);
     } else {
       if (rx_.empty() || rx_.size() - rx_filled_ < kMinReadSpace) {
@@ -305,6 +341,14 @@ void Connection::OnReadable() {
       }
       into = rx_.segment(0).subspan(rx_filled_);
     }
+    if (ABSL_PREDICT_FALSE(budget_ != nullptr)) {
+      const size_t allowed = budget_->exhausted() ? 0 : budget_->ReadAllowance(into.size());
+      if (allowed == 0) {
+        Throttle();
+        return;
+      }
+      into = into.first(allowed);
+    }
     absl::StatusOr<size_t> n = stream_->Read(into);
     if (!n.ok()) {
       const bool eof = absl::IsUnavailable(n.status()) && n.status().message() == "end of stream";
@@ -318,16 +362,17 @@ void Connection::OnReadable() {
       }
       return;
     }
-    if (*n == 0) return;
+    if (*n == 0) {
+      throttle_episode_ = false;  // drained at full speed: a throttling episode is over
+      return;
+    }
+    if (ABSL_PREDICT_FALSE(budget_ != nullptr)) budget_->TookBytes(*n);
     counters_.bytes_in += *n;
     received_since_tick_ = true;
     if (reading_big_) {
       big_filled_ += *n;
-      if (big_filled_ == big_.size()) {
-        reading_big_ = false;
-        HandleFrameBytes(big_header_, std::move(big_));
-        big_ = {};
-        big_filled_ = 0;
+      if (big_filled_ == big_header_.length) {
+        CompleteBig();
         if (state_ == State::kClosed) return;
       }
       continue;
@@ -338,14 +383,92 @@ void Connection::OnReadable() {
       ParseBuffered();
     }
     if (state_ == State::kClosed) return;
+    if (ABSL_PREDICT_FALSE(parse_paused_)) {
+      Throttle();
+      return;
+    }
+  }
+}
+
+void Connection::Throttle() {
+  throttled_ = true;
+  const bool new_episode = !std::exchange(throttle_episode_, true);
+  owner_.OnThrottled(*this, budget_->WaitForRefill(), new_episode);
+}
+
+void Connection::ResumeReading() {
+  if (!throttled_ || state_ == State::kClosed) return;
+  throttled_ = false;
+  // From the transport's loop (which reports an exception to OnFault), not from here.
+  if (stream_) stream_->ResumeReading();
+}
+
+void Connection::LiftInboundRateLimit() {
+  budget_.reset();
+  if (std::exchange(throttled_, false) && stream_ && state_ != State::kClosed) stream_->ResumeReading();
+}
+
+void Connection::BecomeEstablished() {
+  state_ = State::kEstablished;
+  if (context_.inbound_rate_limit.enabled()) {
+    budget_ = std::make_unique<InboundBudget>(context_.inbound_rate_limit, context_.clock());
+  }
+}
+
+void Connection::GrowBig() {
+  const size_t before = big_.capacity();
+  const size_t next = std::min<size_t>(big_header_.length, std::max(kBigInitial, big_.size() * kBigGrowth));
+  big_.reserve(next);
+  big_.resize(next);
+  ReserveDelta(static_cast<int64_t>(big_.capacity()) - static_cast<int64_t>(before));
+}
+
+void Connection::CompleteBig() {
+  reading_big_ = false;
+  std::vector<uint8_t> body = std::move(big_);
+  big_ = {};
+  big_filled_ = 0;
+  ReserveDelta(-static_cast<int64_t>(body.capacity()));
+  body.resize(big_header_.length);
+  if (ABSL_PREDICT_FALSE(budget_ != nullptr)) budget_->ChargeMessage();
+  HandleFrameBytes(big_header_, std::move(body));
+}
+
+void Connection::ReleaseBig() {
+  if (big_.capacity() == 0) return;
+  ReserveDelta(-static_cast<int64_t>(big_.capacity()));
+  big_ = {};
+  big_filled_ = 0;
+  reading_big_ = false;
+}
+
+void Connection::ReserveDelta(int64_t delta) {
+  if (context_.large_frame_bytes_reserved == nullptr || delta == 0) return;
+  const uint64_t now = context_.large_frame_bytes_reserved->fetch_add(static_cast<uint64_t>(delta),
+                                                                      std::memory_order_relaxed) +
+                       static_cast<uint64_t>(delta);
+  std::atomic<uint64_t>* peak = context_.large_frame_bytes_reserved_peak;
+  if (peak != nullptr && now > peak->load(std::memory_order_relaxed)) {
+    peak->store(now, std::memory_order_relaxed);  // one writer: the network thread
   }
 }
 
 void Connection::ParseBuffered() {
   while (rx_filled_ >= kFrameHeaderSize && state_ != State::kClosed) {
-    absl::StatusOr<FrameHeader> header =
-        DecodeFrameHeader(rx_.segment(0).first(kFrameHeaderSize), context_.max_frame_size);
+    // Before the handshake only small frames (Hello, HelloAck, Error) are accepted.
+    const bool handshake = state_ == State::kHandshake;
+    const uint32_t limit = handshake ? std::min(context_.max_handshake_frame_size, context_.max_frame_size)
+                                     : context_.max_frame_size;
+    absl::StatusOr<FrameHeader> header = DecodeFrameHeader(rx_.segment(0).first(kFrameHeaderSize), limit);
     if (!header.ok()) {
+      if (handshake && absl::IsResourceExhausted(header.status())) {
+        Close(
+            RefusalError(RefusalReason::kHandshakeFrameTooLarge,
+                         absl::StrCat(remote_address(), " announced a frame above the handshake limit (",
+                                      header.status().message(), "; kompact.net.max-handshake-frame-size)")),
+            wire::FRAME_TOO_LARGE);
+        return;
+      }
       ProtocolError(header.status(), absl::IsFailedPrecondition(header.status())  ? wire::VERSION_MISMATCH
                                      : absl::IsResourceExhausted(header.status()) ? wire::FRAME_TOO_LARGE
                                                                                   : wire::MALFORMED_FRAME);
@@ -353,18 +476,20 @@ void Connection::ParseBuffered() {
     }
     const size_t total = kFrameHeaderSize + header->length;
     if (total > context_.receive_pool->chunk_size() - kMinReadSpace) {
-      // Larger than a chunk: read the body into a buffer of its exact size.
-      big_.resize(header->length);
+      // Larger than a chunk: read the body into a buffer of its own, which grows
+      // as the bytes arrive (never reserved at the announced size up front).
       const size_t have = std::min<size_t>(header->length, rx_filled_ - kFrameHeaderSize);
+      big_header_ = *header;
+      const size_t first = std::min<size_t>(header->length, std::max(kBigInitial, have));
+      big_.reserve(first);
+      big_.resize(first);
+      ReserveDelta(static_cast<int64_t>(big_.capacity()));
       std::memcpy(big_.data(), rx_.segment(0).data() + kFrameHeaderSize, have);
       big_filled_ = have;
-      big_header_ = *header;
       rx_.DropPrefix(kFrameHeaderSize + have);
       rx_filled_ -= kFrameHeaderSize + have;
-      if (big_filled_ == big_.size()) {
-        HandleFrameBytes(big_header_, std::move(big_));
-        big_ = {};
-        big_filled_ = 0;
+      if (big_filled_ == header->length) {
+        CompleteBig();
         continue;
       }
       reading_big_ = true;
@@ -372,6 +497,10 @@ void Connection::ParseBuffered() {
     }
     if (rx_filled_ < total) {
       if (rx_.size() < total) (void)Rebuffer();  // the rest would not fit: move to a fresh chunk
+      return;
+    }
+    if (ABSL_PREDICT_FALSE(budget_ != nullptr) && !budget_->TakeMessage()) {
+      parse_paused_ = true;  // the frame waits in rx_ for a token
       return;
     }
     if (ABSL_PREDICT_TRUE(header->type == FrameType::kData)) {
@@ -581,6 +710,8 @@ void Connection::CloseGracefully(std::string_view reason) {
 
 void Connection::Close(const absl::Status& why, wire::ErrorCode code) {
   if (state_ == State::kClosed) return;
+  // The first reason is the one reported, also if the Error frame's write fails.
+  if (!close_reason_.has_value()) close_reason_ = why;
   if (code != wire::ERROR_CODE_UNSPECIFIED && stream_ && state_ != State::kConnecting) {
     wire::Error error;
     error.set_code(code);
@@ -589,12 +720,13 @@ void Connection::Close(const absl::Status& why, wire::ErrorCode code) {
     out_.erase(out_.begin(), out_.begin() + static_cast<ptrdiff_t>(out_sent_));
     out_sent_ = 0;
     AppendControl(FrameType::kError, error);
-    Flush();  // best effort: one attempt
+    Flush();  // best effort: one attempt (a failure finishes with close_reason_)
   }
-  Finish(why, false);
+  Finish(*close_reason_, false);
 }
 
 void Connection::ProtocolError(const absl::Status& why, wire::ErrorCode code) {
+  protocol_error_ = true;
   KLOG(context_.logger, WARNING) << "closing the connection with " << remote_address() << " ("
                                  << remote_system_ << "): " << why;
   Close(why, code);
@@ -604,6 +736,14 @@ void Connection::Finish(const absl::Status& why, bool graceful) {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
   rx_ = ChunkLease();
+  ReleaseBig();
+  budget_.reset();
+  throttled_ = false;
+  if (close_reason_.has_value()) {
+    const absl::Status reason = *close_reason_;  // Close's reason wins over a later failure
+    owner_.OnClosed(*this, reason, false);
+    return;
+  }
   owner_.OnClosed(*this, why, graceful);
 }
 

@@ -6,9 +6,17 @@
 // payload becomes a NetData over the very chunk it was read into (no copy before
 // the receiver's deserialiser runs; one chunk reference per message, nothing
 // allocated for compressed paths, which resolve to the decoder table's entries). Frames larger than a chunk
-// are read into one buffer of exactly their size, allocated only after the header was checked against the
-// maximum frame size. Any malformed, oversized or unexpected frame closes this connection (with an Error
-// frame and a logged reason naming the peer); nothing else is affected.
+// are read into a buffer of their own, allocated only after the header was checked against the maximum frame
+// size, and grown geometrically as their bytes actually arrive (never reserved at the announced size up
+// front: a header announcing the maximum with ten bytes behind it costs a few KiB). Before the handshake a
+// frame above max_handshake_frame_size is refused at once (RefusalError kHandshakeFrameTooLarge, nothing
+// allocated). Any malformed, oversized or unexpected frame closes this connection (with an Error frame and
+// a logged reason naming the peer); nothing else is affected.
+//
+// Inbound rate limit (opt-in, ConnectionContext::inbound_rate_limit): an established connection takes
+// a token of its InboundBudget per frame and per byte read; when the budget runs out it stops reading
+// (ConnectionOwner::OnThrottled; the owner calls ResumeReading after the wait), so TCP pushes back and
+// nothing is lost. Off, a connection has no budget and pays one untaken branch per read and per frame.
 //
 // Sending encodes frames into one output buffer that is written with a single
 // gathering syscall per flush (all frames queued since the last one).
@@ -20,8 +28,10 @@
 #ifndef KOMPACT_NET_CONNECTION_H_
 #define KOMPACT_NET_CONNECTION_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +42,7 @@
 #include "base/log.h"
 #include "base/uuid.h"
 #include "net/frame.h"
+#include "net/inbound_budget.h"
 #include "net/path_table.h"
 #include "net/proto/wire.pb.h"
 #include "net/transport.h"
@@ -68,6 +79,11 @@ class ConnectionOwner {
   virtual void OnReceiveBatchEnd(Connection& /*connection*/) {}
   // The output buffer drained below its high watermark: more may be sent.
   virtual void OnWritable(Connection& connection) = 0;
+  // The connection's inbound budget ran out and it stopped reading: the owner calls
+  // connection.ResumeReading() once `wait` has passed (if it is still open).
+  // `new_episode`: the first pause since it last read at full speed. Default:
+  // nothing (an owner that sets ConnectionContext::inbound_rate_limit overrides it).
+  virtual void OnThrottled(Connection& /*connection*/, absl::Duration /*wait*/, bool /*new_episode*/) {}
   // The connection is closed for good (`graceful`: both sides said Bye, or the
   // peer said Bye and we flushed ours). Called once; the owner destroys it later.
   virtual void OnClosed(Connection& connection, const absl::Status& why, bool graceful) = 0;
@@ -78,6 +94,16 @@ struct ConnectionContext {
   SystemPath local_system;             // advertised, sent in Hello / HelloAck
   Uuid local_incarnation;              // this system's incarnation id
   uint32_t max_frame_size = 16 << 20;  // the largest frame sent or accepted (bytes; NetworkConfig)
+  // The largest frame accepted before the handshake finished (bytes; NetworkConfig).
+  uint32_t max_handshake_frame_size = 4096;
+  // The inbound rate limit of each established connection (off by default).
+  InboundRateLimit inbound_rate_limit;
+  // The clock of the inbound budgets (only read when the rate limit is on).
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // Gauges of the bytes reserved for frames larger than a chunk (NetworkStats;
+  // null: not recorded). Network thread writes, anyone reads.
+  std::atomic<uint64_t>* large_frame_bytes_reserved = nullptr;
+  std::atomic<uint64_t>* large_frame_bytes_reserved_peak = nullptr;
   BufferPool* receive_pool = nullptr;  // network thread's pool for receive chunks
   Logger logger;                       // where connections log refusals and protocol errors
 };
@@ -163,10 +189,23 @@ class Connection final : public StreamHandler {
   uint64_t serial = 0;         // owner's bookkeeping: creation order (for deterministic iteration)
   uint64_t frames_seen = 0;    // owner's bookkeeping: frames_in + frames_out then
   bool announced = false;      // owner's bookkeeping: ConnectionEstablished was emitted
+  bool pending = false;        // owner's bookkeeping: counted as an inbound pending connection
   // Whether reading paused because the receive pool ran dry.
   bool stalled() const { return stalled_; }
   // Tries to read again after the receive pool ran dry (the owner calls it when stalled()).
   void RetryRead() { OnReadable(); }
+  // Whether reading is paused by the inbound rate limit (OnThrottled was called and
+  // ResumeReading not yet). A throttled connection counts as heard for the heartbeat.
+  bool throttled() const { return throttled_; }
+  // Reads again after OnThrottled's wait (nothing if not throttled or closed).
+  void ResumeReading();
+  // Removes the inbound rate limit from now on (at shutdown, so that Bye is read at once).
+  void LiftInboundRateLimit();
+  // Whether the connection was closed for malformed or unexpected input
+  // (ProtocolError; the owner counts it in NetworkStats::protocol_errors).
+  bool protocol_error() const { return protocol_error_; }
+  // Bytes currently reserved for a frame larger than a chunk (0 when none is read).
+  size_t large_frame_bytes_reserved() const { return big_.size(); }
 
   // Counters (network thread; read by the owner).
   struct Counters {
@@ -208,6 +247,18 @@ class Connection final : public StreamHandler {
   void ProtocolError(const absl::Status& why, wire::ErrorCode code);
   // Asks the owner to admit the named remote system; false (and closed) if refused.
   bool Admitted();
+  // The handshake finished: Established, and the inbound budget if limited.
+  void BecomeEstablished();
+  // Grows big_ for more of the current large frame (geometrically, up to its size).
+  void GrowBig();
+  // Frees big_ (the large frame was handed on, or the connection closed).
+  void ReleaseBig();
+  // The large frame is complete: hands it on.
+  void CompleteBig();
+  // Updates the large-frame gauges by `delta` bytes.
+  void ReserveDelta(int64_t delta);
+  // The budget ran out: stop reading and tell the owner.
+  void Throttle();
   void Finish(const absl::Status& why, bool graceful);
 
   const ConnectionContext& context_;
@@ -230,8 +281,17 @@ class Connection final : public StreamHandler {
   bool reading_big_ = false;
   bool stalled_ = false;
   bool received_since_tick_ = false;
-  uint64_t rx_seq_ = 0;    // last Data sequence number received
-  uint64_t rx_acked_ = 0;  // last one acknowledged to the peer
+  bool protocol_error_ = false;
+  // The first reason given to Close: what the close reports even if the Error frame's
+  // write fails on the way.
+  std::optional<absl::Status> close_reason_;
+  // Inbound rate limit (null when off).
+  std::unique_ptr<InboundBudget> budget_;
+  bool throttled_ = false;         // reading paused until ResumeReading
+  bool parse_paused_ = false;      // frames wait in rx_ for message tokens
+  bool throttle_episode_ = false;  // paused since the connection last read at full speed
+  uint64_t rx_seq_ = 0;            // last Data sequence number received
+  uint64_t rx_acked_ = 0;          // last one acknowledged to the peer
   PathDecoderTable rx_paths_;
   ActorPath rx_scratch_[2];  // uncompressed receiver / sender paths of the current frame
 

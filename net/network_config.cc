@@ -114,6 +114,36 @@ constexpr ConfigEntry<int64_t> kMaxFrameSize{
     .doc = "Largest frame sent or accepted, in bytes.",
     .check = ConfigCheck<int64_t>::Range(1024, 1 << 30),
 };
+constexpr ConfigEntry<int64_t> kMaxHandshakeFrameSize{
+    .key = "kompact.net.max-handshake-frame-size",
+    .default_value = 4096,
+    .doc = "Largest frame accepted before the handshake finished, in bytes; a larger one is refused unread.",
+    .check = ConfigCheck<int64_t>::Range(64, 1 << 30),
+};
+constexpr ConfigEntry<int64_t> kMaxPendingConnections{
+    .key = "kompact.net.max-pending-connections",
+    .default_value = 128,
+    .doc = "Inbound connections not yet established beyond which new ones are refused at accept.",
+    .check = ConfigCheck<int64_t>::Range(1, 1'000'000),
+};
+constexpr ConfigEntry<int64_t> kMaxPendingConnectionsPerIp{
+    .key = "kompact.net.max-pending-connections-per-ip",
+    .default_value = 16,
+    .doc = "The same limit for the connections from one IP address.",
+    .check = ConfigCheck<int64_t>::Range(1, 1'000'000),
+};
+constexpr ConfigEntry<int64_t> kInboundMessagesPerSecond{
+    .key = "kompact.net.inbound-rate-limit.messages-per-second",
+    .default_value = 0,
+    .doc = "Frames read per second from one connection before it is paused; 0: unlimited.",
+    .check = ConfigCheck<int64_t>::Range(0, 1'000'000'000),
+};
+constexpr ConfigEntry<int64_t> kInboundBytesPerSecond{
+    .key = "kompact.net.inbound-rate-limit.bytes-per-second",
+    .default_value = 0,
+    .doc = "Bytes read per second from one connection before it is paused; 0: unlimited.",
+    .check = ConfigCheck<int64_t>::Range(0, int64_t{1} << 40),
+};
 constexpr ConfigEntry<int64_t> kMaxQueuedMessages{
     .key = "kompact.net.max-queued-messages",
     .default_value = 100'000,
@@ -179,9 +209,14 @@ const ConfigEntryRef kEntries[] = {
     kInitialChunkCount,
     kMaxChunkCount,
     kMaxFrameSize,
+    kMaxHandshakeFrameSize,
     kMaxQueuedMessages,
     kSoftConnectionLimit,
     kHardConnectionLimit,
+    kMaxPendingConnections,
+    kMaxPendingConnectionsPerIp,
+    kInboundMessagesPerSecond,
+    kInboundBytesPerSecond,
     kBlockedSystems,
     kBlockedIps,
     kBlockedIpNets,
@@ -289,11 +324,34 @@ absl::Status NetworkConfig::Validate() const {
     problems.push_back(absl::StrCat("kompact.net.max-frame-size = ", max_frame_size,
                                     " is out of range, allowed: 1024 to ", 1u << 30));
   }
+  if (max_handshake_frame_size < 64 || max_handshake_frame_size > max_frame_size) {
+    problems.push_back(absl::StrCat("kompact.net.max-handshake-frame-size = ", max_handshake_frame_size,
+                                    " is out of range, allowed: 64 to kompact.net.max-frame-size (",
+                                    max_frame_size, ")"));
+  }
   if (max_queued_messages == 0) problems.push_back("kompact.net.max-queued-messages must be at least 1");
   if (soft_connection_limit == 0 || soft_connection_limit > hard_connection_limit) {
     problems.push_back(absl::StrCat("kompact.net.soft-connection-limit = ", soft_connection_limit,
                                     " must be at least 1 and at most kompact.net.hard-connection-limit (",
                                     hard_connection_limit, ")"));
+  }
+  if (max_pending_connections == 0 || max_pending_connections > hard_connection_limit) {
+    problems.push_back(absl::StrCat("kompact.net.max-pending-connections = ", max_pending_connections,
+                                    " must be at least 1 and at most kompact.net.hard-connection-limit (",
+                                    hard_connection_limit, ")"));
+  }
+  if (max_pending_connections > buffers.max_chunk_count / 2) {
+    problems.push_back(absl::StrCat("kompact.net.max-pending-connections = ", max_pending_connections,
+                                    " must be at most half of kompact.net.buffers.max-chunk-count (",
+                                    buffers.max_chunk_count,
+                                    "): each pending connection may hold a receive chunk"));
+  }
+  if (max_pending_connections_per_ip == 0 || max_pending_connections_per_ip > max_pending_connections ||
+      max_pending_connections_per_ip > hard_connection_limit) {
+    problems.push_back(absl::StrCat(
+        "kompact.net.max-pending-connections-per-ip = ", max_pending_connections_per_ip,
+        " must be at least 1 and at most kompact.net.max-pending-connections (", max_pending_connections,
+        ") and kompact.net.hard-connection-limit (", hard_connection_limit, ")"));
   }
   if (absl::Status s = InitialBlockList().status(); !s.ok()) problems.emplace_back(s.message());
   if (absl::Status s = buffers.Validate(); !s.ok()) {
@@ -345,12 +403,22 @@ absl::StatusOr<NetworkConfig> NetworkConfig::FromConfig(const Config& config) {
   c.buffers.max_chunk_count = static_cast<size_t>(max_chunks);
   KOMPACT_ASSIGN_OR_RETURN(int64_t frame, config.Get(kMaxFrameSize));
   c.max_frame_size = static_cast<uint32_t>(frame);
+  KOMPACT_ASSIGN_OR_RETURN(int64_t handshake_frame, config.Get(kMaxHandshakeFrameSize));
+  c.max_handshake_frame_size = static_cast<uint32_t>(handshake_frame);
   KOMPACT_ASSIGN_OR_RETURN(int64_t queued, config.Get(kMaxQueuedMessages));
   c.max_queued_messages = static_cast<uint32_t>(queued);
   KOMPACT_ASSIGN_OR_RETURN(int64_t soft, config.Get(kSoftConnectionLimit));
   KOMPACT_ASSIGN_OR_RETURN(int64_t hard, config.Get(kHardConnectionLimit));
   c.soft_connection_limit = static_cast<uint32_t>(soft);
   c.hard_connection_limit = static_cast<uint32_t>(hard);
+  KOMPACT_ASSIGN_OR_RETURN(int64_t pending, config.Get(kMaxPendingConnections));
+  KOMPACT_ASSIGN_OR_RETURN(int64_t pending_per_ip, config.Get(kMaxPendingConnectionsPerIp));
+  c.max_pending_connections = static_cast<uint32_t>(pending);
+  c.max_pending_connections_per_ip = static_cast<uint32_t>(pending_per_ip);
+  KOMPACT_ASSIGN_OR_RETURN(int64_t messages_per_second, config.Get(kInboundMessagesPerSecond));
+  KOMPACT_ASSIGN_OR_RETURN(int64_t bytes_per_second, config.Get(kInboundBytesPerSecond));
+  c.inbound_messages_per_second = static_cast<uint64_t>(messages_per_second);
+  c.inbound_bytes_per_second = static_cast<uint64_t>(bytes_per_second);
   KOMPACT_ASSIGN_OR_RETURN(c.blocked_systems, config.Get(kBlockedSystems));
   KOMPACT_ASSIGN_OR_RETURN(c.blocked_ips, config.Get(kBlockedIps));
   KOMPACT_ASSIGN_OR_RETURN(c.blocked_ip_nets, config.Get(kBlockedIpNets));

@@ -58,7 +58,8 @@ struct NetworkConfig {
   // connection that received nothing for heartbeat_timeout is lost.
   absl::Duration heartbeat_interval = absl::Seconds(1);
   absl::Duration heartbeat_timeout = absl::Seconds(5);
-  // A connection whose handshake has not finished after this is closed.
+  // A connection whose handshake has not finished after this is closed (a refusal:
+  // RefusalReason::kHandshakeTimeout, counted, logged, ConnectionRefused).
   absl::Duration handshake_timeout = absl::Seconds(5);
   // How long system shutdown waits for connections to close gracefully.
   absl::Duration shutdown_timeout = absl::Seconds(5);
@@ -66,6 +67,21 @@ struct NetworkConfig {
   BufferConfig buffers;
   // The largest frame sent or accepted (bytes).
   uint32_t max_frame_size = 16 << 20;
+  // The largest frame accepted before the handshake finished (bytes; a Hello is
+  // well below 1 KiB): a header announcing more is refused at once, before anything
+  // is allocated (kHandshakeFrameTooLarge). 64 to max_frame_size.
+  uint32_t max_handshake_frame_size = 4096;
+  // Inbound connections accepted but not yet established (their handshake is
+  // running), in total and from one IP address: beyond either, a new one is refused
+  // at accept (kPendingLimit). 1 <= per-ip <= total <= hard_connection_limit, and
+  // total <= buffers.max_chunk_count / 2 (each may hold a receive chunk).
+  uint32_t max_pending_connections = 128;
+  uint32_t max_pending_connections_per_ip = 16;
+  // The inbound rate limit of each established connection, in frames and in bytes
+  // per second (0: unlimited; both 0, the default: off, and free). A connection
+  // beyond it stops being read until its budget refills (net/inbound_budget.h).
+  uint64_t inbound_messages_per_second = 0;
+  uint64_t inbound_bytes_per_second = 0;
   // Messages queued per peer while it is not connected; beyond, each is a dead letter.
   uint32_t max_queued_messages = 100'000;
   // Whether a routing marker (`*`, `?`) in a path arriving from another system (TCP

@@ -126,14 +126,21 @@ heartbeat-timeout = "9s"
 handshake-timeout = "3s"
 shutdown-timeout = "7s"
 max-frame-size = 65536
+max-handshake-frame-size = 2048
 max-queued-messages = 500
 soft-connection-limit = 20
 hard-connection-limit = 30
+max-pending-connections = 24
+max-pending-connections-per-ip = 6
 blocked-systems = ["tcp://127.0.0.9:7000"]
 blocked-ips = ["127.0.0.8", "::2"]
 blocked-ip-nets = ["127.0.1.0/24"]
 allowed-systems = ["tcp://127.0.1.5:7000"]
 remote-implicit-routes = true
+
+[kompact.net.inbound-rate-limit]
+messages-per-second = 1000
+bytes-per-second = 1000000
 
 [kompact.net.buffers]
 chunk-size = 4096
@@ -169,6 +176,11 @@ TEST(NetworkConfigTest, FromConfigReadsEveryKey) {
   EXPECT_EQ(c.buffers.max_chunk_count, 64u);
   EXPECT_EQ(c.soft_connection_limit, 20u);
   EXPECT_EQ(c.hard_connection_limit, 30u);
+  EXPECT_EQ(c.max_handshake_frame_size, 2048u);
+  EXPECT_EQ(c.max_pending_connections, 24u);
+  EXPECT_EQ(c.max_pending_connections_per_ip, 6u);
+  EXPECT_EQ(c.inbound_messages_per_second, 1000u);
+  EXPECT_EQ(c.inbound_bytes_per_second, 1000000u);
   EXPECT_EQ(c.blocked_systems, std::vector<std::string>{"tcp://127.0.0.9:7000"});
   EXPECT_EQ(c.blocked_ips, (std::vector<std::string>{"127.0.0.8", "::2"}));
   EXPECT_EQ(c.blocked_ip_nets, std::vector<std::string>{"127.0.1.0/24"});
@@ -199,6 +211,57 @@ TEST(NetworkConfigTest, InvalidBlockRulesAndLimitsNameTheKeyAndTheEntry) {
                        AllOf(HasSubstr("kompact.net.blocked-systems"), HasSubstr("127.0.0.1"))));
   EXPECT_THAT(FromToml("[kompact.net]\nsoft-connection-limit = 50\nhard-connection-limit = 10\n").status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.soft-connection-limit")));
+}
+
+TEST(NetworkConfigTest, TheHandshakeFrameLimitIsAtMostTheFrameLimit) {
+  EXPECT_THAT(FromToml("[kompact.net]\nmax-frame-size = 4096\nmax-handshake-frame-size = 8192\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("kompact.net.max-handshake-frame-size = 8192"),
+                             HasSubstr("kompact.net.max-frame-size (4096)"))));
+  EXPECT_THAT(
+      FromToml("[kompact.net]\nmax-handshake-frame-size = 10\n").status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.max-handshake-frame-size")));
+  NetworkConfig c;
+  c.max_handshake_frame_size = 32;
+  EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     HasSubstr("kompact.net.max-handshake-frame-size = 32")));
+}
+
+TEST(NetworkConfigTest, PendingConnectionLimitsAreValidatedAgainstTheOtherLimits) {
+  // Above the hard limit.
+  EXPECT_THAT(FromToml("[kompact.net]\nsoft-connection-limit = 10\nhard-connection-limit = 20\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("kompact.net.max-pending-connections = 128"),
+                             HasSubstr("kompact.net.hard-connection-limit (20)"))));
+  // Per IP above the total.
+  EXPECT_THAT(
+      FromToml("[kompact.net]\nmax-pending-connections = 8\nmax-pending-connections-per-ip = 9\n").status(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("kompact.net.max-pending-connections-per-ip = 9"),
+                     HasSubstr("kompact.net.max-pending-connections (8)"))));
+  // More than half of the receive chunks.
+  EXPECT_THAT(
+      FromToml("[kompact.net]\nmax-pending-connections = 40\n[kompact.net.buffers]\nmax-chunk-count = 64\n")
+          .status(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("kompact.net.max-pending-connections = 40"),
+                     HasSubstr("half of kompact.net.buffers.max-chunk-count (64)"))));
+  EXPECT_THAT(FromToml("[kompact.net]\nmax-pending-connections = 0\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.max-pending-connections")));
+  // Within every bound.
+  EXPECT_OK(FromToml("[kompact.net]\nsoft-connection-limit = 10\nhard-connection-limit = 20\n"
+                     "max-pending-connections = 20\nmax-pending-connections-per-ip = 20\n")
+                .status());
+}
+
+TEST(NetworkConfigTest, TheInboundRateLimitIsOptInAndRangeChecked) {
+  ASSERT_OK_AND_ASSIGN(NetworkConfig c,
+                       FromToml("[kompact.net.inbound-rate-limit]\nmessages-per-second = 50\n"));
+  EXPECT_EQ(c.inbound_messages_per_second, 50u);
+  EXPECT_EQ(c.inbound_bytes_per_second, 0u);
+  EXPECT_THAT(FromToml("[kompact.net.inbound-rate-limit]\nbytes-per-second = -1\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("kompact.net.inbound-rate-limit.bytes-per-second")));
 }
 
 TEST(NetworkConfigTest, FromConfigRejectsAnUnknownKeyNamingIt) {
@@ -242,6 +305,11 @@ TEST(NetworkConfigTest, EmptyConfigGivesTheStructDefaults) {
   EXPECT_EQ(c.max_frame_size, d.max_frame_size);
   EXPECT_EQ(c.max_queued_messages, d.max_queued_messages);
   EXPECT_EQ(c.remote_implicit_routes, d.remote_implicit_routes);
+  EXPECT_EQ(c.max_handshake_frame_size, d.max_handshake_frame_size);
+  EXPECT_EQ(c.max_pending_connections, d.max_pending_connections);
+  EXPECT_EQ(c.max_pending_connections_per_ip, d.max_pending_connections_per_ip);
+  EXPECT_EQ(c.inbound_messages_per_second, 0u) << "the inbound rate limit is off by default";
+  EXPECT_EQ(c.inbound_bytes_per_second, 0u);
   EXPECT_FALSE(d.remote_implicit_routes) << "remote markers need an explicit policy by default";
 }
 

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "base/absl_compat.h"
 #include "net/frame.h"
+#include "net/refusal.h"
 
 namespace kompact::net {
 namespace {
@@ -47,6 +48,11 @@ NetworkCore::NetworkCore(const DispatcherContext& context, const NetworkConfig& 
   context_.local_system = local_system;
   context_.local_incarnation = Uuid::Random();
   context_.max_frame_size = config.max_frame_size;
+  context_.max_handshake_frame_size = config.max_handshake_frame_size;
+  context_.inbound_rate_limit =
+      InboundRateLimit{config.inbound_messages_per_second, config.inbound_bytes_per_second};
+  context_.large_frame_bytes_reserved = &stats_.large_frame_bytes_reserved;
+  context_.large_frame_bytes_reserved_peak = &stats_.large_frame_bytes_reserved_peak;
   context_.receive_pool = &receive_pool_;
   context_.logger = context.logger().WithContext("net", local_system.ToString());
   absl::StatusOr<BlockList> blocks = config.InitialBlockList();  // validated by the dispatcher
@@ -288,11 +294,45 @@ void NetworkCore::OnAccept(std::unique_ptr<Stream> stream) {
                                     stream->remote().ToString()});
     return;
   }
+  const IpAddress ip = stream->remote().ip;
   std::unique_ptr<Connection> c = Connection::Accepted(context_, *this, std::move(stream));
   Connection* raw = c.get();
   raw->serial = ++connection_serial_;
   connections_.emplace(raw, Entry{std::move(c), nullptr});
   stats_.open_connections.fetch_add(1, std::memory_order_relaxed);
+  if (std::optional<std::string> beyond = PendingLimitExceeded(ip)) {
+    // Refused at once, through the same close path as every refusal (OnClosed
+    // counts, logs and indicates it); nothing was read from it.
+    raw->Close(RefusalError(RefusalReason::kPendingLimit, *beyond), wire::CONNECTION_LIMIT);
+    return;
+  }
+  raw->pending = true;
+  ++pending_inbound_;
+  ++pending_by_ip_[ip.ToString()];
+}
+
+std::optional<std::string> NetworkCore::PendingLimitExceeded(const IpAddress& ip) const {
+  if (pending_inbound_ >= config_.max_pending_connections) {
+    return absl::StrCat(pending_inbound_, " inbound connections are waiting for their handshake, the limit (",
+                        "kompact.net.max-pending-connections) is ", config_.max_pending_connections);
+  }
+  const auto it = pending_by_ip_.find(ip.ToString());
+  if (it != pending_by_ip_.end() && it->second >= config_.max_pending_connections_per_ip) {
+    return absl::StrCat(
+        it->second, " inbound connections from ", ip.ToString(),
+        " are waiting for their handshake, the limit (kompact.net.max-pending-connections-per-ip) is ",
+        config_.max_pending_connections_per_ip);
+  }
+  return std::nullopt;
+}
+
+void NetworkCore::ReleasePending(Connection& c) {
+  if (!std::exchange(c.pending, false)) return;
+  --pending_inbound_;
+  const std::optional<Endpoint> socket = c.remote_endpoint();
+  if (!socket.has_value()) return;
+  auto it = pending_by_ip_.find(socket->ip.ToString());
+  if (it != pending_by_ip_.end() && --it->second == 0) pending_by_ip_.erase(it);
 }
 
 absl::Status NetworkCore::Admit(const Connection& c) {
@@ -309,6 +349,7 @@ absl::Status NetworkCore::Admit(const Connection& c) {
 void NetworkCore::OnEstablished(Connection& c) {
   auto it = connections_.find(&c);
   if (it == connections_.end()) return;
+  ReleasePending(c);
   Peer* peer = it->second.peer;
   if (shutting_down_ && (peer == nullptr || peer->dialling != &c)) {
     c.CloseGracefully("the system is shutting down");
@@ -378,15 +419,68 @@ void NetworkCore::OnWritable(Connection& c) {
   }
 }
 
+void NetworkCore::OnThrottled(Connection& c, absl::Duration wait, bool new_episode) {
+  if (shutting_down_) {
+    c.LiftInboundRateLimit();
+    return;
+  }
+  stats_.throttled_reads.fetch_add(1, std::memory_order_relaxed);
+  auto it = connections_.find(&c);
+  if (new_episode && it != connections_.end()) {
+    const SystemPath system = it->second.peer != nullptr ? it->second.peer->key : c.remote_system();
+    KLOG(context_.logger, INFO) << "the connection with " << system << " at " << c.remote_address()
+                                << " (session " << c.session()
+                                << ") exceeds its inbound rate limit: reading it pauses";
+    Emit(InboundRateLimited{system, c.session(), c.remote_address()});
+  }
+  // Resumed by a one-shot timer; the serial tells a later connection at the same
+  // address apart from this one.
+  Connection* raw = &c;
+  const uint64_t serial = c.serial;
+  absl::StatusOr<TimerId> timer =
+      dispatcher_context_.timer().ScheduleOnce(wait, [this, raw, serial](TimerId) {
+        transport_->Post([this, raw, serial] {
+          auto found = connections_.find(raw);
+          if (found != connections_.end() && raw->serial == serial) raw->ResumeReading();
+        });
+      });
+  if (!timer.ok()) {
+    KLOG(context_.logger, WARNING) << "cannot schedule resuming " << c.remote_address() << ": "
+                                   << timer.status() << "; resuming it at once";
+    c.ResumeReading();
+  }
+}
+
+void NetworkCore::ReportRefusal(const Connection& c, const Peer* peer, RefusalReason reason,
+                                const absl::Status& why) {
+  stats_.connections_refused.fetch_add(1, std::memory_order_relaxed);
+  const uint64_t count =
+      stats_.refused_by_reason[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed) + 1;
+  const bool inbound = c.role() == Connection::Role::kAcceptor;
+  const SystemPath system = peer != nullptr ? peer->key : c.remote_system();
+  KLOG(context_.logger, WARNING) << (inbound ? "refused the inbound connection from "
+                                             : "refused the outbound connection to ")
+                                 << c.remote_address() << " (" << system << "): " << RefusalReasonName(reason)
+                                 << ": " << why.message();
+  Emit(ConnectionRefused{c.remote_address(), system, inbound, reason, std::string(why.message()), count});
+}
+
 void NetworkCore::OnClosed(Connection& c, const absl::Status& why, bool graceful) {
   auto it = connections_.find(&c);
   if (it == connections_.end()) return;
   Peer* peer = it->second.peer;
+  ReleasePending(c);
   graveyard_.push_back(std::move(it->second.connection));
   connections_.erase(it);
   stats_.open_connections.fetch_sub(1, std::memory_order_relaxed);
   transport_->Post([this] { Reap(); });
-  if (!why.ok() && absl::IsDataLoss(why)) stats_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+  if (c.protocol_error() || (!why.ok() && absl::IsDataLoss(why)))
+    stats_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+  // A refusal (net/refusal.h) of a connection that never carried a session: counted,
+  // logged and indicated here, for every reason, before the dialler's retries.
+  if (!c.announced) {
+    if (const std::optional<RefusalReason> reason = RefusalOf(why)) ReportRefusal(c, peer, *reason, why);
+  }
   if (!why.ok() && absl::IsInternal(why)) stats_.connection_faults.fetch_add(1, std::memory_order_relaxed);
   // The session announced by ConnectionEstablished ends here, whether or not it is
   // still the one in use (a merge or a restarted peer may have replaced it).
@@ -466,7 +560,8 @@ void NetworkCore::Tick() {
   for (Connection* c : ConnectionsInOrder()) {
     if (!connections_.contains(c)) continue;
     ++c->ticks_alive;
-    const bool heard = c->TakeReceivedSinceTick();
+    // A connection paused by its inbound rate limit is not silent: we are not reading it.
+    const bool heard = c->TakeReceivedSinceTick() || c->throttled();
     if (heard) c->last_used = ++use_clock_;
     if (c->stalled()) c->RetryRead();
     if (c->closed()) continue;
@@ -474,9 +569,11 @@ void NetworkCore::Tick() {
       case Connection::State::kConnecting:
       case Connection::State::kHandshake:
         if (c->ticks_alive >= handshake_ticks) {
-          c->Close(
-              absl::DeadlineExceededError(absl::StrCat("no handshake with ", c->remote_address(), " within ",
-                                                       absl::FormatDuration(config_.handshake_timeout))));
+          stats_.handshake_timeouts.fetch_add(1, std::memory_order_relaxed);
+          c->Close(RefusalError(
+              RefusalReason::kHandshakeTimeout,
+              absl::StrCat("no handshake within ", absl::FormatDuration(config_.handshake_timeout), " from ",
+                           c->remote_address())));
         }
         break;
       case Connection::State::kEstablished:
@@ -862,6 +959,11 @@ void NetworkCore::OnTransportFault(std::string_view what, bool fatal) {
 
 void NetworkCore::BeginShutdown() {
   shutting_down_ = true;
+  // The closing handshake is read at full speed (the timers that resume throttled
+  // connections may not run any more).
+  if (context_.inbound_rate_limit.enabled()) {
+    for (Connection* c : ConnectionsInOrder()) c->LiftInboundRateLimit();
+  }
   // Connections that are established close after what is queued for them; a dial
   // in progress may still finish and flush; anything else queued is dropped.
   std::vector<Connection*> inbound;

@@ -26,6 +26,18 @@
 //    connections before their handshake completes and drop what is queued for a
 //    blocked system as counted dead letters; the soft connection limit closes the
 //    least recently used connection gracefully, the hard limit refuses new ones.
+//  * Refusals (net/refusal.h): a connection closed with a RefusalError status before
+//    it carried a session (a TLS refusal, the handshake timeout, a handshake frame
+//    above kompact.net.max-handshake-frame-size, the pending-connection limits, an
+//    Error frame from the peer during the handshake) is counted by reason, logged
+//    once (WARNING, with the peer's address, the direction, the reason and the
+//    detail) and indicated (ConnectionRefused) in OnClosed, before a dialler's
+//    retry logic runs. Inbound connections accepted but not yet established are
+//    limited in total and per IP (max_pending_connections{,_per_ip}): beyond,
+//    they are refused at accept.
+//  * Inbound rate limit (opt-in): an established connection that used up its
+//    InboundBudget stops reading; a one-shot timer resumes it (InboundRateLimited
+//    once per throttling episode).
 //  * Failure isolation (N6): a serialiser that fails or throws drops that one
 //    message (counted, logged); an exception while handling one connection closes
 //    that connection only; an exception elsewhere on the network thread restarts
@@ -43,11 +55,13 @@
 #ifndef KOMPACT_NET_NETWORK_CORE_H_
 #define KOMPACT_NET_NETWORK_CORE_H_
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -66,6 +80,7 @@
 #include "net/network_status.h"
 #include "net/peer.h"
 #include "net/peer_table.h"
+#include "net/refusal.h"
 #include "net/transport.h"
 #include "routing/path_registry.h"
 #include "runtime/dispatcher.h"
@@ -100,6 +115,21 @@ struct NetworkStats {
   // Summed over lost connections: messages sent that the peer had not
   // acknowledged (an upper bound of what the losses cost).
   std::atomic<uint64_t> unacknowledged_at_loss{0};
+  // Connections refused before they carried a session (ConnectionRefused), in
+  // total and by RefusalReason (index: the reason's value; see refused_by()).
+  std::atomic<uint64_t> connections_refused{0};
+  std::array<std::atomic<uint64_t>, kRefusalReasonCount> refused_by_reason{};
+  std::atomic<uint64_t> handshake_timeouts{0};  // connections cut at kompact.net.handshake-timeout
+  std::atomic<uint64_t> throttled_reads{0};     // reads paused by the inbound rate limit
+  // A gauge and its high-water mark: bytes reserved for frames larger than a
+  // receive chunk that are being read (grown as their bytes arrive).
+  std::atomic<uint64_t> large_frame_bytes_reserved{0};
+  std::atomic<uint64_t> large_frame_bytes_reserved_peak{0};
+
+  // Connections refused for `reason` so far.
+  uint64_t refused_by(RefusalReason reason) const {
+    return refused_by_reason[static_cast<size_t>(reason)].load(std::memory_order_relaxed);
+  }
 };
 
 // Receives the status indications (network thread; must not block).
@@ -158,6 +188,7 @@ class NetworkCore final : public ConnectionOwner {
   void OnEstablished(Connection& connection) override;
   void OnMessage(Connection& connection, NetMessage&& message) override;
   void OnWritable(Connection& connection) override;
+  void OnThrottled(Connection& connection, absl::Duration wait, bool new_episode) override;
   void OnClosed(Connection& connection, const absl::Status& why, bool graceful) override;
 
  private:
@@ -198,6 +229,13 @@ class NetworkCore final : public ConnectionOwner {
   void EnforceSoftLimit(const Connection& added);
   ConnectionsSnapshot Snapshot();
   void OnTransportFault(std::string_view what, bool fatal);
+  // Counts, logs and indicates a connection closed with refusal `reason` (OnClosed).
+  void ReportRefusal(const Connection& c, const Peer* peer, RefusalReason reason, const absl::Status& why);
+  // Whether an inbound connection from `ip` is beyond the pending-connection
+  // limits; if so, the refusal's detail.
+  std::optional<std::string> PendingLimitExceeded(const IpAddress& ip) const;
+  // `c` no longer waits for its handshake (established or closed): off the pending counts.
+  void ReleasePending(Connection& c);
 
   const DispatcherContext dispatcher_context_;
   const NetworkConfig config_;
@@ -236,6 +274,10 @@ class NetworkCore final : public ConnectionOwner {
   std::vector<uint64_t> restarts_;  // ticks_ at network thread restarts within kRestartWindow
   bool failed_ = false;             // gave up after a fatal fault
   absl::flat_hash_map<Connection*, Entry> connections_;
+  // Inbound connections accepted and not yet established: in total and by IP
+  // (IpAddress::ToString; entries are erased at zero).
+  uint32_t pending_inbound_ = 0;
+  absl::flat_hash_map<std::string, uint32_t> pending_by_ip_;
   uint64_t connection_serial_ = 0;
   std::vector<std::unique_ptr<Connection>> graveyard_;
   OutList udp_pending_;

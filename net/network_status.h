@@ -41,6 +41,17 @@
 //    established one precedes this); otherwise the provider poisons the system
 //    right after triggering it (so the shutdown that follows may kill an observer
 //    before it handles it; the log and NetworkStats record it either way).
+//  * ConnectionRefused — a connection was refused before it carried a session, by
+//    this system or by the peer (`reason`, net/refusal.h: a TLS refusal, the
+//    handshake timeout, a handshake frame above the limit, the pending-connection
+//    limits, an Error frame from the peer during the handshake). Emitted once per
+//    refused connection, after the counters were updated and the WARNING was
+//    logged, and before a dialler's retry logic runs (so a ConnectionDropped for
+//    the same system, if the retries run out, comes after it).
+//  * InboundRateLimited — an established connection exhausted its inbound rate
+//    limit (kompact.net.inbound-rate-limit.*): reading it pauses until its budget
+//    refills (TCP backpressure; nothing is lost). Once per throttling episode: the
+//    next one after the connection was read at full speed again.
 //  * ConnectionsSnapshot — the answer to a QueryConnections request.
 //
 // Requests: ConnectSystem (dial now, with the usual retries, even with nothing to
@@ -60,6 +71,7 @@
 #include <vector>
 
 #include "net/ip_net.h"
+#include "net/refusal.h"
 #include "runtime/net_message.h"
 #include "runtime/port.h"
 #include "runtime/system_path.h"
@@ -128,6 +140,21 @@ struct HardConnectionLimitReached {
   size_t open = 0;      // open connections (any state)
   size_t limit = 0;     // the hard limit (NetworkConfig::hard_connection_limit)
   std::string refused;  // the refused remote: an address (inbound) or a system (dial)
+};
+// A connection was refused before it carried a session.
+struct ConnectionRefused {
+  std::string remote_address;  // the socket's remote endpoint ("?" if there was none)
+  SystemPath system;           // the remote system, if known (dialled or announced); else default
+  bool inbound = false;        // whether the remote system dialled it
+  RefusalReason reason = RefusalReason::kTlsError;  // why (RefusalReasonName says it in words)
+  std::string detail;                               // what happened, in words
+  uint64_t count = 0;  // refusals of this reason so far on this system, this one included
+};
+// An established connection exhausted its inbound rate limit: reading it pauses.
+struct InboundRateLimited {
+  SystemPath system;           // the remote system (its tcp:// path)
+  SessionId session = 0;       // the throttled session
+  std::string remote_address;  // the socket's remote endpoint
 };
 // The network thread failed.
 struct CriticalNetworkFailure {
@@ -200,7 +227,8 @@ using NetworkStatusRequest = std::variant<ConnectSystem, DisconnectSystem, Block
 using NetworkStatusIndication =
     std::variant<ConnectionEstablished, ConnectionLost, ConnectionDropped, ConnectionClosed, BlockedSystem,
                  BlockedIp, BlockedIpNet, AllowedSystem, AllowedIp, AllowedIpNet, SoftConnectionLimitExceeded,
-                 HardConnectionLimitReached, CriticalNetworkFailure, ConnectionsSnapshot>;
+                 HardConnectionLimitReached, CriticalNetworkFailure, ConnectionsSnapshot, ConnectionRefused,
+                 InboundRateLimited>;
 
 // The indication's type name ("ConnectionEstablished"), for logs and tests.
 inline std::string_view NetworkStatusName(const NetworkStatusIndication& indication) {
@@ -217,7 +245,9 @@ inline std::string_view NetworkStatusName(const NetworkStatusIndication& indicat
                                                 "SoftConnectionLimitExceeded",
                                                 "HardConnectionLimitReached",
                                                 "CriticalNetworkFailure",
-                                                "ConnectionsSnapshot"};
+                                                "ConnectionsSnapshot",
+                                                "ConnectionRefused",
+                                                "InboundRateLimited"};
   static_assert(std::size(kNames) == std::variant_size_v<NetworkStatusIndication>);
   return kNames[indication.index()];
 }
@@ -229,7 +259,7 @@ struct NetworkStatusPort
            Indications<ConnectionEstablished, ConnectionLost, ConnectionDropped, ConnectionClosed,
                        BlockedSystem, BlockedIp, BlockedIpNet, AllowedSystem, AllowedIp, AllowedIpNet,
                        SoftConnectionLimitExceeded, HardConnectionLimitReached, CriticalNetworkFailure,
-                       ConnectionsSnapshot>> {};
+                       ConnectionsSnapshot, ConnectionRefused, InboundRateLimited>> {};
 
 }  // namespace kompact::net
 

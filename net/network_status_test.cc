@@ -4,7 +4,9 @@
 // to 127.0.0.2.. so that blocking them never blocks the test's own 127.0.0.1),
 // config block lists, soft and hard connection limits, and failure isolation
 // (throwing serialisers, a throwing routing policy on the network thread, network
-// thread restarts, and the poisoning after too many of them).
+// thread restarts, and the poisoning after too many of them). Issue 16: refusals
+// (ConnectionRefused) of a dialler refused by its peer and of inbound connections
+// beyond the pending limits, and the opt-in inbound rate limit (InboundRateLimited).
 #include "net/network_status.h"
 
 #include <atomic>
@@ -22,7 +24,9 @@
 #include "gtest/gtest.h"
 #include "net/network_dispatcher.h"
 #include "net/network_status_provider.h"
+#include "net/refusal.h"
 #include "net/testing/net_test_util.h"
+#include "net/testing/raw_peer.h"
 #include "net/testing/status_monitor.h"
 #include "routing/testing/recorder.h"
 #include "runtime/kompact_system.h"
@@ -33,8 +37,10 @@
 namespace kompact {
 namespace {
 
+using ::kompact::net_testing::FirstErrorCode;
 using ::kompact::net_testing::NetSystem;
 using ::kompact::net_testing::NetworkOf;
+using ::kompact::net_testing::RawPeer;
 using ::kompact::net_testing::StartMonitor;
 using ::kompact::net_testing::StatusLog;
 using ::kompact::net_testing::StatusMonitor;
@@ -52,9 +58,11 @@ using net::ConnectionClosed;
 using net::ConnectionDropped;
 using net::ConnectionEstablished;
 using net::ConnectionLost;
+using net::ConnectionRefused;
 using net::ConnectionsSnapshot;
 using net::CriticalNetworkFailure;
 using net::HardConnectionLimitReached;
+using net::InboundRateLimited;
 using net::SoftConnectionLimitExceeded;
 using ::testing::HasSubstr;
 
@@ -318,6 +326,8 @@ TEST_F(NetworkStatusTest, TheSoftLimitEvictsTheLeastRecentlyUsedAndEveryExchange
   net::NetworkConfig hub_config = TestNetworkConfig();
   hub_config.soft_connection_limit = 2;
   hub_config.hard_connection_limit = 10;
+  hub_config.max_pending_connections = 10;  // at most the hard limit
+  hub_config.max_pending_connections_per_ip = 10;
   Node& hub = NewNode(hub_config, "hub");
   std::vector<Node*> peers;
   for (int i = 0; i < 4; ++i) peers.push_back(&NewNode(TestNetworkConfig(), absl::StrCat("peer", i)));
@@ -346,6 +356,8 @@ TEST_F(NetworkStatusTest, ManyMorePeersThanTheLimitsAllDeliverEverything) {
   net::NetworkConfig hub_config = TestNetworkConfig();
   hub_config.soft_connection_limit = 3;
   hub_config.hard_connection_limit = 5;
+  hub_config.max_pending_connections = 5;  // at most the hard limit
+  hub_config.max_pending_connections_per_ip = 5;
   Node& hub = NewNode(hub_config, "hub");
   // Refused dials are retried: give the peers time to get their turn.
   net::NetworkConfig patient = TestNetworkConfig();
@@ -389,6 +401,8 @@ TEST_F(NetworkStatusTest, TheHardLimitRefusesNewConnectionsBothWays) {
   net::NetworkConfig hub_config = TestNetworkConfig();
   hub_config.soft_connection_limit = 2;
   hub_config.hard_connection_limit = 2;
+  hub_config.max_pending_connections = 2;  // at most the hard limit
+  hub_config.max_pending_connections_per_ip = 2;
   Node& hub = NewNode(hub_config, "hub");
   Node& p1 = NewNode(TestNetworkConfig(), "p1");
   Node& p2 = NewNode(TestNetworkConfig(), "p2");
@@ -481,6 +495,133 @@ TEST_F(NetworkStatusTest, TooManyNetworkThreadFaultsPoisonTheSystem) {
   if (failures.size() > static_cast<size_t>(net::NetworkCore::kMaxRestarts)) {
     EXPECT_FALSE(failures.back().recovered);
   }
+}
+
+TEST_F(NetworkStatusTest, ADiallerRefusedByItsPeerSeesARefusalBeforeItsRetriesRunOut) {
+  Node& a = NewNode(At("127.0.0.2"), "a");
+  Node& b = NewNode(At("127.0.0.1"), "b");
+  b.Request(net::BlockSystem{a.system.SystemPath()});
+  ASSERT_TRUE(b.log->WaitFor<BlockedSystem>());
+  Send(a, b, "refused");
+  ASSERT_TRUE(a.log->WaitFor<ConnectionDropped>());
+  const auto refusals = a.log->All<ConnectionRefused>();
+  ASSERT_GE(refusals.size(), 1u);
+  const ConnectionRefused& r = refusals[0];
+  EXPECT_EQ(r.reason, net::RefusalReason::kRefusedByPeer);
+  EXPECT_FALSE(r.inbound);
+  EXPECT_EQ(r.system, b.system.SystemPath());
+  EXPECT_EQ(r.count, 1u);
+  EXPECT_THAT(r.detail, HasSubstr(absl::StrCat(r.remote_address, " refused the handshake: BLOCKED")));
+  // One per attempt, counted, and all of them before the drop (the retries come after).
+  for (size_t i = 0; i < refusals.size(); ++i) EXPECT_EQ(refusals[i].count, i + 1);
+  EXPECT_EQ(a.stats().refused_by(net::RefusalReason::kRefusedByPeer), refusals.size());
+  EXPECT_EQ(a.stats().connections_refused.load(), refusals.size());
+  EXPECT_THAT(a.log->Names(), ::testing::StartsWith("ConnectionRefused"));
+  EXPECT_THAT(a.log->Names(), ::testing::EndsWith("ConnectionRefused,ConnectionDropped"));
+  EXPECT_FALSE(Received(b, "refused"));
+}
+
+TEST_F(NetworkStatusTest, PendingConnectionsBeyondTheLimitsAreRefused) {
+  net::NetworkConfig config = At("127.0.0.1");
+  config.max_pending_connections = 5;
+  config.max_pending_connections_per_ip = 3;
+  config.handshake_timeout = absl::Seconds(20);  // the raw sockets stay pending meanwhile
+  Node& hub = NewNode(config, "hub");
+  const uint16_t port = hub.system.SystemPath().port();
+  auto open = [&](const std::string& source) {
+    auto raw = std::make_unique<RawPeer>(port, source);
+    EXPECT_TRUE(raw->connected()) << source;
+    return raw;
+  };
+  std::vector<std::unique_ptr<RawPeer>> pending;
+  for (int i = 0; i < 3; ++i) pending.push_back(open("127.0.0.1"));
+  ASSERT_TRUE(WaitUntil([&] { return hub.stats().open_connections.load() == 3; }));
+  // A fourth from the same IP: beyond the per-IP limit, refused at once.
+  std::unique_ptr<RawPeer> per_ip = open("127.0.0.1");
+  ASSERT_TRUE(per_ip->ReadUntilClosed());
+  EXPECT_EQ(FirstErrorCode(per_ip->received()), net::wire::CONNECTION_LIMIT);
+  ASSERT_TRUE(hub.log->WaitFor<ConnectionRefused>(1));
+  // Two from another IP fill the total; one from a third IP is beyond it.
+  for (int i = 0; i < 2; ++i) pending.push_back(open("127.0.0.2"));
+  ASSERT_TRUE(WaitUntil([&] { return hub.stats().open_connections.load() == 5; }));
+  std::unique_ptr<RawPeer> total = open("127.0.0.3");
+  ASSERT_TRUE(total->ReadUntilClosed());
+  EXPECT_EQ(FirstErrorCode(total->received()), net::wire::CONNECTION_LIMIT);
+  ASSERT_TRUE(hub.log->WaitFor<ConnectionRefused>(2));
+  const auto refusals = hub.log->All<ConnectionRefused>();
+  ASSERT_EQ(refusals.size(), 2u);
+  for (const ConnectionRefused& r : refusals) {
+    EXPECT_EQ(r.reason, net::RefusalReason::kPendingLimit);
+    EXPECT_TRUE(r.inbound);
+  }
+  EXPECT_THAT(refusals[0].remote_address, ::testing::StartsWith("127.0.0.1:"));
+  EXPECT_THAT(refusals[0].detail, HasSubstr("kompact.net.max-pending-connections-per-ip) is 3"));
+  EXPECT_EQ(refusals[0].count, 1u);
+  EXPECT_THAT(refusals[1].remote_address, ::testing::StartsWith("127.0.0.3:"));
+  EXPECT_THAT(refusals[1].detail, HasSubstr("kompact.net.max-pending-connections) is 5"));
+  EXPECT_EQ(refusals[1].count, 2u);
+  EXPECT_EQ(hub.stats().refused_by(net::RefusalReason::kPendingLimit), 2u);
+  EXPECT_EQ(hub.stats().connections_refused.load(), 2u);
+  // The pending ones were not touched.
+  for (auto& raw : pending) EXPECT_FALSE(raw->ClosedWithin(absl::Milliseconds(20)));
+  EXPECT_EQ(hub.stats().open_connections.load(), 5);
+  // Once they go away, a system on the first IP connects again.
+  pending.clear();
+  ASSERT_TRUE(WaitUntil([&] { return hub.stats().open_connections.load() == 0; }));
+  Node& peer = NewNode(At("127.0.0.1"), "peer");
+  Send(peer, hub, "after");
+  ASSERT_TRUE(WaitUntil([&] { return Received(hub, "after"); }));
+  EXPECT_EQ(hub.log->Count<ConnectionRefused>(), 2u);
+}
+
+TEST_F(NetworkStatusTest, AnInboundRateLimitPausesReadingAndLosesNothing) {
+  net::NetworkConfig limited = TestNetworkConfig();
+  limited.inbound_messages_per_second = 200;  // a burst of 20 frames, then 200/s
+  Node& b = NewNode(limited, "b");
+  Node& a = NewNode(TestNetworkConfig(), "a");
+  constexpr int kMessages = 300;
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < kMessages; ++i) Send(a, b, absl::StrCat("m", i));
+  ASSERT_TRUE(b.inbox->WaitFor(kMessages, absl::Seconds(30)));
+  const absl::Duration took = absl::Now() - start;
+  // ~280 frames beyond the burst at 200/s take ~1.4 s; loosely, more than 0.7 s.
+  EXPECT_GE(took, absl::Milliseconds(700)) << "the limit did not throttle";
+  const auto items = b.inbox->items();
+  ASSERT_EQ(items.size(), static_cast<size_t>(kMessages));
+  for (int i = 0; i < kMessages; ++i) EXPECT_EQ(items[i].text, absl::StrCat("m", i)) << "in order";
+  EXPECT_GT(b.stats().throttled_reads.load(), 0u);
+  ASSERT_TRUE(b.log->WaitFor<InboundRateLimited>());
+  const InboundRateLimited limited_event = b.log->All<InboundRateLimited>()[0];
+  EXPECT_EQ(limited_event.system, a.system.SystemPath());
+  EXPECT_NE(limited_event.session, 0u);
+  EXPECT_THAT(limited_event.remote_address, ::testing::StartsWith("127.0.0.1:"));
+  // Once per episode, not per paused read.
+  EXPECT_LE(b.log->Count<InboundRateLimited>(), b.stats().throttled_reads.load());
+  // Paused reading is not a silent peer: nobody was cut by the heartbeat timeout
+  // (500 ms here, well below the time taken).
+  EXPECT_EQ(b.log->Count<ConnectionLost>(), 0u);
+  EXPECT_EQ(a.log->Count<ConnectionLost>(), 0u);
+  EXPECT_EQ(b.stats().connections_established.load(), 1u);
+  // The sender was not limited.
+  EXPECT_EQ(a.stats().throttled_reads.load(), 0u);
+}
+
+TEST_F(NetworkStatusTest, AnInboundByteRateLimitPausesReadingAndLosesNothing) {
+  net::NetworkConfig limited = TestNetworkConfig();
+  limited.inbound_bytes_per_second = 20'000;  // a burst of 2 000 bytes
+  Node& b = NewNode(limited, "b");
+  Node& a = NewNode(TestNetworkConfig(), "a");
+  constexpr int kMessages = 40;
+  const std::string filler(500, 'x');  // ~ 40 x 600 bytes = 24 KB: more than a second's worth
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < kMessages; ++i) Send(a, b, absl::StrCat("m", i, filler));
+  ASSERT_TRUE(b.inbox->WaitFor(kMessages, absl::Seconds(30)));
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(500)) << "the limit did not throttle";
+  const auto items = b.inbox->items();
+  ASSERT_EQ(items.size(), static_cast<size_t>(kMessages));
+  for (int i = 0; i < kMessages; ++i) EXPECT_EQ(items[i].text, absl::StrCat("m", i, filler)) << i;
+  EXPECT_GT(b.stats().throttled_reads.load(), 0u);
+  EXPECT_EQ(b.log->Count<ConnectionLost>(), 0u);
 }
 
 }  // namespace

@@ -471,6 +471,8 @@ TEST_F(NetworkTest, ExhaustedReceiveBuffersPauseReadingUntilChunksAreFree) {
   tight.buffers.chunk_size = 8 * 1024;
   tight.buffers.initial_chunk_count = 2;
   tight.buffers.max_chunk_count = 4;
+  tight.max_pending_connections = 2;  // at most half of the chunks
+  tight.max_pending_connections_per_ip = 2;
   tight.heartbeat_timeout = absl::Seconds(10);  // a paused reader is not a dead peer
   KompactSystem& b = NewSystem(tight);
   KompactSystem& a = NewSystem();

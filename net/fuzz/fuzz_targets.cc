@@ -483,11 +483,10 @@ ConnectionRun RunConnectionDetailed(std::span<const uint8_t> data) {
   if (owner.closed() && !c.closed()) owner.Violation("OnClosed was called but the connection is open");
   if (c.closed() && !owner.closed()) owner.Violation("closed without OnClosed");
 
-  // Refusals: never established, closed with the refusal (its reason intact). Not
-  // checked over a broken stream: Connection::Close's best-effort Error frame fails
-  // there and the close reports that write error instead of the refusal (known; the
-  // refusal is still never established and its Error frame is attempted).
-  if (refusal && owner.admits() > 0 && write_mode != WriteMode::kBroken) {
+  // Refusals: never established, closed with the refusal (its reason intact), also
+  // over a broken stream, where Connection::Close's best-effort Error frame fails:
+  // the first close reason is the one reported.
+  if (refusal && owner.admits() > 0) {
     if (!owner.closed()) {
       owner.Violation("a refused connection is open");
     } else if (owner.closed_why().code() != refusal->code() ||

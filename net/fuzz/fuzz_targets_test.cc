@@ -153,6 +153,26 @@ TEST(ConnectionTarget, EndOfStreamWithoutByeClosesUngracefully) {
   EXPECT_FALSE(run.graceful);
 }
 
+// Regression (found by the connection fuzzer): an acceptor refused by Admit whose
+// Error frame cannot be written (the stream is broken) closes with the refusal, not
+// with the write error (the first close reason is the one reported). The target
+// checks the close status of every refusal, broken streams included.
+TEST(ConnectionTarget, ARefusalOverABrokenStreamClosesWithTheRefusal) {
+  for (const uint8_t limit : {uint8_t{0}, ConnectionInput::kRefuseWithLimit}) {
+    std::vector<uint8_t> input = {
+        static_cast<uint8_t>(ConnectionInput::kAcceptor | limit | (3 << ConnectionInput::kWriteModeShift)), 0,
+        0x7F, 1};
+    const std::vector<uint8_t> peer = PeerStream(true, 1);
+    input.insert(input.end(), peer.begin(), peer.end());
+    const ConnectionRun run = RunConnectionDetailed(input);
+    EXPECT_EQ(run.problem, "") << "limit " << int{limit};
+    EXPECT_FALSE(run.admitted);
+    EXPECT_FALSE(run.established);
+    EXPECT_TRUE(run.closed);
+    EXPECT_FALSE(run.graceful);
+  }
+}
+
 // Inputs shorter than the connection target's prefix do nothing.
 TEST(ConnectionTarget, ShortInputsAreIgnored) {
   EXPECT_EQ(RunConnection({}), "");
