@@ -440,11 +440,14 @@ void NetworkCore::OnThrottled(Connection& c, absl::Duration wait, bool new_episo
   absl::StatusOr<TimerId> timer =
       dispatcher_context_.timer().ScheduleOnce(wait, [this, raw, serial](TimerId) {
         transport_->Post([this, raw, serial] {
+          resume_timers_.erase(serial);
           auto found = connections_.find(raw);
           if (found != connections_.end() && raw->serial == serial) raw->ResumeReading();
         });
       });
-  if (!timer.ok()) {
+  if (timer.ok()) {
+    resume_timers_[serial] = *timer;
+  } else {
     KLOG(context_.logger, WARNING) << "cannot schedule resuming " << c.remote_address() << ": "
                                    << timer.status() << "; resuming it at once";
     c.ResumeReading();
@@ -458,9 +461,10 @@ void NetworkCore::ReportRefusal(const Connection& c, const Peer* peer, RefusalRe
       stats_.refused_by_reason[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed) + 1;
   const bool inbound = c.role() == Connection::Role::kAcceptor;
   const SystemPath system = peer != nullptr ? peer->key : c.remote_system();
+  const std::string named = system == SystemPath() ? std::string("system not known yet") : system.ToString();
   KLOG(context_.logger, WARNING) << (inbound ? "refused the inbound connection from "
                                              : "refused the outbound connection to ")
-                                 << c.remote_address() << " (" << system << "): " << RefusalReasonName(reason)
+                                 << c.remote_address() << " (" << named << "): " << RefusalReasonName(reason)
                                  << ": " << why.message();
   Emit(ConnectionRefused{c.remote_address(), system, inbound, reason, std::string(why.message()), count});
 }
@@ -962,6 +966,8 @@ void NetworkCore::BeginShutdown() {
   // The closing handshake is read at full speed (the timers that resume throttled
   // connections may not run any more).
   if (context_.inbound_rate_limit.enabled()) {
+    for (const auto& [serial, timer] : resume_timers_) dispatcher_context_.timer().Cancel(timer);
+    resume_timers_.clear();
     for (Connection* c : ConnectionsInOrder()) c->LiftInboundRateLimit();
   }
   // Connections that are established close after what is queued for them; a dial

@@ -278,6 +278,9 @@ class NetworkCore final : public ConnectionOwner {
   // (IpAddress::ToString; entries are erased at zero).
   uint32_t pending_inbound_ = 0;
   absl::flat_hash_map<std::string, uint32_t> pending_by_ip_;
+  // The one-shot timers that resume throttled connections, by connection serial
+  // (cancelled at shutdown).
+  absl::flat_hash_map<uint64_t, TimerId> resume_timers_;
   uint64_t connection_serial_ = 0;
   std::vector<std::unique_ptr<Connection>> graveyard_;
   OutList udp_pending_;
