@@ -253,6 +253,13 @@ void Connection::HandleControl(const FrameHeader& header, std::span<const uint8_
       return;
     }
     case FrameType::kBye: {
+      // A peer of ours never says Bye before the handshake (CloseGracefully there closes
+      // without one); answering it would put a never-established connection in
+      // kClosing, where Data is accepted (found by the connection fuzzer).
+      if (state_ != State::kEstablished && state_ != State::kClosing) {
+        ProtocolError(absl::DataLossError("Bye before the handshake"), wire::MALFORMED_FRAME);
+        return;
+      }
       bye_received_ = true;
       if (!bye_sent_) {
         wire::Bye bye;

@@ -155,7 +155,8 @@ TEST(IpAddress, RejectsEmptyAndOverlongText) {
   // A default std::string_view has a null data(): found by the system_path fuzzer under UBSan.
   EXPECT_THAT(IpAddress::Parse(std::string_view()), StatusIs(absl::StatusCode::kInvalidArgument, "IPv4"));
   EXPECT_THAT(IpAddress::Parse(""), StatusIs(absl::StatusCode::kInvalidArgument, "IPv4"));
-  EXPECT_THAT(IpAddress::Parse(std::string(80, '1')), StatusIs(absl::StatusCode::kInvalidArgument, "too long"));
+  EXPECT_THAT(IpAddress::Parse(std::string(80, '1')),
+              StatusIs(absl::StatusCode::kInvalidArgument, "too long"));
   ASSERT_OK_AND_ASSIGN(IpAddress ip, IpAddress::Parse("10.0.0.1"));
   EXPECT_EQ(ip.ToString(), "10.0.0.1");
 }

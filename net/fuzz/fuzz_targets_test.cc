@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "net/frame.h"
 #include "net/fuzz/seeds.h"
+#include "net/proto/wire.pb.h"
 
 namespace kompact::net_fuzz {
 namespace {
@@ -149,6 +151,33 @@ TEST(ConnectionTarget, EndOfStreamWithoutByeClosesUngracefully) {
   input.insert(input.end(), peer.begin(), peer.begin() + static_cast<std::ptrdiff_t>(peer.size() / 2));
   const ConnectionRun run = RunConnectionDetailed(input);
   EXPECT_EQ(run.problem, "");
+  EXPECT_TRUE(run.closed);
+  EXPECT_FALSE(run.graceful);
+}
+
+// Regression 4f418399 (regressions/connection/bye-before-handshake-4f418399, found by
+// the connection fuzzer): a Bye before the Hello put the acceptor into kClosing
+// without a handshake, and the Data frames after it reached OnMessage before any
+// OnEstablished. A Bye before the handshake is now a protocol error.
+TEST(ConnectionTarget, Regression4f418399ByeBeforeTheHandshake) {
+  // An acceptor whose writes never complete (so the Bye reply cannot finish the close).
+  const uint8_t flags = ConnectionInput::kAcceptor | (2 << ConnectionInput::kWriteModeShift);
+  std::vector<uint8_t> input = {flags, 0, 0x7F, 0};
+  net::wire::Bye bye;
+  bye.set_reason("before the handshake");
+  std::vector<uint8_t> peer;
+  net::AppendControlFrame(net::FrameType::kBye, bye, peer);  // the Bye first
+  const std::vector<uint8_t> rest = PeerStream(true, 2);     // Hello, 2 Data, Heartbeat, Bye
+  const absl::StatusOr<net::FrameHeader> hello = net::DecodeFrameHeader(rest, 1u << 20);
+  ASSERT_TRUE(hello.ok()) << hello.status();
+  // Then the Data frames, without the Hello.
+  peer.insert(peer.end(), rest.begin() + static_cast<std::ptrdiff_t>(net::kFrameHeaderSize + hello->length),
+              rest.end());
+  input.insert(input.end(), peer.begin(), peer.end());
+  const ConnectionRun run = RunConnectionDetailed(input);
+  EXPECT_EQ(run.problem, "");
+  EXPECT_FALSE(run.established);
+  EXPECT_EQ(run.messages, 0u);
   EXPECT_TRUE(run.closed);
   EXPECT_FALSE(run.graceful);
 }

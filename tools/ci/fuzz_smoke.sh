@@ -33,8 +33,18 @@ run_one() {
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   if [[ $rc -ne 0 ]]; then
-    echo "fuzz_smoke: $name FAILED (exit $rc, ${execs:-0} executions); the log's tail:"
-    tail -40 "$log" | sed 's/^/  /'
+    echo "fuzz_smoke: $name FAILED (exit $rc, ${execs:-0} executions); what broke:"
+    # The first report (a broken invariant, a sanitizer's ERROR, a UBSan runtime error),
+    # which a long stack trace pushes out of the tail.
+    grep -m 5 -E 'invariant broken|ERROR:|runtime error|deadly signal|out-of-memory|timeout' "$log" | sed 's/^/  /'
+    echo "fuzz_smoke: the log's tail:"
+    tail -25 "$log" | sed 's/^/  /'
+    # Keep the inputs that broke it (the work dir is deleted on exit).
+    local kept="${KOMPACT_FUZZ_ARTIFACTS:-/tmp/kompact-fuzz-artifacts}/$name"
+    mkdir -p "$kept"
+    find "$tmp/$name" -path '*/artifacts/*' -type f -exec cp -f {} "$kept/" \; 2>/dev/null
+    echo "fuzz_smoke: crash inputs kept in $kept: $(ls "$kept" 2>/dev/null | tr '\n' ' ')"
+    for f in "$kept"/*; do [[ -f $f ]] && echo "  $(basename "$f"): $(od -An -tx1 -v "$f" | tr -d ' \n' | head -c 2048)"; done
     failed=1
   else
     echo "fuzz_smoke: $name ok: ${execs:-?} executions in ${seconds}s (${rate:-?} exec/s)"
