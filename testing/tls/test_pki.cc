@@ -36,7 +36,8 @@ absl::Status OpenSslError(std::string_view step) {
   char buf[256] = "no OpenSSL error queued";
   if (unsigned long e = ERR_get_error(); e != 0) ERR_error_string_n(e, buf, sizeof(buf));
   ERR_clear_error();
-  return absl::InternalError(absl::StrCat("TestPki: ", absl::string_view(step.data(), step.size()), ": ", buf));
+  return absl::InternalError(
+      absl::StrCat("TestPki: ", absl::string_view(step.data(), step.size()), ": ", buf));
 }
 
 absl::StatusOr<PkeyPtr> NewKey() {
@@ -73,23 +74,28 @@ absl::StatusOr<X509Ptr> MakeCert(EVP_PKEY* key, const std::string& cn, X509* iss
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), absl::ToInt64Seconds(not_before));
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), absl::ToInt64Seconds(not_after));
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("kompact-test"), -1,
-                             -1, 0);
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("kompact-test"),
+                             -1, -1, 0);
   if (!cn.empty()) {
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1,
-                               -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()),
+                               -1, -1, 0);
   }
   X509_set_issuer_name(cert.get(), issuer != nullptr ? X509_get_subject_name(issuer) : name);
   if (X509_set_pubkey(cert.get(), key) != 1) return OpenSslError("X509_set_pubkey");
   X509* signer = issuer != nullptr ? issuer : cert.get();
   if (issuer == nullptr) {
-    if (absl::Status s = AddExt(cert.get(), signer, NID_basic_constraints, "critical,CA:TRUE"); !s.ok()) return s;
-    if (absl::Status s = AddExt(cert.get(), signer, NID_key_usage, "critical,keyCertSign,cRLSign"); !s.ok()) return s;
+    if (absl::Status s = AddExt(cert.get(), signer, NID_basic_constraints, "critical,CA:TRUE"); !s.ok())
+      return s;
+    if (absl::Status s = AddExt(cert.get(), signer, NID_key_usage, "critical,keyCertSign,cRLSign"); !s.ok())
+      return s;
     if (absl::Status s = AddExt(cert.get(), signer, NID_subject_key_identifier, "hash"); !s.ok()) return s;
   } else {
-    if (absl::Status s = AddExt(cert.get(), signer, NID_basic_constraints, "critical,CA:FALSE"); !s.ok()) return s;
-    if (absl::Status s = AddExt(cert.get(), signer, NID_key_usage, "critical,digitalSignature"); !s.ok()) return s;
-    if (absl::Status s = AddExt(cert.get(), signer, NID_ext_key_usage, "serverAuth,clientAuth"); !s.ok()) return s;
+    if (absl::Status s = AddExt(cert.get(), signer, NID_basic_constraints, "critical,CA:FALSE"); !s.ok())
+      return s;
+    if (absl::Status s = AddExt(cert.get(), signer, NID_key_usage, "critical,digitalSignature"); !s.ok())
+      return s;
+    if (absl::Status s = AddExt(cert.get(), signer, NID_ext_key_usage, "serverAuth,clientAuth"); !s.ok())
+      return s;
     if (absl::Status s = AddExt(cert.get(), signer, NID_authority_key_identifier, "keyid"); !s.ok()) return s;
   }
   if (X509_sign(cert.get(), issuer_key, EVP_sha256()) == 0) return OpenSslError("X509_sign");
@@ -98,7 +104,8 @@ absl::StatusOr<X509Ptr> MakeCert(EVP_PKEY* key, const std::string& cn, X509* iss
 
 absl::Status WritePem(const std::string& path, X509* cert, EVP_PKEY* key) {
   FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) return absl::InternalError(absl::StrCat("TestPki: cannot write ", path, ": ", std::strerror(errno)));
+  if (f == nullptr)
+    return absl::InternalError(absl::StrCat("TestPki: cannot write ", path, ": ", std::strerror(errno)));
   const bool ok = cert != nullptr ? PEM_write_X509(f, cert) == 1
                                   : PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
   std::fclose(f);

@@ -69,7 +69,8 @@ TEST(TestPkiTest, ExpiredAndUnknownCaCertificatesFailVerification) {
                                                                 .not_before = -absl::Hours(48),
                                                                 .not_after = -absl::Hours(24)}));
   EXPECT_EQ(Verify(*pki, expired), X509_V_ERR_CERT_HAS_EXPIRED);
-  ASSERT_OK_AND_ASSIGN(TestCert stranger, pki->Issue("stranger", {.common_name = "x", .from_unknown_ca = true}));
+  ASSERT_OK_AND_ASSIGN(TestCert stranger,
+                       pki->Issue("stranger", {.common_name = "x", .from_unknown_ca = true}));
   EXPECT_EQ(Verify(*pki, stranger), X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
 }
 
