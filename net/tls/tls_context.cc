@@ -62,21 +62,24 @@ absl::StatusOr<std::shared_ptr<const TlsContext>> TlsContext::Create(const TlsCo
     return Problem("kompact.net.tls.min-version", config.min_version, "not supported by this OpenSSL");
   }
   if (SSL_CTX_set_ciphersuites(ctx, config.cipher_suites.c_str()) != 1) {
-    return Problem("kompact.net.tls.cipher-suites", config.cipher_suites, "no TLS 1.3 cipher suite OpenSSL knows");
+    return Problem("kompact.net.tls.cipher-suites", config.cipher_suites,
+                   "no TLS 1.3 cipher suite OpenSSL knows");
   }
   // TLS 1.2 (only with min-version 1.2): forward-secret AEAD suites only.
   if (SSL_CTX_set_cipher_list(ctx, "ECDHE+AESGCM:ECDHE+CHACHA20") != 1) {
     return absl::InternalError(absl::StrCat("SSL_CTX_set_cipher_list: ", OpenSslErrors()));
   }
-  if (SSL_CTX_use_certificate_chain_file(ctx, config.certificate_chain.c_str()) != 1) {
+  const bool own_certificate = !config.certificate_chain.empty() || !config.private_key.empty();
+  if (own_certificate && SSL_CTX_use_certificate_chain_file(ctx, config.certificate_chain.c_str()) != 1) {
     return Problem("kompact.net.tls.certificate-chain", config.certificate_chain,
                    "cannot load the certificate chain");
   }
-  if (SSL_CTX_use_PrivateKey_file(ctx, config.private_key.c_str(), SSL_FILETYPE_PEM) != 1) {
+  if (own_certificate &&
+      SSL_CTX_use_PrivateKey_file(ctx, config.private_key.c_str(), SSL_FILETYPE_PEM) != 1) {
     return Problem("kompact.net.tls.private-key", config.private_key,
                    "cannot load the private key (PEM, unencrypted)");
   }
-  if (SSL_CTX_check_private_key(ctx) != 1) {
+  if (own_certificate && SSL_CTX_check_private_key(ctx) != 1) {
     return Problem("kompact.net.tls.private-key", config.private_key,
                    absl::StrCat("does not match the certificate of kompact.net.tls.certificate-chain = \"",
                                 config.certificate_chain, "\""));

@@ -33,6 +33,10 @@ class TlsContext {
   // a chain or key that does not load, a key that does not match the certificate,
   // a CA bundle without certificates, cipher suites OpenSSL does not know. Logs a
   // warning (not an error) if this system's own certificate is expired.
+  // config.enabled is not looked at (the caller decided to use TLS). Without
+  // certificate-chain and private-key the context has no certificate of its own:
+  // a client for servers that do not require one (TlsConfig::Validate refuses
+  // that when enabled, so a dispatcher never makes one).
   [[nodiscard]] static absl::StatusOr<std::shared_ptr<const TlsContext>> Create(const TlsConfig& config,
                                                                                 Logger logger);
   ~TlsContext();

@@ -91,34 +91,30 @@ absl::Status TlsStream::Init() {
 }
 
 absl::StatusOr<std::unique_ptr<TlsStream>> TlsStream::Client(std::shared_ptr<const TlsContext> context,
-                                                             StreamHandler* handler) {
+                                                             StreamHandler* handler, DialInner dial) {
   std::unique_ptr<TlsStream> s(new TlsStream(std::move(context), Role::kClient));
   if (absl::Status st = s->Init(); !st.ok()) return st;
   s->handler_ = handler;
+  absl::StatusOr<std::unique_ptr<Stream>> inner = dial(s.get());
+  if (!inner.ok()) return inner.status();
+  s->inner_ = *std::move(inner);
+  s->remote_ = s->inner_->remote();
   return s;
 }
 
-void TlsStream::AttachInner(std::unique_ptr<Stream> inner) {
-  inner_ = std::move(inner);
-  remote_ = inner_->remote();
-}
-
-absl::StatusOr<std::unique_ptr<TlsStream>> TlsStream::Dial(Transport& inner, std::shared_ptr<const TlsContext> context,
+absl::StatusOr<std::unique_ptr<TlsStream>> TlsStream::Dial(Transport& inner,
+                                                           std::shared_ptr<const TlsContext> context,
                                                            const Endpoint& remote, StreamHandler* handler) {
-  absl::StatusOr<std::unique_ptr<TlsStream>> s = Client(std::move(context), handler);
-  if (!s.ok()) return s.status();
-  (*s)->remote_ = remote;
-  absl::StatusOr<std::unique_ptr<Stream>> stream = inner.Dial(remote, s->get());
-  if (!stream.ok()) return stream.status();
-  (*s)->AttachInner(*std::move(stream));
-  return s;
+  return Client(std::move(context), handler,
+                [&](StreamHandler* inner_handler) { return inner.Dial(remote, inner_handler); });
 }
 
 absl::StatusOr<std::unique_ptr<TlsStream>> TlsStream::Accept(std::shared_ptr<const TlsContext> context,
                                                              std::unique_ptr<Stream> inner) {
   std::unique_ptr<TlsStream> s(new TlsStream(std::move(context), Role::kServer));
   if (absl::Status st = s->Init(); !st.ok()) return st;
-  s->AttachInner(std::move(inner));
+  s->inner_ = std::move(inner);
+  s->remote_ = s->inner_->remote();
   s->inner_->SetHandler(s.get());
   return s;
 }
@@ -135,21 +131,22 @@ int TlsStream::VerifyCallback(int preverify_ok, X509_STORE_CTX* store) {
     const int err = X509_STORE_CTX_get_error(store);
     if (!self->verify_problem_.has_value()) {
       const bool time = err == X509_V_ERR_CERT_HAS_EXPIRED || err == X509_V_ERR_CERT_NOT_YET_VALID;
-      self->verify_problem_ = VerifyProblem{
-          time ? RefusalReason::kCertificateExpired : RefusalReason::kUntrustedCertificate,
-          absl::StrCat(time ? "its certificate is outside its validity period"
-                            : "its certificate does not chain to kompact.net.tls.ca-bundle",
-                       " (", X509_verify_cert_error_string(err), " at depth ", depth, ": ", CertName(cert), ")")};
+      self->verify_problem_ =
+          VerifyProblem{time ? RefusalReason::kCertificateExpired : RefusalReason::kUntrustedCertificate,
+                        absl::StrCat(time ? "its certificate is outside its validity period"
+                                          : "its certificate does not chain to kompact.net.tls.ca-bundle",
+                                     " (", X509_verify_cert_error_string(err), " at depth ", depth, ": ",
+                                     CertName(cert), ")")};
     }
     return 0;
   }
   if (depth == 0) {
     PeerIdentity id = IdentityOf(cert);
     if (!MatchesAny(self->context_->allowed(), id)) {
-      self->verify_problem_ = VerifyProblem{
-          RefusalReason::kIdentityNotAllowed,
-          absl::StrCat("its certificate (", id.ToString(),
-                       ") matches no entry of kompact.net.tls.allowed-identities")};
+      self->verify_problem_ =
+          VerifyProblem{RefusalReason::kIdentityNotAllowed,
+                        absl::StrCat("its certificate (", id.ToString(),
+                                     ") matches no entry of kompact.net.tls.allowed-identities")};
       X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
       return 0;
     }
@@ -164,7 +161,8 @@ std::string TlsStream::Who() const {
 
 absl::Status TlsStream::Classify(int error) {
   if (verify_problem_.has_value()) {
-    return RefusalError(verify_problem_->reason, absl::StrCat(Who(), " is refused: ", verify_problem_->detail));
+    return RefusalError(verify_problem_->reason,
+                        absl::StrCat(Who(), " is refused: ", verify_problem_->detail));
   }
   const unsigned long e = ERR_peek_error();
   const int reason = ERR_GET_REASON(e);
@@ -188,7 +186,8 @@ absl::Status TlsStream::Classify(int error) {
     return RefusalError(RefusalReason::kUntrustedCertificate,
                         absl::StrCat(Who(), " is refused: its certificate failed verification: ", text));
   }
-  return RefusalError(RefusalReason::kTlsError, absl::StrCat("TLS with ", remote_.ToString(), " failed: ", text));
+  return RefusalError(RefusalReason::kTlsError,
+                      absl::StrCat("TLS with ", remote_.ToString(), " failed: ", text));
 }
 
 // ---- failure -----------------------------------------------------------------------------
@@ -233,16 +232,17 @@ absl::StatusOr<bool> TlsStream::FeedFromInner() {
   if (bytes_received_ == 0 && state_ == State::kHandshaking) {
     // A TLS record starts with its type (22 handshake, 21 alert) and version 3.x.
     const uint8_t type = in_chunk_[0];
-    const bool tls_start = (type == 0x16 || (role_ == Role::kClient && type == 0x15)) &&
-                           (*n < 2 || in_chunk_[1] == 0x03);
+    const bool tls_start =
+        (type == 0x16 || (role_ == Role::kClient && type == 0x15)) && (*n < 2 || in_chunk_[1] == 0x03);
     if (!tls_start) {
       bytes_received_ += *n;
       const std::string first = absl::StrCat("0x", absl::Hex(static_cast<unsigned>(type), absl::kZeroPad2));
       return role_ == Role::kServer
-                 ? RefusalError(RefusalReason::kNotTls,
-                                absl::StrCat("the client ", remote_.ToString(),
-                                             " does not speak TLS (its first byte is ", first,
-                                             ", not a TLS handshake record) but kompact.net.tls.enabled is true"))
+                 ? RefusalError(
+                       RefusalReason::kNotTls,
+                       absl::StrCat("the client ", remote_.ToString(),
+                                    " does not speak TLS (its first byte is ", first,
+                                    ", not a TLS handshake record) but kompact.net.tls.enabled is true"))
                  : RefusalError(RefusalReason::kPlaintextServer,
                                 absl::StrCat("the server ", remote_.ToString(),
                                              " answered the TLS handshake in plaintext (first byte ", first,
@@ -271,8 +271,9 @@ absl::Status TlsStream::CheckEstablished() {
       // but the allow-list still applies.
       if (!context_->allowed().empty()) {
         return RefusalError(RefusalReason::kNoCertificate,
-                            absl::StrCat(Who(), " is refused: it sent no certificate and "
-                                                "kompact.net.tls.allowed-identities is set"));
+                            absl::StrCat(Who(),
+                                         " is refused: it sent no certificate and "
+                                         "kompact.net.tls.allowed-identities is set"));
       }
     } else {
       identity_ = IdentityOf(cert);
@@ -281,13 +282,21 @@ absl::Status TlsStream::CheckEstablished() {
   return absl::OkStatus();
 }
 
+absl::Status TlsStream::ClosedDuringHandshake(const absl::Status& inner) const {
+  return RefusalError(
+      RefusalReason::kRefusedByPeer,
+      absl::StrCat(Who(), " closed the connection during the TLS handshake",
+                   bytes_received_ == 0 ? " without answering (not TLS, or it refused us)" : "",
+                   IsEndOfStream(inner) ? "" : absl::StrCat(": ", inner.message())));
+}
+
 void TlsStream::DriveHandshake() {
   std::shared_ptr<bool> alive = alive_;
   for (int round = 0;; ++round) {
     ERR_clear_error();
     const int r = SSL_do_handshake(ssl_);
     if (absl::Status s = FlushCiphertext(); !s.ok()) {
-      Fail(std::move(s));
+      Fail(ClosedDuringHandshake(s));
       NotifyFailure();
       return;
     }
@@ -300,13 +309,7 @@ void TlsStream::DriveHandshake() {
     }
     absl::StatusOr<bool> fed = FeedFromInner();
     if (!fed.ok()) {
-      absl::Status s = fed.status();
-      if (IsEndOfStream(s)) {
-        s = RefusalError(RefusalReason::kRefusedByPeer,
-                         absl::StrCat(Who(), " closed the connection during the TLS handshake",
-                                      bytes_received_ == 0 ? " without answering (not TLS, or it refused us)" : ""));
-      }
-      Fail(std::move(s));
+      Fail(RefusalOf(fed.status()).has_value() ? fed.status() : ClosedDuringHandshake(fed.status()));
       NotifyFailure();
       return;
     }
@@ -485,8 +488,9 @@ absl::StatusOr<size_t> TlsStream::Write(std::span<const iovec> parts) {
     const auto* p = static_cast<const uint8_t*>(part.iov_base);
     size_t left = part.iov_len;
     while (left > 0) {
-      const size_t room_cipher = kMaxPendingCiphertext - std::min(kMaxPendingCiphertext, pending_ciphertext() +
-                                                                                            BIO_ctrl_pending(wbio_));
+      const size_t room_cipher =
+          kMaxPendingCiphertext -
+          std::min(kMaxPendingCiphertext, pending_ciphertext() + BIO_ctrl_pending(wbio_));
       if (room_cipher == 0) {
         if (absl::Status s = seal_staging(); !s.ok()) return FailWith(std::move(s));
         if (absl::Status s = FlushCiphertext(); !s.ok()) return FailWith(std::move(s));
@@ -498,8 +502,8 @@ absl::StatusOr<size_t> TlsStream::Write(std::span<const iovec> parts) {
       }
       if (staging_.empty() && left >= kRecordPlaintext) {
         // Large part: whole records straight from the caller's bytes.
-        const size_t n = std::min(left, std::max(room_cipher, kRecordPlaintext)) / kRecordPlaintext *
-                         kRecordPlaintext;
+        const size_t n =
+            std::min(left, std::max(room_cipher, kRecordPlaintext)) / kRecordPlaintext * kRecordPlaintext;
         if (absl::Status s = Encrypt(p, n); !s.ok()) return FailWith(std::move(s));
         p += n;
         left -= n;

@@ -37,14 +37,15 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "net/refusal.h"
 #include "net/tls/tls_context.h"
 #include "net/transport.h"
 
-typedef struct ssl_st SSL;  // NOLINT: OpenSSL's own typedefs, repeated
-typedef struct bio_st BIO;  // NOLINT
+typedef struct ssl_st SSL;                        // NOLINT: OpenSSL's own typedefs, repeated
+typedef struct bio_st BIO;                        // NOLINT
 typedef struct x509_store_ctx_st X509_STORE_CTX;  // NOLINT
 
 namespace kompact::net {
@@ -60,18 +61,18 @@ class TlsStream final : public Stream, private StreamHandler {
   // The client side: dials `remote` through `inner` (which gets this stream as the
   // inner stream's handler); `handler` gets OnConnected once the handshake is done.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<TlsStream>> Dial(
-      Transport& inner, std::shared_ptr<const TlsContext> context, const Endpoint& remote, StreamHandler* handler);
-  // The client side over an already connecting `inner` stream whose handler will be
-  // set to the returned stream (tests over memory streams): `handler` gets
+      Transport& inner, std::shared_ptr<const TlsContext> context, const Endpoint& remote,
+      StreamHandler* handler);
+  // The client side over the stream `dial` makes (called once, with the handler
+  // the inner stream must report to; tests dial memory streams): `handler` gets
   // OnConnected once the inner one connected and the handshake finished.
-  [[nodiscard]] static absl::StatusOr<std::unique_ptr<TlsStream>> Client(std::shared_ptr<const TlsContext> context,
-                                                                         StreamHandler* handler);
-  // Gives a Client() its inner stream (made with the returned stream as handler).
-  void AttachInner(std::unique_ptr<Stream> inner);
+  using DialInner = absl::FunctionRef<absl::StatusOr<std::unique_ptr<Stream>>(StreamHandler* inner_handler)>;
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<TlsStream>> Client(
+      std::shared_ptr<const TlsContext> context, StreamHandler* handler, DialInner dial);
   // The server side of an accepted `inner` stream; install the handler with
   // SetHandler (before the network thread runs again).
-  [[nodiscard]] static absl::StatusOr<std::unique_ptr<TlsStream>> Accept(std::shared_ptr<const TlsContext> context,
-                                                                         std::unique_ptr<Stream> inner);
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<TlsStream>> Accept(
+      std::shared_ptr<const TlsContext> context, std::unique_ptr<Stream> inner);
   ~TlsStream() override;
 
   // ---- Stream --------------------------------------------------------------------
@@ -123,6 +124,8 @@ class TlsStream final : public Stream, private StreamHandler {
   absl::Status Encrypt(const uint8_t* data, size_t size);
   // The refusal for an OpenSSL failure (SSL_get_error `error`) now.
   absl::Status Classify(int error);
+  // The refusal for the inner stream ending (or breaking: `inner`) mid-handshake.
+  absl::Status ClosedDuringHandshake(const absl::Status& inner) const;
   // Enters kFailed with `status` (a stream fails once: later calls keep the first).
   void Fail(absl::Status status);
   // Fail, then the failure.
@@ -144,7 +147,7 @@ class TlsStream final : public Stream, private StreamHandler {
   absl::Status failure_;
   std::optional<VerifyProblem> verify_problem_;
   std::optional<PeerIdentity> identity_;
-  uint64_t bytes_received_ = 0;     // from the inner stream (the first bytes are checked)
+  uint64_t bytes_received_ = 0;      // from the inner stream (the first bytes are checked)
   bool connected_notified_ = false;  // client: OnConnected was called
   bool write_blocked_ = false;       // Write returned less than asked: OnWritable owed
   bool shutdown_pending_ = false;    // ShutdownWrite once the ciphertext is out

@@ -23,7 +23,8 @@ absl::Status TlsTransport::Start(Callbacks callbacks) {
     absl::StatusOr<std::unique_ptr<TlsStream>> tls = TlsStream::Accept(context_, std::move(stream));
     if (!tls.ok()) {
       // Only OpenSSL running out of memory gets here; the stream is closed.
-      KLOG(context_->logger(), ERROR) << "cannot start TLS with " << remote.ToString() << ": " << tls.status();
+      KLOG(context_->logger(), ERROR)
+          << "cannot start TLS with " << remote.ToString() << ": " << tls.status();
       return;
     }
     on_accept(std::unique_ptr<Stream>(*std::move(tls)));

@@ -22,7 +22,9 @@ class TlsTransport final : public Transport {
                                                        std::shared_ptr<const TlsContext> context);
   ~TlsTransport() override;
 
-  absl::StatusOr<Endpoint> Bind(const Endpoint& endpoint, bool udp) override { return inner_->Bind(endpoint, udp); }
+  absl::StatusOr<Endpoint> Bind(const Endpoint& endpoint, bool udp) override {
+    return inner_->Bind(endpoint, udp);
+  }
   absl::Status Start(Callbacks callbacks) override;
   void Stop() override { inner_->Stop(); }
   void Wake() override { inner_->Wake(); }
