@@ -311,6 +311,11 @@ absl::Status NetworkConfig::Validate() const {
     problems.push_back(absl::StrCat("kompact.net.buffers: ", s.message()));
   }
   if (absl::Status s = tls.Validate(); !s.ok()) problems.emplace_back(s.message());
+  if (tls.enabled && !tls.plaintext_udp && transport == kompact::Transport::kUdp) {
+    problems.push_back(
+        "kompact.net.transport = udp needs kompact.net.tls.plaintext-udp = true when kompact.net.tls.enabled "
+        "(with TLS the UDP socket is not bound otherwise)");
+  }
   if (problems.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(
       absl::StrCat("invalid network configuration: ", absl::StrJoin(problems, "; ")));

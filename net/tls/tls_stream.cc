@@ -110,8 +110,10 @@ absl::StatusOr<std::unique_ptr<TlsStream>> TlsStream::Dial(Transport& inner,
 }
 
 absl::StatusOr<std::unique_ptr<TlsStream>> TlsStream::Accept(std::shared_ptr<const TlsContext> context,
-                                                             std::unique_ptr<Stream> inner) {
+                                                             std::unique_ptr<Stream> inner,
+                                                             std::string_view not_tls_reply) {
   std::unique_ptr<TlsStream> s(new TlsStream(std::move(context), Role::kServer));
+  s->not_tls_reply_ = not_tls_reply;
   if (absl::Status st = s->Init(); !st.ok()) return st;
   s->inner_ = std::move(inner);
   s->remote_ = s->inner_->remote();
@@ -309,6 +311,10 @@ void TlsStream::DriveHandshake() {
     }
     absl::StatusOr<bool> fed = FeedFromInner();
     if (!fed.ok()) {
+      if (RefusalOf(fed.status()) == RefusalReason::kNotTls && !not_tls_reply_.empty()) {
+        const iovec part{const_cast<char*>(not_tls_reply_.data()), not_tls_reply_.size()};
+        (void)inner_->Write(std::span<const iovec>(&part, 1));  // best effort
+      }
       Fail(RefusalOf(fed.status()).has_value() ? fed.status() : ClosedDuringHandshake(fed.status()));
       NotifyFailure();
       return;

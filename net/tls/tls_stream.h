@@ -70,9 +70,12 @@ class TlsStream final : public Stream, private StreamHandler {
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<TlsStream>> Client(
       std::shared_ptr<const TlsContext> context, StreamHandler* handler, DialInner dial);
   // The server side of an accepted `inner` stream; install the handler with
-  // SetHandler (before the network thread runs again).
+  // SetHandler (before the network thread runs again). `not_tls_reply` (may be
+  // empty; must outlive the stream) is written, unencrypted, to a client whose
+  // first bytes are not TLS, so that a plaintext peer learns why it is refused.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<TlsStream>> Accept(
-      std::shared_ptr<const TlsContext> context, std::unique_ptr<Stream> inner);
+      std::shared_ptr<const TlsContext> context, std::unique_ptr<Stream> inner,
+      std::string_view not_tls_reply = {});
   ~TlsStream() override;
 
   // ---- Stream --------------------------------------------------------------------
@@ -155,6 +158,7 @@ class TlsStream final : public Stream, private StreamHandler {
   std::vector<uint8_t> cipher_out_;  // ciphertext not yet taken by the inner stream
   size_t cipher_sent_ = 0;           // prefix of cipher_out_ already taken
   std::vector<uint8_t> staging_;     // small Write parts gathered into one record
+  std::string_view not_tls_reply_;   // see Accept
   std::shared_ptr<bool> alive_;      // false once destroyed (checked after handler calls)
 };
 

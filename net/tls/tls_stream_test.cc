@@ -64,9 +64,9 @@ class TlsStreamTest : public ::testing::Test {
       return new TestCert(pki_->Issue(name, spec).value());
     };
     server_cert_ = issue("server", {.common_name = "server", .dns_names = {"server.nodes.test"}});
-    client_cert_ = issue("client", {.common_name = "client",
-                                    .dns_names = {"client.nodes.test"},
-                                    .uris = {"spiffe://kompact/client"}});
+    client_cert_ = issue(
+        "client",
+        {.common_name = "client", .dns_names = {"client.nodes.test"}, .uris = {"spiffe://kompact/client"}});
     other_cert_ = issue("other", {.common_name = "other", .dns_names = {"x.elsewhere.test"}});
     expired_cert_ = issue("expired", {.common_name = "client",
                                       .dns_names = {"client.nodes.test"},
@@ -76,7 +76,8 @@ class TlsStreamTest : public ::testing::Test {
         "stranger", {.common_name = "client", .dns_names = {"client.nodes.test"}, .from_unknown_ca = true});
   }
 
-  static std::shared_ptr<const TlsContext> Context(const TestCert& cert, std::vector<std::string> allowed = {}) {
+  static std::shared_ptr<const TlsContext> Context(const TestCert& cert,
+                                                   std::vector<std::string> allowed = {}) {
     TlsConfig tls = pki_->ConfigFor(cert);
     tls.allowed_identities = std::move(allowed);
     return TlsContext::Create(tls, Logger()).value();
@@ -94,7 +95,8 @@ class TlsStreamTest : public ::testing::Test {
   }
   // Starts a TLS server (`server_ctx`) over the memory pair's accepted side.
   void StartServer(std::shared_ptr<const TlsContext> server_ctx) {
-    absl::StatusOr<std::unique_ptr<TlsStream>> s = TlsStream::Accept(std::move(server_ctx), mem_.TakeServer());
+    absl::StatusOr<std::unique_ptr<TlsStream>> s =
+        TlsStream::Accept(std::move(server_ctx), mem_.TakeServer());
     ASSERT_OK(s.status());
     server_ = *std::move(s);
     server_->SetHandler(&server_h_);
@@ -157,7 +159,8 @@ std::string Pattern(size_t size, uint32_t seed) {
 }
 
 TEST_F(TlsStreamTest, MutualAuthenticationSucceedsAndBytesFlowBothWays) {
-  Connect(Context(*client_cert_, {"DNS:*.nodes.test"}), Context(*server_cert_, {"URI:spiffe://kompact/client"}));
+  Connect(Context(*client_cert_, {"DNS:*.nodes.test"}),
+          Context(*server_cert_, {"URI:spiffe://kompact/client"}));
   ASSERT_TRUE(client_h_.connected.has_value());
   ASSERT_OK(*client_h_.connected);
   ASSERT_TRUE(client_->established());
@@ -250,9 +253,8 @@ TEST_F(TlsStreamTest, ClientFromAnUnknownCaIsRefusedAsUntrusted) {
   EXPECT_EQ(RefusalOf(server_h_.read_status), RefusalReason::kUntrustedCertificate) << server_h_.read_status;
   EXPECT_THAT(server_h_.read_status.message(), HasSubstr(kClientEp.ToString()));
   // The client learns from the server's alert (TLS 1.3: after its own handshake).
-  const absl::Status client_side = client_h_.connected.value_or(absl::OkStatus()).ok()
-                                       ? client_h_.read_status
-                                       : *client_h_.connected;
+  const absl::Status client_side =
+      client_h_.connected.value_or(absl::OkStatus()).ok() ? client_h_.read_status : *client_h_.connected;
   EXPECT_EQ(RefusalOf(client_side), RefusalReason::kRefusedByPeer) << client_side;
 }
 
@@ -289,9 +291,8 @@ TEST_F(TlsStreamTest, ClientWithoutACertificateIsRefused) {
   bare.ca_bundle = pki_->ca_bundle();
   Connect(TlsContext::Create(bare, Logger()).value(), Context(*server_cert_));
   EXPECT_EQ(RefusalOf(server_h_.read_status), RefusalReason::kNoCertificate) << server_h_.read_status;
-  const absl::Status client_side = client_h_.connected.value_or(absl::OkStatus()).ok()
-                                       ? client_h_.read_status
-                                       : *client_h_.connected;
+  const absl::Status client_side =
+      client_h_.connected.value_or(absl::OkStatus()).ok() ? client_h_.read_status : *client_h_.connected;
   EXPECT_EQ(RefusalOf(client_side), RefusalReason::kRefusedByPeer) << client_side;
 }
 

@@ -8,6 +8,7 @@
 #define KOMPACT_NET_TLS_TLS_TRANSPORT_H_
 
 #include <memory>
+#include <string>
 
 #include "net/tls/tls_context.h"
 #include "net/transport.h"
@@ -18,8 +19,12 @@ namespace kompact::net {
 class TlsTransport final : public Transport {
  public:
   // `inner` wrapped with TLS from `context`.
+  // `not_tls_reply`: bytes written in plaintext to a client that does not speak
+  // TLS before its stream fails (the dispatcher passes a wire Error frame
+  // TLS_REQUIRED); may be empty.
   [[nodiscard]] static std::unique_ptr<Transport> Wrap(std::unique_ptr<Transport> inner,
-                                                       std::shared_ptr<const TlsContext> context);
+                                                       std::shared_ptr<const TlsContext> context,
+                                                       std::string not_tls_reply = {});
   ~TlsTransport() override;
 
   absl::StatusOr<Endpoint> Bind(const Endpoint& endpoint, bool udp) override {
@@ -40,11 +45,13 @@ class TlsTransport final : public Transport {
   }
 
  private:
-  TlsTransport(std::unique_ptr<Transport> inner, std::shared_ptr<const TlsContext> context)
-      : inner_(std::move(inner)), context_(std::move(context)) {}
+  TlsTransport(std::unique_ptr<Transport> inner, std::shared_ptr<const TlsContext> context,
+               std::string not_tls_reply)
+      : inner_(std::move(inner)), context_(std::move(context)), not_tls_reply_(std::move(not_tls_reply)) {}
 
   std::unique_ptr<Transport> inner_;
   std::shared_ptr<const TlsContext> context_;
+  const std::string not_tls_reply_;
 };
 
 }  // namespace kompact::net
