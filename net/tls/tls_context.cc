@@ -76,6 +76,11 @@ absl::StatusOr<std::shared_ptr<const TlsContext>> TlsContext::Create(const TlsCo
   }
   if (own_certificate &&
       SSL_CTX_use_PrivateKey_file(ctx, config.private_key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      return Problem("kompact.net.tls.private-key", config.private_key,
+                     absl::StrCat("does not match the certificate of kompact.net.tls.certificate-chain = \"",
+                                  config.certificate_chain, "\""));
+    }
     return Problem("kompact.net.tls.private-key", config.private_key,
                    "cannot load the private key (PEM, unencrypted)");
   }
