@@ -36,6 +36,7 @@ class IdentityPattern {
   // Whether `identity` has what the pattern names.
   bool Matches(const PeerIdentity& identity) const;
 
+  // What the pattern looks at.
   Kind kind() const { return kind_; }
   // The pattern as written (for logs and errors).
   const std::string& text() const { return text_; }

@@ -37,7 +37,9 @@ inline constexpr std::string_view kDefaultTlsCipherSuites =
 // A pinned identity: a peer that announces `system` in its Hello must present a
 // certificate matching `pattern`.
 struct TlsPin {
+  // The system a peer announces in its Hello.
   SystemPath system;
+  // What that peer's certificate must match.
   IdentityPattern pattern;
 };
 
@@ -45,10 +47,11 @@ struct TlsPin {
 struct TlsConfig {
   // Whether the TCP transport speaks TLS; peers that do not are refused.
   bool enabled = false;
-  // PEM files: this system's certificate chain (leaf first), its private key, and
-  // the CA certificates peers' chains must lead to.
+  // PEM file: this system's certificate chain (leaf first).
   std::string certificate_chain;
+  // PEM file: the chain's private key (unencrypted).
   std::string private_key;
+  // PEM file: the CA certificates peers' chains must lead to.
   std::string ca_bundle;
   // Patterns (net/identity_pattern.h) a peer certificate must match one of; empty:
   // any certificate the CA bundle verifies.

@@ -31,6 +31,7 @@ struct PeerIdentity {
   // fingerprint's first 16 hex digits), for logs.
   std::string ToString() const;
 
+  // Field by field.
   friend bool operator==(const PeerIdentity&, const PeerIdentity&) = default;
 };
 

@@ -40,10 +40,11 @@ class MemoryStreamPair {
   // returns whether it ran out of events (false: still busy, e.g. a loop).
   bool Pump(int max_events = 100'000);
 
-  // Bytes written so far from the client to the server and back, and the Write
-  // calls that took bytes (for batching checks).
+  // Bytes the client wrote so far.
   uint64_t bytes_to_server() const;
+  // Bytes the server wrote so far.
   uint64_t bytes_to_client() const;
+  // The client's Write calls that took bytes (for batching checks).
   uint64_t client_writes() const;
 
   struct Link;  // shared with the streams (memory_stream.cc)

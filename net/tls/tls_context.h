@@ -19,6 +19,7 @@
 #include "net/identity_pattern.h"
 #include "net/tls_config.h"
 
+// OpenSSL's context type (its own typedef, so that this header needs no OpenSSL header).
 typedef struct ssl_ctx_st SSL_CTX;  // NOLINT: OpenSSL's own typedef, repeated
 
 namespace kompact::net {
@@ -43,10 +44,13 @@ class TlsContext {
   TlsContext(const TlsContext&) = delete;
   TlsContext& operator=(const TlsContext&) = delete;
 
+  // The OpenSSL context (owned; streams make their SSL objects from it).
   SSL_CTX* ssl_ctx() const { return ctx_; }
+  // The settings it was made from.
   const TlsConfig& config() const { return config_; }
   // The parsed kompact.net.tls.allowed-identities (empty: any verified peer).
   const std::vector<IdentityPattern>& allowed() const { return allowed_; }
+  // Where TLS problems of the system are logged.
   const Logger& logger() const { return logger_; }
 
  private:

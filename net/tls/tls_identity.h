@@ -8,6 +8,7 @@
 
 #include "runtime/peer_identity.h"
 
+// OpenSSL's certificate type (its own typedef, repeated).
 typedef struct x509_st X509;  // NOLINT: OpenSSL's own typedef, repeated
 
 namespace kompact::net {

@@ -44,8 +44,11 @@
 #include "net/tls/tls_context.h"
 #include "net/transport.h"
 
-typedef struct ssl_st SSL;                        // NOLINT: OpenSSL's own typedefs, repeated
-typedef struct bio_st BIO;                        // NOLINT
+// OpenSSL's connection type (its own typedef, repeated).
+typedef struct ssl_st SSL;  // NOLINT: OpenSSL's own typedefs, repeated
+// OpenSSL's I/O abstraction (its own typedef, repeated).
+typedef struct bio_st BIO;  // NOLINT
+// OpenSSL's certificate verification context (its own typedef, repeated).
 typedef struct x509_store_ctx_st X509_STORE_CTX;  // NOLINT
 
 namespace kompact::net {
@@ -63,10 +66,11 @@ class TlsStream final : public Stream, private StreamHandler {
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<TlsStream>> Dial(
       Transport& inner, std::shared_ptr<const TlsContext> context, const Endpoint& remote,
       StreamHandler* handler);
+  // Makes the inner stream of a client, reporting to `inner_handler`.
+  using DialInner = absl::FunctionRef<absl::StatusOr<std::unique_ptr<Stream>>(StreamHandler* inner_handler)>;
   // The client side over the stream `dial` makes (called once, with the handler
   // the inner stream must report to; tests dial memory streams): `handler` gets
   // OnConnected once the inner one connected and the handshake finished.
-  using DialInner = absl::FunctionRef<absl::StatusOr<std::unique_ptr<Stream>>(StreamHandler* inner_handler)>;
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<TlsStream>> Client(
       std::shared_ptr<const TlsContext> context, StreamHandler* handler, DialInner dial);
   // The server side of an accepted `inner` stream; install the handler with

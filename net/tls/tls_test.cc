@@ -63,12 +63,13 @@ struct Node {
 
 absl::StatusOr<std::unique_ptr<Node>> MakeNode(net::NetworkConfig config, const std::string& label) {
   auto log = std::make_shared<CaptureLogSink>(GlogSink());
-  absl::StatusOr<KompactSystem> system = KompactConfig()
-                                             .Label(label)
-                                             .Threads(1)
-                                             .SetLogSink(log)
-                                             .SetDispatcher(net::NetworkDispatcher::Factory(std::move(config)))
-                                             .Build();
+  absl::StatusOr<KompactSystem> system =
+      KompactConfig()
+          .Label(label)
+          .Threads(1)
+          .SetLogSink(log)
+          .SetDispatcher(net::NetworkDispatcher::Factory(std::move(config)))
+          .Build();
   if (!system.ok()) return system.status();
   auto node = std::unique_ptr<Node>(new Node(*std::move(system)));
   node->log = log;
@@ -87,8 +88,10 @@ class TlsEndToEndTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     pki_ = TestPki::Create(kompact::testing::TestTmpDir("tls_e2e_pki")).value().release();
-    a_cert_ = new TestCert(pki_->Issue("a", {.common_name = "node-a", .dns_names = {"a.nodes.test"}}).value());
-    b_cert_ = new TestCert(pki_->Issue("b", {.common_name = "node-b", .dns_names = {"b.nodes.test"}}).value());
+    a_cert_ =
+        new TestCert(pki_->Issue("a", {.common_name = "node-a", .dns_names = {"a.nodes.test"}}).value());
+    b_cert_ =
+        new TestCert(pki_->Issue("b", {.common_name = "node-b", .dns_names = {"b.nodes.test"}}).value());
   }
 
   // A TLS system's config: one connection attempt, so a refusal shows at once as
@@ -130,12 +133,14 @@ TEST_F(TlsEndToEndTest, MutualTlsCarriesMessagesBothWaysAndShowsThePeer) {
   ASSERT_OK_AND_ASSIGN(auto a, MakeNode(Tls(*a_cert_, {"DNS:*.nodes.test"}), "a"));
   ASSERT_OK_AND_ASSIGN(auto b, MakeNode(Tls(*b_cert_, {"CN=node-a"}), "b"));
   constexpr int kMessages = 200;
-  for (int i = 0; i < kMessages; ++i) b->path.Tell(absl::StrCat("to-b ", i, std::string(i * 50, 'x')), a->system);
+  for (int i = 0; i < kMessages; ++i)
+    b->path.Tell(absl::StrCat("to-b ", i, std::string(i * 50, 'x')), a->system);
   ASSERT_TRUE(b->inbox->WaitFor(kMessages));
   for (int i = 0; i < kMessages; ++i) a->path.Tell(absl::StrCat("to-a ", i), b->system);
   ASSERT_TRUE(a->inbox->WaitFor(kMessages));
   const auto at_b = b->inbox->items();
-  for (int i = 0; i < kMessages; ++i) EXPECT_EQ(at_b[i].text, absl::StrCat("to-b ", i, std::string(i * 50, 'x')));
+  for (int i = 0; i < kMessages; ++i)
+    EXPECT_EQ(at_b[i].text, absl::StrCat("to-b ", i, std::string(i * 50, 'x')));
   ASSERT_TRUE(a->status->WaitFor<net::ConnectionEstablished>());
   ASSERT_TRUE(b->status->WaitFor<net::ConnectionEstablished>());
   const net::ConnectionEstablished at_a = a->status->All<net::ConnectionEstablished>()[0];
@@ -219,9 +224,9 @@ TEST_F(TlsEndToEndTest, StalledTlsHandshakeIsCutAtTheHandshakeTimeout) {
 TEST_F(TlsEndToEndTest, BadTlsFilesFailSystemCreationNamingTheKey) {
   net::NetworkConfig c = Tls(*a_cert_);
   c.tls.private_key = b_cert_->key_path;  // not a's key
-  EXPECT_THAT(MakeNode(c, "a").status(), StatusIs(absl::StatusCode::kInvalidArgument,
-                                                  AllOf(HasSubstr("kompact.net.tls.private-key"),
-                                                        HasSubstr("does not match"))));
+  EXPECT_THAT(MakeNode(c, "a").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("kompact.net.tls.private-key"), HasSubstr("does not match"))));
   c = Tls(*a_cert_);
   c.tls.ca_bundle = "/nonexistent/ca.pem";
   EXPECT_THAT(MakeNode(c, "a").status(),

@@ -26,6 +26,7 @@ namespace kompact::testing {
 
 // What to put in a leaf certificate.
 struct TestCertSpec {
+  // The subject CN (O is always "kompact-test"); empty: none.
   std::string common_name = {};
   std::vector<std::string> dns_names = {};  // subjectAltName DNS entries
   std::vector<std::string> uris = {};       // subjectAltName URI entries
