@@ -114,9 +114,10 @@ bool Connection::Admitted() {
     KLOG(context_.logger, WARNING) << "refusing the connection with " << remote_address() << " ("
                                    << remote_system_ << "): " << s;
   }
-  Close(s, absl::IsPermissionDenied(s)    ? wire::BLOCKED
-           : absl::IsResourceExhausted(s) ? wire::CONNECTION_LIMIT
-                                          : wire::ERROR_CODE_UNSPECIFIED);
+  Close(s, RefusalOf(s) == RefusalReason::kPinMismatch ? wire::NOT_AUTHORISED
+           : absl::IsPermissionDenied(s)               ? wire::BLOCKED
+           : absl::IsResourceExhausted(s)              ? wire::CONNECTION_LIMIT
+                                                       : wire::ERROR_CODE_UNSPECIFIED);
   return false;
 }
 
@@ -289,6 +290,13 @@ void Connection::HandleControl(const FrameHeader& header, std::span<const uint8_
       }
       KLOG(context_.logger, WARNING) << "peer " << remote_address() << " (" << remote_system_
                                      << ") closed the connection with an error: " << reason;
+      if (error.ok() && (error->code() == wire::TLS_REQUIRED || error->code() == wire::NOT_AUTHORISED)) {
+        // The peer refused us for who we are (no TLS, or not the pinned identity).
+        Finish(RefusalError(RefusalReason::kRefusedByPeer,
+                            absl::StrCat("the peer ", remote_address(), " refused this system: ", reason)),
+               false);
+        return;
+      }
       Finish(absl::UnavailableError(absl::StrCat("the peer reported an error: ", reason)), false);
       return;
     }
@@ -468,6 +476,16 @@ void Connection::ParseBuffered() {
                                      : context_.max_frame_size;
     absl::StatusOr<FrameHeader> header = DecodeFrameHeader(rx_.segment(0).first(kFrameHeaderSize), limit);
     if (!header.ok()) {
+      if (counters_.bytes_in == rx_filled_ && rx_.segment(0)[0] == 0x16 && rx_.segment(0)[1] == 0x03) {
+        // The first bytes of the stream are a TLS handshake record: a TLS client. It
+        // reads the (plaintext) Error frame as "not a TLS server". A refusal, logged
+        // where it is counted (the owner's OnClosed).
+        Close(RefusalError(RefusalReason::kTlsToPlaintext,
+                           absl::StrCat("the peer ", remote_address(),
+                                        " speaks TLS but kompact.net.tls.enabled is false on this system")),
+              wire::MALFORMED_FRAME);
+        return;
+      }
       if (handshake && absl::IsResourceExhausted(header.status())) {
         Close(
             RefusalError(RefusalReason::kHandshakeFrameTooLarge,

@@ -153,6 +153,12 @@ class Connection final : public StreamHandler {
   std::string remote_address() const;
   // The same, if the stream is attached.
   std::optional<Endpoint> remote_endpoint() const;
+  // The peer's verified certificate identity (TLS streams, after their handshake);
+  // nullptr for plaintext streams.
+  const PeerIdentity* peer_identity() const { return stream_ ? stream_->peer_identity() : nullptr; }
+  // How the stream protects the bytes ("plaintext", "TLSv1.3 ..."; "?" before the
+  // stream is attached).
+  std::string security() const { return stream_ ? stream_->security() : "?"; }
 
   // ---- sending (Established only) ----------------------------------------------------
   // Encodes `message` as a Data frame into the output buffer. Errors (the payload

@@ -24,6 +24,7 @@
 #include "base/build_config.h"
 #include "base/config.h"
 #include "net/block_list.h"
+#include "net/tls_config.h"
 #include "runtime/actor_path.h"
 #include "serialisation/buffer_pool.h"
 
@@ -103,6 +104,8 @@ struct NetworkConfig {
   std::vector<std::string> blocked_ips;
   std::vector<std::string> blocked_ip_nets;
   std::vector<std::string> allowed_systems;
+  // TLS on the TCP transport (kompact.net.tls.*; off by default).
+  TlsConfig tls;
 
   // OK, or kInvalidArgument listing every invalid setting.
   [[nodiscard]] absl::Status Validate() const;
@@ -118,7 +121,8 @@ struct NetworkConfig {
   [[nodiscard]] absl::StatusOr<BlockList> InitialBlockList() const;
 };
 
-// Every kompact.net.* key, for documentation and validation.
+// Every kompact.net.* key (kompact.net.tls.* included), for documentation and
+// validation.
 std::span<const ConfigEntryRef> NetworkConfigEntries();
 
 }  // namespace kompact::net

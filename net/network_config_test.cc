@@ -1,8 +1,12 @@
 // Tests of NetworkConfig: validation of every setting and the kompact.net.* keys.
 #include "net/network_config.h"
 
+#include <cstdlib>
+#include <fstream>
 #include <string>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "base/config.h"
 #include "gmock/gmock.h"
@@ -148,9 +152,39 @@ initial-chunk-count = 4
 max-chunk-count = 64
 )toml";
 
+// A file at `path` that starts like PEM (TlsConfig checks that much; OpenSSL reads
+// it in net/tls).
+std::string WritePemLike(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  const std::string path = std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
+  std::ofstream(path) << "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n";
+  return path;
+}
+
+// The [kompact.net.tls] part of the every-key TOML, with PEM paths that exist.
+std::string EveryTlsKey() {
+  return absl::StrCat(R"toml(
+[kompact.net.tls]
+enabled = true
+certificate-chain = ")toml",
+                      WritePemLike("chain.pem"), R"toml("
+private-key = ")toml",
+                      WritePemLike("key.pem"), R"toml("
+ca-bundle = ")toml",
+                      WritePemLike("ca.pem"), R"toml("
+allowed-identities = ["DNS:*.nodes.example", "CN=admin"]
+pinned-identities = ["tcp://10.0.0.2:7000 = CN=node-b"]
+min-version = "1.2"
+cipher-suites = "TLS_AES_256_GCM_SHA384"
+require-client-certificate = false
+plaintext-udp = true
+)toml");
+}
+
 TEST(NetworkConfigTest, FromConfigReadsEveryKey) {
   // The TOML above sets every declared key (a new key must be added here too).
-  ASSERT_OK_AND_ASSIGN(Config config, ConfigBuilder().AddString(kEveryKey, "test").Build());
+  ASSERT_OK_AND_ASSIGN(Config config,
+                       ConfigBuilder().AddString(std::string(kEveryKey) + EveryTlsKey(), "test").Build());
   for (const ConfigEntryRef& entry : NetworkConfigEntries()) {
     EXPECT_TRUE(config.Contains(entry.key())) << entry.key() << " is not set by the test";
   }
@@ -185,6 +219,20 @@ TEST(NetworkConfigTest, FromConfigReadsEveryKey) {
   EXPECT_EQ(c.blocked_ips, (std::vector<std::string>{"127.0.0.8", "::2"}));
   EXPECT_EQ(c.blocked_ip_nets, std::vector<std::string>{"127.0.1.0/24"});
   EXPECT_EQ(c.allowed_systems, std::vector<std::string>{"tcp://127.0.1.5:7000"});
+  EXPECT_TRUE(c.tls.enabled);
+  EXPECT_THAT(c.tls.certificate_chain, HasSubstr("chain.pem"));
+  EXPECT_THAT(c.tls.private_key, HasSubstr("key.pem"));
+  EXPECT_THAT(c.tls.ca_bundle, HasSubstr("ca.pem"));
+  EXPECT_EQ(c.tls.allowed_identities, (std::vector<std::string>{"DNS:*.nodes.example", "CN=admin"}));
+  EXPECT_EQ(c.tls.pinned_identities, std::vector<std::string>{"tcp://10.0.0.2:7000 = CN=node-b"});
+  EXPECT_EQ(c.tls.min_version, "1.2");
+  EXPECT_EQ(c.tls.cipher_suites, "TLS_AES_256_GCM_SHA384");
+  EXPECT_FALSE(c.tls.require_client_certificate);
+  EXPECT_TRUE(c.tls.plaintext_udp);
+  ASSERT_OK_AND_ASSIGN(std::vector<TlsPin> pins, c.tls.Pins());
+  ASSERT_EQ(pins.size(), 1u);
+  EXPECT_EQ(pins[0].system, *SystemPath::Parse("tcp://10.0.0.2:7000"));
+  EXPECT_EQ(pins[0].pattern.text(), "CN=node-b");
   ASSERT_OK_AND_ASSIGN(IpAddress advertised, c.AdvertisedIp());
   EXPECT_EQ(advertised, IpAddress::V4(10, 1, 2, 3));
   // The rules they make.
@@ -311,6 +359,60 @@ TEST(NetworkConfigTest, EmptyConfigGivesTheStructDefaults) {
   EXPECT_EQ(c.inbound_messages_per_second, 0u) << "the inbound rate limit is off by default";
   EXPECT_EQ(c.inbound_bytes_per_second, 0u);
   EXPECT_FALSE(d.remote_implicit_routes) << "remote markers need an explicit policy by default";
+  EXPECT_EQ(c.tls.enabled, d.tls.enabled);
+  EXPECT_FALSE(d.tls.enabled) << "TLS is off unless configured";
+  EXPECT_EQ(c.tls.min_version, "1.3");
+  EXPECT_EQ(c.tls.cipher_suites, d.tls.cipher_suites);
+  EXPECT_TRUE(c.tls.require_client_certificate);
+  EXPECT_FALSE(c.tls.plaintext_udp);
+}
+
+TEST(NetworkConfigTest, TlsPemFilesMustExistWhenEnabled) {
+  const std::string missing =
+      absl::StrCat(std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp", "/no-such-file.pem");
+  EXPECT_THAT(
+      FromToml(absl::StrCat("[kompact.net.tls]\nenabled = true\ncertificate-chain = \"", missing,
+                            "\"\nprivate-key = \"", WritePemLike("k.pem"), "\"\nca-bundle = \"",
+                            WritePemLike("c.pem"), "\"\n"))
+          .status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, AllOf(HasSubstr("kompact.net.tls.certificate-chain"),
+                                                         HasSubstr(missing), HasSubstr("cannot open"))));
+  EXPECT_THAT(
+      FromToml("[kompact.net.tls]\nenabled = true\n").status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, AllOf(HasSubstr("kompact.net.tls.private-key is not set"),
+                                                         HasSubstr("kompact.net.tls.ca-bundle is not set"))));
+  const char* dir = std::getenv("TEST_TMPDIR");
+  const std::string not_pem = std::string(dir != nullptr ? dir : "/tmp") + "/not.pem";
+  std::ofstream(not_pem) << "hello";
+  EXPECT_THAT(
+      FromToml(absl::StrCat("[kompact.net.tls]\nenabled = true\ncertificate-chain = \"", not_pem,
+                            "\"\nprivate-key = \"", WritePemLike("k.pem"), "\"\nca-bundle = \"",
+                            WritePemLike("c.pem"), "\"\n"))
+          .status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, AllOf(HasSubstr(not_pem), HasSubstr("not a PEM"))));
+  // Disabled: the paths are not looked at.
+  EXPECT_OK(FromToml(absl::StrCat("[kompact.net.tls]\ncertificate-chain = \"", missing, "\"\n")).status());
+}
+
+TEST(NetworkConfigTest, TlsBadPatternsAndVersionsNameTheKeyAndTheText) {
+  EXPECT_THAT(FromToml("[kompact.net.tls]\nallowed-identities = [\"DNS:a.*.b\"]\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("kompact.net.tls.allowed-identities"), HasSubstr("DNS:a.*.b"))));
+  EXPECT_THAT(
+      FromToml("[kompact.net.tls]\npinned-identities = [\"tcp://10.0.0.2:7000\"]\n").status(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("kompact.net.tls.pinned-identities"), HasSubstr("SYSTEM_PATH = PATTERN"))));
+  EXPECT_THAT(FromToml("[kompact.net.tls]\npinned-identities = [\"nowhere = CN=x\"]\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("kompact.net.tls.pinned-identities"), HasSubstr("nowhere"))));
+  EXPECT_THAT(
+      FromToml("[kompact.net.tls]\npinned-identities = [\"tcp://10.0.0.2:7000 = node-b\"]\n").status(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("kompact.net.tls.pinned-identities"), HasSubstr("prefix"))));
+  EXPECT_THAT(FromToml("[kompact.net.tls]\nmin-version = \"1.1\"\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.tls.min-version")));
+  EXPECT_THAT(FromToml("[kompact.net.tls]\nenabeld = true\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kompact.net.tls.enabeld")));
 }
 
 }  // namespace

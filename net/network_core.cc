@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "base/absl_compat.h"
+#include "base/status.h"
 #include "net/frame.h"
 #include "net/refusal.h"
 
@@ -57,6 +58,10 @@ NetworkCore::NetworkCore(const DispatcherContext& context, const NetworkConfig& 
   context_.logger = context.logger().WithContext("net", local_system.ToString());
   absl::StatusOr<BlockList> blocks = config.InitialBlockList();  // validated by the dispatcher
   if (blocks.ok()) blocks_ = *std::move(blocks);
+  if (config.tls.enabled) {
+    absl::StatusOr<std::vector<TlsPin>> pins = config.tls.Pins();  // validated by the dispatcher
+    if (pins.ok()) pins_ = *std::move(pins);
+  }
 }
 
 NetworkCore::~NetworkCore() { Shutdown(); }
@@ -336,6 +341,7 @@ void NetworkCore::ReleasePending(Connection& c) {
 }
 
 absl::Status NetworkCore::Admit(const Connection& c) {
+  if (!pins_.empty()) KOMPACT_RETURN_IF_ERROR(CheckPin(c));
   if (ABSL_PREDICT_TRUE(blocks_.empty())) return absl::OkStatus();
   const std::optional<Endpoint> socket = c.remote_endpoint();
   const bool blocked = socket.has_value() ? blocks_.IsBlockedConnection(c.remote_system(), socket->ip)
@@ -344,6 +350,20 @@ absl::Status NetworkCore::Admit(const Connection& c) {
   stats_.refused_blocked.fetch_add(1, std::memory_order_relaxed);
   return absl::PermissionDeniedError(
       absl::StrCat(c.remote_system().ToString(), " is blocked by ", context_.local_system.ToString()));
+}
+
+absl::Status NetworkCore::CheckPin(const Connection& c) const {
+  for (const TlsPin& pin : pins_) {
+    if (pin.system != c.remote_system()) continue;
+    const PeerIdentity* identity = c.peer_identity();
+    if (identity != nullptr && pin.pattern.Matches(*identity)) return absl::OkStatus();
+    return RefusalError(
+        RefusalReason::kPinMismatch,
+        absl::StrCat("the peer ", c.remote_address(), " announces ", c.remote_system().ToString(),
+                     " but its certificate (", identity != nullptr ? identity->ToString() : "none",
+                     ") does not match the identity pinned for it: ", pin.pattern.text()));
+  }
+  return absl::OkStatus();
 }
 
 void NetworkCore::OnEstablished(Connection& c) {
@@ -390,7 +410,9 @@ void NetworkCore::OnEstablished(Connection& c) {
   peer->wanted = false;
   c.last_used = ++use_clock_;
   c.announced = true;
-  Emit(ConnectionEstablished{peer->key, c.session(), c.remote_address()});
+  const PeerIdentity* identity = c.peer_identity();
+  Emit(ConnectionEstablished{peer->key, c.session(), c.remote_address(),
+                             identity != nullptr ? identity->ToString() : std::string(), c.security()});
   if (peer->retry_scheduled) {
     dispatcher_context_.timer().Cancel(peer->retry_timer);
     peer->retry_scheduled = false;

@@ -185,6 +185,9 @@ class NetworkCore final : public ConnectionOwner {
 
   // ConnectionOwner (network thread).
   absl::Status Admit(const Connection& connection) override;
+  // A RefusalError(kPinMismatch) if the system `connection` announces has a pinned
+  // identity that its certificate does not match; else OK.
+  absl::Status CheckPin(const Connection& connection) const;
   void OnEstablished(Connection& connection) override;
   void OnMessage(Connection& connection, NetMessage&& message) override;
   void OnWritable(Connection& connection) override;
@@ -269,6 +272,8 @@ class NetworkCore final : public ConnectionOwner {
 
   // ---- network thread ----
   BlockList blocks_;
+  // kompact.net.tls.pinned-identities (checked in Admit; empty without TLS).
+  std::vector<TlsPin> pins_;
   uint64_t use_clock_ = 0;          // orders connection activity (soft limit LRU)
   uint64_t ticks_ = 0;              // ticks so far: the clock of the restart window
   std::vector<uint64_t> restarts_;  // ticks_ at network thread restarts within kRestartWindow

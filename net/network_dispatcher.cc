@@ -4,8 +4,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status.h"
+#include "net/frame.h"
 #include "net/network_status_provider.h"
+#include "net/proto/wire.pb.h"
 #include "net/tcp_transport.h"
+#include "net/tls/tls_context.h"
+#include "net/tls/tls_transport.h"
 
 namespace kompact::net {
 
@@ -32,7 +36,25 @@ absl::StatusOr<std::unique_ptr<NetworkDispatcher>> NetworkDispatcher::Create(
     options.logger = context.logger();
     KOMPACT_ASSIGN_OR_RETURN(transport, TcpTransport::Create(options));
   }
-  absl::StatusOr<Endpoint> bound = transport->Bind(Endpoint{bind_ip, config.port}, /*udp=*/true);
+  const bool udp = !config.tls.enabled || config.tls.plaintext_udp;
+  if (config.tls.enabled) {
+    // Before Bind: a bad certificate, key or CA bundle fails Create, naming the key.
+    absl::StatusOr<std::shared_ptr<const TlsContext>> tls = TlsContext::Create(config.tls, context.logger());
+    if (!tls.ok()) return Annotate(tls.status(), "kompact.net.tls: cannot set up TLS");
+    wire::Error error;
+    error.set_code(wire::TLS_REQUIRED);
+    error.set_reason("this system speaks TLS only (kompact.net.tls.enabled)");
+    error.set_protocol_version(kProtocolVersion);
+    std::vector<uint8_t> frame;
+    AppendControlFrame(FrameType::kError, error, frame);
+    transport =
+        TlsTransport::Wrap(std::move(transport), *std::move(tls), std::string(frame.begin(), frame.end()));
+    KLOG(context.logger(), INFO) << "kompact.net.tls: TLS " << config.tls.min_version
+                                 << "+ with mutual authentication; UDP "
+                                 << (udp ? "bound in plaintext (kompact.net.tls.plaintext-udp)"
+                                         : "not bound");
+  }
+  absl::StatusOr<Endpoint> bound = transport->Bind(Endpoint{bind_ip, config.port}, udp);
   if (!bound.ok()) {
     return Annotate(bound.status(),
                     absl::StrCat("kompact.net: cannot bind ", Endpoint{bind_ip, config.port}.ToString()));

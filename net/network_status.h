@@ -84,6 +84,10 @@ struct ConnectionEstablished {
   SystemPath system;           // the remote system (its tcp:// path, whatever the transport)
   SessionId session = 0;       // the connection's session id
   std::string remote_address;  // the socket's remote endpoint
+  // The peer's verified certificate (PeerIdentity::ToString); empty over plaintext.
+  std::string peer_identity;
+  // How the bytes are protected: "plaintext" or the TLS version and cipher suite.
+  std::string security;
 };
 // An established connection broke.
 struct ConnectionLost {

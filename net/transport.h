@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "absl/functional/any_invocable.h"
@@ -29,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "net/endpoint.h"
+#include "runtime/peer_identity.h"
 
 namespace kompact::net {
 
@@ -71,6 +73,17 @@ class Stream {
   virtual void ResumeReading() = 0;
   // The remote endpoint (the peer's address and port).
   virtual const Endpoint& remote() const = 0;
+  // The peer's verified identity once an authenticating stream (net/tls) finished
+  // its handshake; nullptr for plaintext streams and before that. Valid as long as
+  // the stream.
+  virtual const PeerIdentity* peer_identity() const { return nullptr; }
+  // How the bytes are protected, for logs and the status port: "plaintext", or e.g.
+  // "TLSv1.3 TLS_AES_128_GCM_SHA256".
+  virtual std::string security() const { return "plaintext"; }
+  // Frees buffers the stream holds while it has nothing buffered (an idle
+  // connection); they come back on the next read or write. Plaintext streams hold
+  // none.
+  virtual void ReleaseIdleBuffers() {}
 };
 
 // What moves the bytes for one system's network layer (see the file comment).

@@ -214,6 +214,16 @@ def kompact_dependencies():
         install_hint = "apt-get install libtomlplusplus-dev pkg-config (tools/install_deps.sh)",
     )
     system_cc_repository(
+        # OpenSSL 3 (Debian libssl-dev): TLS for the TCP transport. Only //net/tls and
+        # //testing/tls may depend on it (tools/ci/check_dag.sh). Labels as BoringSSL's.
+        name = "openssl",
+        targets = {
+            ":ssl": "libssl libcrypto",
+            ":crypto": "libcrypto",
+        },
+        install_hint = "apt-get install libssl-dev openssl pkg-config (tools/install_deps.sh)",
+    )
+    system_cc_repository(
         # C++ Actor Framework 0.17 (Debian libcaf-dev; no pkg-config file), only
         # for the side-by-side peer benchmarks in //bench/peers/caf.
         name = "caf",

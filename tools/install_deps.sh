@@ -19,6 +19,7 @@ PKGS=(
   libbenchmark-dev
   libgoogle-glog-dev libgflags-dev
   libtomlplusplus-dev                    # configuration files (base/config)
+  libssl-dev openssl                     # TLS for the TCP transport (net/tls, @openssl)
   libcaf-dev                             # C++ Actor Framework: the peer in bench/peers/caf
   python3                                # tools/ci/*.py
   iproute2                               # ip netns / veth for //net:multi_host_test
