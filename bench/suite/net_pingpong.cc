@@ -1,5 +1,8 @@
 #include "bench/suite/net_pingpong.h"
 
+#include <stdlib.h>  // mkdtemp
+
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,11 +13,13 @@
 #include "base/status.h"
 #include "bench/suite/common.h"
 #include "net/network_dispatcher.h"
+#include "net/tls_config.h"
 #include "runtime/actor_ref.h"
 #include "runtime/component_definition.h"
 #include "runtime/kompact_config.h"
 #include "runtime/kompact_system.h"
 #include "serialisation/ser_id.h"
+#include "testing/tls/test_pki.h"
 
 namespace kompact::bench {
 namespace {
@@ -114,17 +119,33 @@ class NetPinger : public ComponentDefinition<NetPinger>, public Actor<Run> {
   PingerStats stats_;
 };
 
-// The two systems of every network row.
+// The two systems of the network rows: one pair over plaintext TCP, one over TLS.
 struct NetSystems {
   KompactSystem a;  // pingers
   KompactSystem b;  // pongers
 };
-std::optional<NetSystems> systems;
+std::optional<NetSystems> systems[2];  // [tls]
 
-absl::StatusOr<KompactSystem> Build(const std::string& label, int64_t threads) {
+// The throw-away PKI of the TLS pair: a CA and one certificate per system, in a
+// fresh temp dir (removed with its files when the process ends, best effort).
+absl::StatusOr<std::pair<net::TlsConfig, net::TlsConfig>> BenchPki() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string dir = absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/kompact-bench-pki-XXXXXX");
+  if (mkdtemp(dir.data()) == nullptr) {
+    return absl::InternalError(absl::StrCat("cannot make a temp dir for the TLS certificates: ", dir));
+  }
+  KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<kompact::testing::TestPki> pki, kompact::testing::TestPki::Create(dir));
+  KOMPACT_ASSIGN_OR_RETURN(kompact::testing::TestCert a, pki->Issue("net-a", {.common_name = "net-a"}));
+  KOMPACT_ASSIGN_OR_RETURN(kompact::testing::TestCert b, pki->Issue("net-b", {.common_name = "net-b"}));
+  return std::make_pair(pki->ConfigFor(a), pki->ConfigFor(b));
+}
+
+absl::StatusOr<KompactSystem> Build(const std::string& label, int64_t threads,
+                                    std::optional<net::TlsConfig> tls) {
   net::NetworkConfig config;
   config.bind_address = "127.0.0.1";
   config.port = 0;
+  if (tls.has_value()) config.tls = *std::move(tls);
   return KompactConfig()
       .Label(label)
       .Threads(threads)
@@ -132,18 +153,25 @@ absl::StatusOr<KompactSystem> Build(const std::string& label, int64_t threads) {
       .Build();
 }
 
-absl::Status EnsureSystems(int64_t threads) {
-  if (systems.has_value()) return absl::OkStatus();
-  KOMPACT_ASSIGN_OR_RETURN(KompactSystem a, Build("net-a", threads));
-  KOMPACT_ASSIGN_OR_RETURN(KompactSystem b, Build("net-b", threads));
-  systems.emplace(NetSystems{std::move(a), std::move(b)});
+absl::Status EnsureSystems(int64_t threads, bool tls) {
+  std::optional<NetSystems>& pair = systems[tls ? 1 : 0];
+  if (pair.has_value()) return absl::OkStatus();
+  std::optional<net::TlsConfig> tls_a, tls_b;
+  if (tls) {
+    KOMPACT_ASSIGN_OR_RETURN(auto configs, BenchPki());
+    tls_a = std::move(configs.first);
+    tls_b = std::move(configs.second);
+  }
+  KOMPACT_ASSIGN_OR_RETURN(KompactSystem a, Build(tls ? "net-tls-a" : "net-a", threads, std::move(tls_a)));
+  KOMPACT_ASSIGN_OR_RETURN(KompactSystem b, Build(tls ? "net-tls-b" : "net-b", threads, std::move(tls_b)));
+  pair.emplace(NetSystems{std::move(a), std::move(b)});
   return absl::OkStatus();
 }
 
 absl::StatusOr<double> RunPairs(const NetPingPongParams& params, bool round_trips) {
-  KOMPACT_RETURN_IF_ERROR(EnsureSystems(params.threads));
-  const KompactSystem& a = systems->a;
-  const KompactSystem& b = systems->b;
+  KOMPACT_RETURN_IF_ERROR(EnsureSystems(params.threads, params.tls));
+  const KompactSystem& a = systems[params.tls ? 1 : 0]->a;
+  const KompactSystem& b = systems[params.tls ? 1 : 0]->b;
   auto done = std::make_shared<Latch>(params.pairs);
   std::vector<Component<NetPonger>> pongers;
   std::vector<Component<NetPinger>> pingers;
@@ -214,12 +242,16 @@ absl::StatusOr<double> RunNetThroughputPingPong(const NetPingPongParams& params)
 }
 
 absl::Status ShutdownNetSystems() {
-  if (!systems.has_value()) return absl::OkStatus();
-  absl::Status a = systems->a.Shutdown();
-  absl::Status b = systems->b.Shutdown();
-  systems.reset();
-  KOMPACT_RETURN_IF_ERROR(a);
-  return b;
+  absl::Status result;
+  for (std::optional<NetSystems>& pair : systems) {
+    if (!pair.has_value()) continue;
+    absl::Status a = pair->a.Shutdown();
+    absl::Status b = pair->b.Shutdown();
+    pair.reset();
+    result.Update(a);
+    result.Update(b);
+  }
+  return result;
 }
 
 }  // namespace kompact::bench

@@ -6,6 +6,11 @@
 //   NetThroughputPingPong   P pairs, each n round trips with <= W in flight;
 //                           k msg/s, pings + pongs (2 * n * P)
 //
+// With `tls`, the same rows run over mutual TLS 1.3 (net/tls) on a second pair of
+// systems, whose certificates come from a throw-away PKI made at the first TLS run
+// (testing/tls/test_pki.h, in a temp dir); the plaintext and TLS rows of one run
+// give the cost of TLS side by side.
+//
 // The pinger sends 8-byte pings eagerly (TellSerialised) to the ponger's named path
 // on the other system; the ponger answers the ping's sender path. Pongs echo the
 // ping's index, so FIFO order per pair is checked, and every count is checked.
@@ -28,6 +33,7 @@ struct NetPingPongParams {
   int64_t pipeline = 1;                // W
   int64_t pairs = 1;                   // P
   int64_t threads = 2;                 // worker threads of each of the two systems
+  bool tls = false;                    // over mutual TLS 1.3 instead of plaintext TCP
 };
 
 // One run: returns k round trips/s when pipeline == 1 and pairs == 1 (NetPingPong),
@@ -35,7 +41,7 @@ struct NetPingPongParams {
 [[nodiscard]] absl::StatusOr<double> RunNetPingPong(const NetPingPongParams& params);
 [[nodiscard]] absl::StatusOr<double> RunNetThroughputPingPong(const NetPingPongParams& params);
 
-// Shuts the two systems down (if they were built). Bounded.
+// Shuts the systems down (the plaintext and the TLS pair, if they were built). Bounded.
 [[nodiscard]] absl::Status ShutdownNetSystems();
 
 }  // namespace kompact::bench

@@ -110,6 +110,17 @@ std::vector<Workload> SuiteWorkloads(const KompactSystem& system, const Options&
                    "k msg/s", [p] { return RunNetThroughputPingPong(p); }});
     }
   }
+  // The same over mutual TLS 1.3 (issue 16's targets: >= 0.7x and >= 0.6x plaintext).
+  {
+    NetPingPongParams p;
+    p.messages_per_pair = o.Scaled(10'000);
+    p.threads = threads;
+    p.tls = true;
+    w.push_back({"NetPingPong", "actor", "n=10000 tls", "k rt/s", [p] { return RunNetPingPong(p); }});
+    NetPingPongParams t{o.Scaled(20'000), 1000, 1, threads, /*tls=*/true};
+    w.push_back({"NetThroughputPingPong", "actor", "n=20000 w=1000 p=1 tls", "k msg/s",
+                 [t] { return RunNetThroughputPingPong(t); }});
+  }
 
   // A failed run may leave components behind; later runs must not wait for them.
   for (Workload& workload : w) {
