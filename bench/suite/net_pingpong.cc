@@ -134,7 +134,8 @@ absl::StatusOr<std::pair<net::TlsConfig, net::TlsConfig>> BenchPki() {
   if (mkdtemp(dir.data()) == nullptr) {
     return absl::InternalError(absl::StrCat("cannot make a temp dir for the TLS certificates: ", dir));
   }
-  KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<kompact::testing::TestPki> pki, kompact::testing::TestPki::Create(dir));
+  KOMPACT_ASSIGN_OR_RETURN(std::unique_ptr<kompact::testing::TestPki> pki,
+                           kompact::testing::TestPki::Create(dir));
   KOMPACT_ASSIGN_OR_RETURN(kompact::testing::TestCert a, pki->Issue("net-a", {.common_name = "net-a"}));
   KOMPACT_ASSIGN_OR_RETURN(kompact::testing::TestCert b, pki->Issue("net-b", {.common_name = "net-b"}));
   return std::make_pair(pki->ConfigFor(a), pki->ConfigFor(b));

@@ -90,8 +90,8 @@ class Guard : public kompact::ComponentDefinition<Guard> {
   explicit Guard(std::shared_ptr<Outcome> outcome) : outcome_(std::move(outcome)) {}
 
   HandlerResult Handle(const net::ConnectionEstablished& e) {
-    std::cout << "node-a: established with " << e.system << " [" << e.peer_identity << "] over "
-              << e.security << std::endl;
+    std::cout << "node-a: established with " << e.system << " [" << e.peer_identity << "] over " << e.security
+              << std::endl;
     return Handled::kOk;
   }
   HandlerResult Handle(const net::ConnectionRefused& e) {
@@ -178,9 +178,9 @@ int main(int argc, char** argv) {
   }
   std::cout << "node-a: ledger at " << *path << std::endl;
 
-  path->Tell(std::string("entry from node-b"), *b);       // mutual TLS: arrives
+  path->Tell(std::string("entry from node-b"), *b);               // mutual TLS: arrives
   path->Tell(std::string("entry from the intruder"), *intruder);  // no TLS: refused
-  path->Tell(std::string("entry from node-c"), *c);       // not CN=node-b: refused
+  path->Tell(std::string("entry from node-c"), *c);               // not CN=node-b: refused
   // [end]
 
   const bool done = outcome->WaitFor(/*entries=*/1, /*refusals=*/2, timeout);
