@@ -188,14 +188,15 @@ class Connection final : public StreamHandler {
   // Data frames sent on this connection that the peer has not acknowledged yet:
   // if the connection breaks, at most these messages were lost.
   uint64_t unacknowledged() const { return tx_seq_ - tx_acked_; }
-  uint32_t ticks_alive = 0;    // owner's bookkeeping: ticks since creation
-  uint32_t silent_ticks = 0;   // owner's bookkeeping: ticks without received frames
-  uint32_t closing_ticks = 0;  // owner's bookkeeping: ticks since CloseGracefully
-  uint64_t last_used = 0;      // owner's bookkeeping: its use clock when last active
-  uint64_t serial = 0;         // owner's bookkeeping: creation order (for deterministic iteration)
-  uint64_t frames_seen = 0;    // owner's bookkeeping: frames_in + frames_out then
-  bool announced = false;      // owner's bookkeeping: ConnectionEstablished was emitted
-  bool pending = false;        // owner's bookkeeping: counted as an inbound pending connection
+  uint32_t ticks_alive = 0;     // owner's bookkeeping: ticks since creation
+  uint32_t silent_ticks = 0;    // owner's bookkeeping: ticks without received frames
+  uint32_t closing_ticks = 0;   // owner's bookkeeping: ticks since CloseGracefully
+  uint64_t last_used = 0;       // owner's bookkeeping: its use clock when last active
+  uint64_t serial = 0;          // owner's bookkeeping: creation order (for deterministic iteration)
+  uint64_t frames_seen = 0;     // owner's bookkeeping: frames_in + frames_out then
+  bool announced = false;       // owner's bookkeeping: ConnectionEstablished was emitted
+  bool identity_known = false;  // owner's bookkeeping: its session is in the SessionIdentities
+  bool pending = false;         // owner's bookkeeping: counted as an inbound pending connection
   // Whether reading paused because the receive pool ran dry.
   bool stalled() const { return stalled_; }
   // Tries to read again after the receive pool ran dry (the owner calls it when stalled()).

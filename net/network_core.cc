@@ -375,6 +375,19 @@ void NetworkCore::OnEstablished(Connection& c) {
     c.CloseGracefully("the system is shutting down");
     return;
   }
+  if (const PeerIdentity* identity = c.peer_identity(); identity != nullptr) {
+    // A dialled peer chose this session id: it must not be another session's (and
+    // with it, that session's identity).
+    absl::Status added = identities_.Add(c.session(), std::make_shared<const PeerIdentity>(*identity));
+    if (!added.ok()) {
+      KLOG(context_.logger, WARNING) << "closing the connection with " << c.remote_address() << " ("
+                                     << c.remote_system() << "): " << added.message();
+      c.Close(absl::DataLossError(absl::StrCat("the peer ", c.remote_address(), " chose a session id that ",
+                                               "is taken: ", added.message())));
+      return;
+    }
+    c.identity_known = true;
+  }
   if (peer == nullptr) {
     peer = &peers_.FindOrCreate(c.remote_system());
     it->second.peer = peer;
@@ -500,6 +513,7 @@ void NetworkCore::OnClosed(Connection& c, const absl::Status& why, bool graceful
   connections_.erase(it);
   stats_.open_connections.fetch_sub(1, std::memory_order_relaxed);
   transport_->Post([this] { Reap(); });
+  if (c.identity_known) identities_.Retire(c.session());
   if (c.protocol_error() || (!why.ok() && absl::IsDataLoss(why)))
     stats_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
   // A refusal (net/refusal.h) of a connection that never carried a session: counted,

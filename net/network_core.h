@@ -81,6 +81,7 @@
 #include "net/peer.h"
 #include "net/peer_table.h"
 #include "net/refusal.h"
+#include "net/session_identities.h"
 #include "net/transport.h"
 #include "routing/path_registry.h"
 #include "runtime/dispatcher.h"
@@ -158,6 +159,8 @@ class NetworkCore final : public ConnectionOwner {
 
   // The counters, updated as they happen.
   const NetworkStats& stats() const { return stats_; }
+  // The verified identities of this system's TLS sessions (any thread).
+  const SessionIdentities& identities() const { return identities_; }
 
   // ---- control plane (any thread) ----------------------------------------------------
   // Adds a receiver of every status indication from now on; returns its id.
@@ -274,6 +277,7 @@ class NetworkCore final : public ConnectionOwner {
   BlockList blocks_;
   // kompact.net.tls.pinned-identities (checked in Admit; empty without TLS).
   std::vector<TlsPin> pins_;
+  SessionIdentities identities_;
   uint64_t use_clock_ = 0;          // orders connection activity (soft limit LRU)
   uint64_t ticks_ = 0;              // ticks so far: the clock of the restart window
   std::vector<uint64_t> restarts_;  // ticks_ at network thread restarts within kRestartWindow

@@ -43,6 +43,8 @@
 #include "runtime/component.h"
 #include "runtime/dispatcher.h"
 #include "runtime/kompact_system.h"
+#include "runtime/net_message.h"
+#include "runtime/peer_identity.h"
 
 namespace kompact::net {
 
@@ -93,6 +95,12 @@ class NetworkDispatcher final : public RegistryDispatcher {
   absl::StatusOr<AnyComponent> StatusProvider(const KompactSystem& system);
   // Applies a status-port request without a port (same semantics).
   void Request(NetworkStatusRequest request) { core_->Request(std::move(request)); }
+  // The verified certificate identity of the TLS session `session` of this system
+  // (NetMessage::session() of a message that came over it), or null: a plaintext or
+  // unknown session, or one closed long ago (net/session_identities.h). Any thread.
+  std::shared_ptr<const PeerIdentity> SessionIdentity(SessionId session) const {
+    return core_->identities().Find(session);
+  }
   // Fault injection for tests (N6): an exception thrown on the network thread.
   void InjectNetworkThreadFault(std::string what) { core_->InjectNetworkThreadFault(std::move(what)); }
 
@@ -107,6 +115,19 @@ class NetworkDispatcher final : public RegistryDispatcher {
   std::optional<AnyComponent> provider_ ABSL_GUARDED_BY(provider_mu_);
   bool shut_down_ ABSL_GUARDED_BY(provider_mu_) = false;
 };
+
+// Who sent `message`, as the certificate of the TLS session it arrived on says, so
+// that an application can authorise each network message (docs/security.md):
+//
+//   absl::StatusOr<std::shared_ptr<const PeerIdentity>> who = net::IdentityOf(system(), msg);
+//   if (!who.ok() || (*who)->common_name != "node-b") return HandlerResult::Benign(...);
+//
+// kFailedPrecondition if `system` has no NetworkDispatcher or does not speak TLS;
+// kNotFound if the message did not come over a TLS session this system knows (a
+// message from this system, or one whose session closed more than
+// SessionIdentities::kDefaultRetained sessions ago). One reader lock per call.
+[[nodiscard]] absl::StatusOr<std::shared_ptr<const PeerIdentity>> IdentityOf(const KompactSystem& system,
+                                                                             const NetMessage& message);
 
 }  // namespace kompact::net
 

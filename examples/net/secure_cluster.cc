@@ -65,15 +65,22 @@ class Outcome {
   int refusals_ = 0;
 };
 
-// The ledger prints every entry that reaches it: only authenticated peers get here.
+// [tutorial:ledger]
+// The ledger takes entries only from node-b: it asks who sent each message, as the
+// certificate of the TLS session the message came over says.
 class Ledger : public kompact::ComponentDefinition<Ledger> {
  public:
   explicit Ledger(std::shared_ptr<Outcome> outcome) : outcome_(std::move(outcome)) {}
 
   HandlerResult ReceiveNetwork(kompact::NetMessage msg) {
+    absl::StatusOr<std::shared_ptr<const kompact::PeerIdentity>> who = net::IdentityOf(system(), msg);
+    if (!who.ok()) return HandlerResult::Benign(who.status());
+    if ((*who)->common_name != "node-b") {
+      return HandlerResult::Benign(absl::PermissionDeniedError("entries come from node-b only"));
+    }
     absl::StatusOr<std::string> entry = msg.TryDeserialise<std::string>();
     if (!entry.ok()) return HandlerResult::Benign(entry.status());
-    std::cout << "node-a: ledger got \"" << *entry << "\"" << std::endl;
+    std::cout << "node-a: ledger got \"" << *entry << "\" from " << (*who)->subject << std::endl;
     outcome_->AddEntry();
     return Handled::kOk;
   }
@@ -81,6 +88,7 @@ class Ledger : public kompact::ComponentDefinition<Ledger> {
  private:
   std::shared_ptr<Outcome> outcome_;
 };
+// [end]
 
 // [tutorial:guard]
 // The Guard watches node-a's network status port: who got in, with which

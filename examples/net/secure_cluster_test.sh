@@ -27,7 +27,7 @@ timeout --kill-after=5 60 "${bin}" --certs "${dir}/certs" >"${out}" 2>&1 || stat
 expect() { grep -Eq "$1" "${out}" || fail "no line matches: $1"; }
 expect '^node-a: ledger at tcp://127\.0\.0\.1:[0-9]+/ledger$'
 expect '^node-a: established with tcp://127\.0\.0\.1:[0-9]+ \[.*CN=node-b.*\] over TLSv1\.3'
-expect '^node-a: ledger got "entry from node-b"$'
+expect '^node-a: ledger got "entry from node-b" from CN=node-b$'
 expect '^node-a: refused a connection from 127\.0\.0\.1:[0-9]+: not-tls$'
 expect '^node-a: refused a connection from 127\.0\.0\.1:[0-9]+: identity-not-allowed$'
 expect '^Done$'
