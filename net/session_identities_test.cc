@@ -51,7 +51,7 @@ TEST(SessionIdentitiesTest, RetiredSessionsResolveUntilRetainedLaterOnesRetired)
   EXPECT_NE(ids.Find(2), nullptr);
   EXPECT_NE(ids.Find(4), nullptr);  // live sessions are never forgotten
   EXPECT_EQ(ids.size(), 3u);
-  ids.Retire(3);  // twice: a no-op
+  ids.Retire(3);   // twice: a no-op
   ids.Retire(99);  // unknown: a no-op
   EXPECT_EQ(ids.size(), 3u);
   ASSERT_OK(ids.Add(1, Identity("again")));  // forgotten ids may come back
