@@ -110,24 +110,24 @@ NetworkDispatcher* NetworkDispatcher::Of(const KompactSystem& system) {
   return dynamic_cast<NetworkDispatcher*>(system.dispatcher());
 }
 
-absl::StatusOr<std::shared_ptr<const PeerIdentity>> IdentityOf(const KompactSystem& system,
-                                                               const NetMessage& message) {
+absl::StatusOr<std::shared_ptr<const PeerIdentity>> SenderIdentity(const KompactSystem& system,
+                                                                   const NetMessage& message) {
   NetworkDispatcher* network = NetworkDispatcher::Of(system);
   if (network == nullptr) {
-    return absl::FailedPreconditionError("IdentityOf: the system has no NetworkDispatcher");
+    return absl::FailedPreconditionError("SenderIdentity: the system has no NetworkDispatcher");
   }
   if (!network->config().tls.enabled) {
     return absl::FailedPreconditionError(
-        absl::StrCat("IdentityOf: ", network->system_path().ToString(),
+        absl::StrCat("SenderIdentity: ", network->system_path().ToString(),
                      " does not speak TLS (kompact.net.tls.enabled is false)"));
   }
   if (!message.session().has_value()) {
-    return absl::NotFoundError(absl::StrCat("IdentityOf: the message for ", message.receiver().ToString(),
+    return absl::NotFoundError(absl::StrCat("SenderIdentity: the message for ", message.receiver().ToString(),
                                             " did not come over the network"));
   }
   std::shared_ptr<const PeerIdentity> identity = network->SessionIdentity(*message.session());
   if (identity == nullptr) {
-    return absl::NotFoundError(absl::StrCat("IdentityOf: session ", *message.session(),
+    return absl::NotFoundError(absl::StrCat("SenderIdentity: session ", *message.session(),
                                             " is not a TLS session this system knows (closed long ago?)"));
   }
   return identity;

@@ -119,15 +119,15 @@ class NetworkDispatcher final : public RegistryDispatcher {
 // Who sent `message`, as the certificate of the TLS session it arrived on says, so
 // that an application can authorise each network message (docs/security.md):
 //
-//   absl::StatusOr<std::shared_ptr<const PeerIdentity>> who = net::IdentityOf(system(), msg);
+//   absl::StatusOr<std::shared_ptr<const PeerIdentity>> who = net::SenderIdentity(system(), msg);
 //   if (!who.ok() || (*who)->common_name != "node-b") return HandlerResult::Benign(...);
 //
 // kFailedPrecondition if `system` has no NetworkDispatcher or does not speak TLS;
 // kNotFound if the message did not come over a TLS session this system knows (a
 // message from this system, or one whose session closed more than
 // SessionIdentities::kDefaultRetained sessions ago). One reader lock per call.
-[[nodiscard]] absl::StatusOr<std::shared_ptr<const PeerIdentity>> IdentityOf(const KompactSystem& system,
-                                                                             const NetMessage& message);
+[[nodiscard]] absl::StatusOr<std::shared_ptr<const PeerIdentity>> SenderIdentity(const KompactSystem& system,
+                                                                                 const NetMessage& message);
 
 }  // namespace kompact::net
 

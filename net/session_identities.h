@@ -1,7 +1,7 @@
 // SessionIdentities: the verified peer identity (runtime/peer_identity.h) of every
 // TLS session of one system, by session id, so that an application can authorise
 // each network message by who sent it: NetMessage::session() names the connection
-// the message arrived on, and kompact::net::IdentityOf (net/identity_of.h) looks its
+// the message arrived on, and kompact::net::SenderIdentity (net/network_dispatcher.h) looks its
 // certificate up here.
 //
 // A session is added when its connection is established over TLS and retired when

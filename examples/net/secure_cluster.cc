@@ -73,7 +73,7 @@ class Ledger : public kompact::ComponentDefinition<Ledger> {
   explicit Ledger(std::shared_ptr<Outcome> outcome) : outcome_(std::move(outcome)) {}
 
   HandlerResult ReceiveNetwork(kompact::NetMessage msg) {
-    absl::StatusOr<std::shared_ptr<const kompact::PeerIdentity>> who = net::IdentityOf(system(), msg);
+    absl::StatusOr<std::shared_ptr<const kompact::PeerIdentity>> who = net::SenderIdentity(system(), msg);
     if (!who.ok()) return HandlerResult::Benign(who.status());
     if ((*who)->common_name != "node-b") {
       return HandlerResult::Benign(absl::PermissionDeniedError("entries come from node-b only"));
