@@ -4,7 +4,9 @@
 // plaintext <-> TLS is refused in both directions, a wrong identity (allow-list or
 // pin) is refused, and a TLS handshake that stalls is cut at
 // kompact.net.handshake-timeout. Each refusal is checked on the dialling side
-// (ConnectionDropped after its one attempt, which carries the refusal's detail).
+// (ConnectionDropped after its one attempt, which carries the refusal's detail) and,
+// on each side that refuses or is refused, as a ConnectionRefused indication with
+// its reason and the peer's address, and a WARNING line naming both.
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -20,6 +22,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "net/network_status.h"
+#include "net/refusal.h"
 #include "net/testing/net_test_util.h"
 #include "net/testing/status_monitor.h"
 #include "routing/testing/recorder.h"
@@ -120,6 +123,30 @@ class TlsEndToEndTest : public ::testing::Test {
     return from.status->All<net::ConnectionDropped>()[0].reason;
   }
 
+  // Waits for `node`'s ConnectionRefused with `reason` and checks it and the log
+  // line that goes with it (direction, the peer's address, the reason's name).
+  static void ExpectRefusal(Node& node, net::RefusalReason reason, bool inbound) {
+    const std::string name(net::RefusalReasonName(reason));
+    for (int i = 0; i < 200; ++i) {  // bounded: 200 x 50 ms
+      for (const net::ConnectionRefused& r : node.status->All<net::ConnectionRefused>()) {
+        if (r.reason != reason) continue;
+        EXPECT_EQ(r.inbound, inbound) << name;
+        EXPECT_THAT(r.remote_address, HasSubstr("127.0.0.1:")) << name;
+        EXPECT_FALSE(r.detail.empty()) << name;
+        EXPECT_GE(r.count, 1u) << name;
+        EXPECT_GE(NetworkOf(node.system).stats().refused_by(reason), 1u) << name;
+        const std::string line = absl::StrCat(
+            inbound ? "refused the inbound connection from " : "refused the outbound connection to ",
+            r.remote_address);
+        EXPECT_TRUE(node.log->WaitFor(line, absl::Seconds(10))) << "no log line \"" << line << "\"";
+        EXPECT_TRUE(node.log->Contains(name)) << "the log does not name " << name;
+        return;
+      }
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    ADD_FAILURE() << "no ConnectionRefused " << name << "; indications: " << node.status->Names();
+  }
+
   static TestPki* pki_;
   static TestCert* a_cert_;
   static TestCert* b_cert_;
@@ -157,6 +184,8 @@ TEST_F(TlsEndToEndTest, PlaintextClientToATlsServerIsRefused) {
   ASSERT_OK_AND_ASSIGN(auto b, MakeNode(Tls(*b_cert_), "b"));
   // b answers a's plaintext Hello with a plaintext Error frame TLS_REQUIRED.
   EXPECT_THAT(RefusedReason(*a, *b), HasSubstr("TLS_REQUIRED"));
+  ExpectRefusal(*b, net::RefusalReason::kNotTls, /*inbound=*/true);
+  ExpectRefusal(*a, net::RefusalReason::kRefusedByPeer, /*inbound=*/false);
 }
 
 TEST_F(TlsEndToEndTest, TlsClientToAPlaintextServerIsRefused) {
@@ -166,18 +195,23 @@ TEST_F(TlsEndToEndTest, TlsClientToAPlaintextServerIsRefused) {
   // b logs why, with a's address.
   EXPECT_TRUE(b->log->WaitFor("speaks TLS but kompact.net.tls.enabled is false", absl::Seconds(10)))
       << "b did not log the refusal";
+  ExpectRefusal(*b, net::RefusalReason::kTlsToPlaintext, /*inbound=*/true);
+  ExpectRefusal(*a, net::RefusalReason::kPlaintextServer, /*inbound=*/false);
 }
 
 TEST_F(TlsEndToEndTest, PeerNotOnTheAllowListIsRefused) {
   ASSERT_OK_AND_ASSIGN(auto a, MakeNode(Tls(*a_cert_, {"CN=somebody-else"}), "a"));
   ASSERT_OK_AND_ASSIGN(auto b, MakeNode(Tls(*b_cert_), "b"));
   EXPECT_THAT(RefusedReason(*a, *b), AllOf(HasSubstr("allowed-identities"), HasSubstr("CN=node-b")));
+  ExpectRefusal(*a, net::RefusalReason::kIdentityNotAllowed, /*inbound=*/false);
 }
 
 TEST_F(TlsEndToEndTest, DiallerNotOnTheServersAllowListIsRefusedByThePeer) {
   ASSERT_OK_AND_ASSIGN(auto a, MakeNode(Tls(*a_cert_), "a"));
   ASSERT_OK_AND_ASSIGN(auto b, MakeNode(Tls(*b_cert_, {"CN=somebody-else"}), "b"));
   EXPECT_THAT(RefusedReason(*a, *b), HasSubstr("TLS alert"));
+  ExpectRefusal(*b, net::RefusalReason::kIdentityNotAllowed, /*inbound=*/true);
+  ExpectRefusal(*a, net::RefusalReason::kRefusedByPeer, /*inbound=*/false);
 }
 
 TEST_F(TlsEndToEndTest, PinnedIdentityMismatchIsRefused) {
@@ -186,6 +220,7 @@ TEST_F(TlsEndToEndTest, PinnedIdentityMismatchIsRefused) {
   ca.tls.pinned_identities = {absl::StrCat(b->path.system().ToString(), " = CN=not-node-b")};
   ASSERT_OK_AND_ASSIGN(auto a, MakeNode(ca, "a"));
   EXPECT_THAT(RefusedReason(*a, *b), AllOf(HasSubstr("pinned"), HasSubstr("CN=not-node-b")));
+  ExpectRefusal(*a, net::RefusalReason::kPinMismatch, /*inbound=*/false);
 }
 
 TEST_F(TlsEndToEndTest, PinnedIdentityMatchIsAdmitted) {
@@ -219,6 +254,26 @@ TEST_F(TlsEndToEndTest, StalledTlsHandshakeIsCutAtTheHandshakeTimeout) {
   ::close(fd);
   EXPECT_GE(took, absl::Milliseconds(200));
   EXPECT_LT(took, absl::Seconds(5));
+  ExpectRefusal(*b, net::RefusalReason::kHandshakeTimeout, /*inbound=*/true);
+}
+
+TEST_F(TlsEndToEndTest, ClientFromAnUnknownCaIsRefused) {
+  ASSERT_OK_AND_ASSIGN(TestCert stranger,
+                       pki_->Issue("stranger", {.common_name = "node-a", .from_unknown_ca = true}));
+  ASSERT_OK_AND_ASSIGN(auto a, MakeNode(Tls(stranger), "a"));
+  ASSERT_OK_AND_ASSIGN(auto b, MakeNode(Tls(*b_cert_), "b"));
+  (void)RefusedReason(*a, *b);
+  ExpectRefusal(*b, net::RefusalReason::kUntrustedCertificate, /*inbound=*/true);
+}
+
+TEST_F(TlsEndToEndTest, ClientWithAnExpiredCertificateIsRefused) {
+  ASSERT_OK_AND_ASSIGN(TestCert expired, pki_->Issue("expired", {.common_name = "node-a",
+                                                                 .not_before = -absl::Hours(48),
+                                                                 .not_after = -absl::Hours(24)}));
+  ASSERT_OK_AND_ASSIGN(auto a, MakeNode(Tls(expired), "a"));
+  ASSERT_OK_AND_ASSIGN(auto b, MakeNode(Tls(*b_cert_), "b"));
+  (void)RefusedReason(*a, *b);
+  ExpectRefusal(*b, net::RefusalReason::kCertificateExpired, /*inbound=*/true);
 }
 
 TEST_F(TlsEndToEndTest, BadTlsFilesFailSystemCreationNamingTheKey) {
