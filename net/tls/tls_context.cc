@@ -12,19 +12,14 @@
 #include "absl/strings/str_cat.h"
 #include "base/absl_compat.h"
 #include "base/status.h"
+#include "net/tls/openssl_errors.h"
 
 namespace kompact::net {
 namespace {
 
-// The OpenSSL errors queued on this thread, joined (and the queue cleared).
+// The OpenSSL errors queued on this thread (and the queue cleared), never empty.
 std::string OpenSslErrors() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof(buf));
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
+  std::string out = TakeOpenSslErrors();
   return out.empty() ? "no OpenSSL error queued" : out;
 }
 

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/absl_compat.h"
 #include "net/identity_pattern.h"
+#include "net/tls/openssl_errors.h"
 #include "net/tls/tls_identity.h"
 
 namespace kompact::net {
@@ -24,17 +25,6 @@ constexpr unsigned char kAlpnWire[] = {9, 'k', 'o', 'm', 'p', 'a', 'c', 't', '/'
 constexpr size_t kRecordPlaintext = 16 * 1024;  // TLS's largest record payload
 
 bool IsEndOfStream(const absl::Status& s) { return absl::IsUnavailable(s) && s.message() == "end of stream"; }
-
-std::string ErrorQueueText() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof(buf));
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out;
-}
 
 std::string CertName(X509* cert) {
   if (cert == nullptr) return "?";
@@ -61,14 +51,14 @@ TlsStream::~TlsStream() {
 absl::Status TlsStream::Init() {
   ERR_clear_error();
   ssl_ = SSL_new(context_->ssl_ctx());
-  if (ssl_ == nullptr) return absl::InternalError(absl::StrCat("SSL_new: ", ErrorQueueText()));
+  if (ssl_ == nullptr) return absl::InternalError(absl::StrCat("SSL_new: ", TakeOpenSslErrors()));
   rbio_ = BIO_new(BIO_s_mem());
   wbio_ = BIO_new(BIO_s_mem());
   if (rbio_ == nullptr || wbio_ == nullptr) {
     BIO_free(rbio_);
     BIO_free(wbio_);
     rbio_ = wbio_ = nullptr;
-    return absl::InternalError(absl::StrCat("BIO_new: ", ErrorQueueText()));
+    return absl::InternalError(absl::StrCat("BIO_new: ", TakeOpenSslErrors()));
   }
   // An empty memory BIO reports "retry" (WANT_READ), not end of file.
   BIO_set_mem_eof_return(rbio_, -1);
@@ -79,7 +69,7 @@ absl::Status TlsStream::Init() {
     SSL_set_connect_state(ssl_);
     SSL_set_verify(ssl_, SSL_VERIFY_PEER, &TlsStream::VerifyCallback);
     if (SSL_set_alpn_protos(ssl_, kAlpnWire, sizeof(kAlpnWire)) != 0) {
-      return absl::InternalError(absl::StrCat("SSL_set_alpn_protos: ", ErrorQueueText()));
+      return absl::InternalError(absl::StrCat("SSL_set_alpn_protos: ", TakeOpenSslErrors()));
     }
   } else {
     SSL_set_accept_state(ssl_);
@@ -168,7 +158,7 @@ absl::Status TlsStream::Classify(int error) {
   }
   const unsigned long e = ERR_peek_error();
   const int reason = ERR_GET_REASON(e);
-  std::string text = ErrorQueueText();
+  std::string text = TakeOpenSslErrors();
   if (error == SSL_ERROR_SYSCALL && text.empty()) text = "unexpected end of the TLS stream";
   if (reason == SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE) {
     return RefusalError(RefusalReason::kNoCertificate,
@@ -253,7 +243,7 @@ absl::StatusOr<bool> TlsStream::FeedFromInner() {
   }
   bytes_received_ += *n;
   if (BIO_write(rbio_, in_chunk_.data(), static_cast<int>(*n)) != static_cast<int>(*n)) {
-    return absl::InternalError(absl::StrCat("BIO_write: ", ErrorQueueText()));
+    return absl::InternalError(absl::StrCat("BIO_write: ", TakeOpenSslErrors()));
   }
   return true;
 }
