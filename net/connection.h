@@ -98,11 +98,13 @@ struct ConnectionContext {
   uint32_t max_handshake_frame_size = 4096;
   // The inbound rate limit of each established connection (off by default).
   InboundRateLimit inbound_rate_limit;
-  // The clock of the inbound budgets (only read when the rate limit is on).
-  std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // The clock of the inbound budgets, only read when the rate limit is on (the
+  // wall clock: the rate limit is not simulated, docs/simulation.md).
+  std::function<absl::Time()> clock = [] { return absl::Now(); };  // sim-clock-ok: see above
   // Gauges of the bytes reserved for frames larger than a chunk (NetworkStats;
   // null: not recorded). Network thread writes, anyone reads.
   std::atomic<uint64_t>* large_frame_bytes_reserved = nullptr;
+  // The high-water mark of large_frame_bytes_reserved (same rules).
   std::atomic<uint64_t>* large_frame_bytes_reserved_peak = nullptr;
   BufferPool* receive_pool = nullptr;  // network thread's pool for receive chunks
   Logger logger;                       // where connections log refusals and protocol errors

@@ -98,8 +98,9 @@ class InboundBudget {
     return std::max(absl::Milliseconds(1), absl::Seconds(seconds));
   }
 
-  // The tokens left (for tests): messages and bytes.
+  // The message tokens left (for tests).
   double messages() const { return messages_; }
+  // The byte tokens left (for tests).
   double bytes() const { return bytes_; }
 
  private:

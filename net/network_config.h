@@ -77,11 +77,13 @@ struct NetworkConfig {
   // at accept (kPendingLimit). 1 <= per-ip <= total <= hard_connection_limit, and
   // total <= buffers.max_chunk_count / 2 (each may hold a receive chunk).
   uint32_t max_pending_connections = 128;
+  // The same limit for the connections from one IP address (see above).
   uint32_t max_pending_connections_per_ip = 16;
   // The inbound rate limit of each established connection, in frames and in bytes
   // per second (0: unlimited; both 0, the default: off, and free). A connection
   // beyond it stops being read until its budget refills (net/inbound_budget.h).
   uint64_t inbound_messages_per_second = 0;
+  // The byte rate of the same limit (see above; 0: unlimited).
   uint64_t inbound_bytes_per_second = 0;
   // Messages queued per peer while it is not connected; beyond, each is a dead letter.
   uint32_t max_queued_messages = 100'000;

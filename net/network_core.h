@@ -119,12 +119,14 @@ struct NetworkStats {
   // Connections refused before they carried a session (ConnectionRefused), in
   // total and by RefusalReason (index: the reason's value; see refused_by()).
   std::atomic<uint64_t> connections_refused{0};
+  // The same by RefusalReason (index: the reason's value).
   std::array<std::atomic<uint64_t>, kRefusalReasonCount> refused_by_reason{};
   std::atomic<uint64_t> handshake_timeouts{0};  // connections cut at kompact.net.handshake-timeout
   std::atomic<uint64_t> throttled_reads{0};     // reads paused by the inbound rate limit
   // A gauge and its high-water mark: bytes reserved for frames larger than a
   // receive chunk that are being read (grown as their bytes arrive).
   std::atomic<uint64_t> large_frame_bytes_reserved{0};
+  // The high-water mark of large_frame_bytes_reserved.
   std::atomic<uint64_t> large_frame_bytes_reserved_peak{0};
 
   // Connections refused for `reason` so far.

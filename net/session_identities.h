@@ -37,6 +37,7 @@ class SessionIdentities {
   // Retired sessions kept resolvable, by default.
   static constexpr size_t kDefaultRetained = 4096;
 
+  // An empty table that keeps `retained` retired sessions resolvable.
   explicit SessionIdentities(size_t retained = kDefaultRetained) : retained_(retained) {}
 
   // `session` was established with a peer holding `identity` (not null).
