@@ -127,7 +127,7 @@ struct NetSystems {
 std::optional<NetSystems> systems[2];  // [tls]
 
 // The throw-away PKI of the TLS pair: a CA and one certificate per system, in a
-// fresh temp dir (removed with its files when the process ends, best effort).
+// fresh temp dir under $TMPDIR (or /tmp), left there: throw-away keys, a few KiB per process.
 absl::StatusOr<std::pair<net::TlsConfig, net::TlsConfig>> BenchPki() {
   const char* tmp = std::getenv("TMPDIR");
   std::string dir = absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/kompact-bench-pki-XXXXXX");
